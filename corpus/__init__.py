@@ -1,0 +1,1 @@
+"""Storage and everything that needs more than one document."""

@@ -1,0 +1,91 @@
+"""The whole per-document job: bytes in, an Extraction out. Pure, so it can run in a process pool."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from extract.errors import DocumentError
+from schemas.models import Document, Extraction, Limits
+
+
+def sniff_format(data: bytes, path: str) -> str:
+    """Decide the parser from the bytes, not the extension: users' folders hold mislabelled files."""
+    head = data[:8]
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DocumentError("legacy Word .doc (OLE2) file, not DOCX: save it as .docx first")
+    if b"%PDF" in data[:1024]:
+        return "pdf"
+    try:
+        text = data[:4096].decode("utf-8")
+    except UnicodeDecodeError:
+        raise DocumentError(f"unrecognised binary file (starts with {head!r})") from None
+    low = text.lstrip().lower()
+    if low.startswith("<!doctype html") or low.startswith("<html"):
+        raise DocumentError("HTML file, not a PDF/DOCX/text document")
+    return "txt"
+
+
+def parse(data: bytes, path: str, limits: Limits) -> Document:
+    fmt = sniff_format(data, path)
+    if fmt == "pdf":
+        from extract.parse_pdf import parse_pdf
+
+        return parse_pdf(data, path, limits)
+    if fmt == "docx":
+        from extract.parse_docx import parse_docx
+
+        return parse_docx(data, path, limits)
+    from extract.parse_text import parse_text
+
+    return parse_text(data, path, limits)
+
+
+def extract_bytes(data: bytes, path: str, limits: Limits | None = None, use_model: bool = True) -> Extraction:
+    limits = limits or Limits()
+    if not data:
+        raise DocumentError("empty file (0 bytes)")
+    if len(data) > limits.max_file_bytes:
+        raise DocumentError(f"file is {len(data)} bytes, over the limit of {limits.max_file_bytes}")
+    from extract.classify import classify
+
+    doc = parse(data, path, limits)
+    doc = classify(doc)
+    result = Extraction(document=doc)
+    _enrich(result, use_model)
+    return result
+
+
+def _enrich(result: Extraction, use_model: bool) -> None:
+    """Figures, dates, actors and clauses; each extractor is optional until its module exists."""
+    doc = result.document
+    if not any(b.text.strip() for b in doc.blocks):
+        raise DocumentError("no text layer (scanned or empty document)")
+    try:
+        from extract.records import extract_records
+    except ImportError:
+        return
+    extract_records(result, use_model=use_model)
+
+
+def extract_file(path: str | Path, limits: Limits | None = None, use_model: bool = True) -> Extraction:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise DocumentError("file not found (moved or deleted?)") from None
+    except IsADirectoryError:
+        raise DocumentError("is a directory") from None
+    except PermissionError:
+        raise DocumentError("permission denied") from None
+    except OSError as exc:
+        raise DocumentError(f"cannot read: {exc.strerror or exc}") from None
+    return extract_bytes(data, str(p), limits, use_model)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
