@@ -1,0 +1,30 @@
+"""Text normalisation shared by every parser, so the same paragraph reads the same from PDF, DOCX and TXT."""
+
+from __future__ import annotations
+
+import re
+
+# Space-like characters Word and PDF producers put inside amounts ("CHF 346 000") and between words.
+_SPACES = {
+    "\u00a0": " ",  # no-break space
+    "\u2007": " ",  # figure space
+    "\u2009": " ",  # thin space
+    "\u202f": " ",  # narrow no-break space
+    "\u2002": " ",
+    "\u2003": " ",
+    "\u200a": " ",
+    "\t": " ",
+}
+_DROP = {"\u00ad": "", "\u200b": "", "\ufeff": "", "\u200e": "", "\u200f": ""}
+_HYPHENS = {"\u2011": "-", "\u2010": "-"}  # non-breaking hyphen and hyphen: plain hyphen-minus
+_TABLE = str.maketrans({**_SPACES, **_DROP, **_HYPHENS})
+_MULTI_SPACE = re.compile(r" {2,}")
+# "2026-‑2036" as converters leave it: a hyphen doubled by a non-breaking one.
+_DOUBLED_HYPHEN = re.compile(r"(?<=\w)--(?=\w)")
+
+
+def normalize_text(text: str) -> str:
+    """Fold space and hyphen variants and collapse runs of white space; keeps dashes (–, —) and quotes."""
+    text = text.translate(_TABLE).replace("\r", " ").replace("\n", " ")
+    text = _DOUBLED_HYPHEN.sub("-", text)
+    return _MULTI_SPACE.sub(" ", text).strip()
