@@ -55,6 +55,8 @@ class Document(BaseModel):
     date: str | None = None  # ISO 8601 date of the document, when stated
     resolution: str | None = None  # the resolution number this document is or reports on: "1408"
     resolution_version: str | None = None  # as cited: "Mod. 2023"
+    edition: int | None = None  # assessments: edition number ("RDNA5" -> 5)
+    cutoff: str | None = None  # assessments: ISO date the figures are as of ("as of 31 December 2025")
     pages: int | None = None
     header_text: str | None = None  # page header / first-page header table, kept out of the body
     blocks: list[Block] = Field(default_factory=list)
