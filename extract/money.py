@@ -1,0 +1,199 @@
+"""Monetary amounts in plain text: "CHF 346 000", "USD 2.48 billion", "€30 million", "1-2 million euros".
+
+An amount needs a currency (code, symbol or name) next to it, so percentages, resolution numbers,
+document symbols, years and footnote marks never become money. Currency data, scale words and
+qualifiers live in schemas/data/currencies.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+
+from schemas import DATA_DIR
+from schemas.models import MoneyMention
+
+# Space-like thousands separators: space, no-break, thin, narrow no-break, figure space.
+_SEP = "[ \u00a0\u2009\u202f\u2007]{1,2}"
+_NUM = (
+    rf"\d{{1,3}}(?:{_SEP}\d{{3}}(?!\d))+(?:\.\d+)?"  # 346 000 / 1 250 000.50
+    r"|\d{1,3}(?:,\d{3}(?!\d))+(?:\.\d+)?"  # 1,250,000
+    r"|\d{1,3}(?:\.\d{3}(?!\d)){2,}(?:,\d+)?"  # 1.250.000 (continental)
+    r"|\d+(?:[.,]\d+)?"  # 35 / 2.48 / 2,5
+)
+_WS = r"[\s\u00a0]*"
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    return json.loads((DATA_DIR / "currencies.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, str], dict[str, float], dict[str, str | None]]:
+    """Lookup of every currency form (code, symbol, lower-cased name) to its ISO code."""
+    forms: dict[str, str] = {}
+    for cur in _data()["currencies"]:
+        forms.setdefault(cur["code"], cur["code"])
+        for sym in cur["symbols"]:
+            forms.setdefault(sym, cur["code"])
+        for name in cur["names"]:
+            forms.setdefault(name.lower(), cur["code"])
+    return forms, _data()["scales"], _data()["qualifiers"]
+
+
+def _alt(items: list[str]) -> str:
+    return "|".join(re.escape(i).replace(r"\ ", r"\s+") for i in sorted(set(items), key=len, reverse=True))
+
+
+def _scale_re() -> str:
+    """Scale words case-insensitive ("Million"), abbreviations exactly as listed ("m", "bn", "M")."""
+    scales = list(_data()["scales"])
+    words = [s for s in scales if len(s) > 4]
+    abbrevs = [s for s in scales if len(s) <= 4]
+    return rf"(?:(?i:{_alt(words)})|{_alt(abbrevs)})(?![A-Za-z])"
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern[str]:
+    data = _data()
+    codes = [c["code"] for c in data["currencies"]]
+    symbols = [s for c in data["currencies"] for s in c["symbols"]]
+    names = [n for c in data["currencies"] for n in c["names"]]
+    word_syms = [s for s in symbols if s[-1].isalpha()]
+    sign_syms = [s for s in symbols if not s[-1].isalpha()]
+    code_re = rf"(?<![A-Za-z])(?:{_alt(codes + word_syms)})(?![A-Za-z])"
+    cur = rf"{code_re}|{_alt(sign_syms)}"
+    scale = _scale_re()
+    dash = r"\s*(?:-|–|—|‑|(?i:to))\s*"
+    amount = (
+        rf"(?P<num>{_NUM})(?:{_WS}(?P<scale>{scale}))?"
+        rf"(?:{dash}(?:(?P=pre){_WS})?(?P<num2>{_NUM})(?:{_WS}(?P<scale2>{scale}))?)?"
+    )
+    post_cur = rf"(?P<post>{cur}|(?<![A-Za-z])(?i:{_alt(names)})(?![A-Za-z]))"
+    prefixed = rf"(?P<pre>{cur}){_WS}{amount}"
+    suffixed = (
+        rf"(?P<snum>{_NUM})(?:{_WS}(?P<sscale>{scale}))?"
+        rf"(?:{dash}(?P<snum2>{_NUM})(?:{_WS}(?P<sscale2>{scale}))?)?"
+        rf"(?:{_WS}(?i:of))?{_WS}{post_cur}"
+    )
+    between = (
+        rf"(?P<btw>(?i:between){_WS})(?P<bpre>{cur}){_WS}(?P<bnum>{_NUM})(?:{_WS}(?P<bscale>{scale}))?"
+        rf"{_WS}(?i:and){_WS}(?:(?P=bpre){_WS})?(?P<bnum2>{_NUM})(?:{_WS}(?P<bscale2>{scale}))?"
+    )
+    return re.compile(rf"(?<![\w/.]){between}|(?<![\w/.]){prefixed}|(?<![\w/.,]){suffixed}")
+
+
+def parse_amount(text: str, scale: str | float | None = None) -> float | None:
+    """A number as written ("346 000", "1,250,000", "2.48", "2.48 billion", "2,5") in full units.
+
+    `scale` is a scale word or factor taken from elsewhere (a table header "US$ million"); a scale
+    word inside `text` wins over it. Returns None when `text` holds no number.
+    """
+    _, scales, _ = _tables()
+    m = re.search(rf"({_NUM})(?:{_WS}([A-Za-z]+))?", text)
+    if not m:
+        return None
+    raw = re.sub(_SEP, "", m.group(1))
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
+        raw = raw.replace(",", "")
+    elif re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?", raw):
+        raw = raw.replace(".", "").replace(",", ".")
+    elif "," in raw:
+        raw = raw.replace(",", ".")  # decimal comma: "2,5 million"
+    value = float(raw)
+    word = m.group(2)
+    factor = None
+    if word and (word in scales or word.lower() in scales):
+        factor = scales.get(word, scales.get(word.lower()))
+    elif isinstance(scale, (int, float)):
+        factor = float(scale)
+    elif scale:
+        factor = scales.get(scale, scales.get(scale.lower()))
+    return value * factor if factor else value
+
+
+def _scale(word: str | None) -> float:
+    if not word:
+        return 1.0
+    _, scales, _ = _tables()
+    return float(scales.get(word, scales.get(word.lower(), 1.0)))
+
+
+def _currency(form: str) -> str | None:
+    forms, _, _ = _tables()
+    form = re.sub(r"\s+", " ", form)
+    return forms.get(form) or forms.get(form.upper()) or forms.get(form.lower())
+
+
+def _number(raw: str) -> float:
+    value = parse_amount(raw)
+    return value if value is not None else 0.0
+
+
+def _qualifier(text: str, start: int) -> str | None:
+    """The hedge word right before the amount: "over USD 770 million" -> "over"."""
+    _, _, quals = _tables()
+    before = text[max(0, start - 40) : start].lower()
+    before = re.sub(r"\s+", " ", before)
+    for phrase in sorted(quals, key=len, reverse=True):
+        if re.search(rf"(?<![a-z]){re.escape(phrase)} (?:of )?$", before):
+            return quals[phrase]
+    return None
+
+
+def _groups(m: re.Match[str]) -> tuple[str, str, str | None, str | None, str | None, int]:
+    """(currency form, number, scale, upper number, upper scale, end of the first amount)."""
+    for cur, n1, s1, n2, s2 in (
+        ("bpre", "bnum", "bscale", "bnum2", "bscale2"),
+        ("pre", "num", "scale", "num2", "scale2"),
+        ("post", "snum", "sscale", "snum2", "sscale2"),
+    ):
+        if m.group(n1):
+            first_end = m.end(s1) if m.group(s1) else m.end(n1)
+            return m.group(cur), m.group(n1), m.group(s1), m.group(n2), m.group(s2), first_end
+    raise ValueError("unreachable: pattern matched without a number")
+
+
+def find_money(text: str) -> list[MoneyMention]:
+    """Every amount with a currency in `text`, in order; ranges give amount and amount_max.
+
+    Accepts raw text with line breaks ("USD\\n35 million"); offsets index `text` as given.
+    """
+    out: list[MoneyMention] = []
+    for m in _pattern().finditer(text):
+        cur_form, n1, s1, n2, s2, first_end = _groups(m)
+        code = _currency(cur_form)
+        if not code or _looks_like_year(n1, s1, text, m):
+            continue
+        start, end = m.start(), m.end()
+        if m.group("btw"):
+            start += len(m.group("btw"))
+        # "USD 1-2 million": the upper bound's scale applies to both ends.
+        low = _number(n1) * _scale(s1 or s2)
+        high = _number(n2) * _scale(s2 or s1) if n2 else None
+        # "USD 5 million to 10 schools" or "USD 5 million to 3 ...": not a range.
+        if high is not None and (high <= low or (s1 and not s2)) and not m.group("post"):
+            high, end = None, first_end
+        elif high is not None and high <= low:
+            continue
+        out.append(
+            MoneyMention(
+                start=start,
+                end=end,
+                text=text[start:end],
+                amount=low,
+                amount_max=high,
+                currency=code,
+                qualifier=_qualifier(text, start),
+            )
+        )
+    return out
+
+
+def _looks_like_year(num: str, scale: str | None, text: str, m: re.Match[str]) -> bool:
+    """A price base ("USD 2022 prices"), not an amount."""
+    if scale or not re.fullmatch(r"(?:19|20)\d\d", num):
+        return False
+    return bool(re.match(r"\s*(?:prices|constant|terms|values)\b", text[m.end() :], re.IGNORECASE))
