@@ -1,0 +1,303 @@
+"""Paragraph <-> clause links: how strongly a report paragraph addresses each operative clause.
+
+Reports paraphrase the resolution, so string similarity alone is weak. A link score (0..1) combines:
+
+- cues (weight 0.55): the clause's own key terms (content words of its verb + text, minus the stop and generic
+  words of schemas/data/clause_cues.json) plus the synonym phrases that file's `expand` entries add when their
+  `when` terms occur in the clause text. Each cue is weighted by specificity across the resolution's operative
+  clauses (a cue shared by every clause is worth little), phrases more than single words; the matched weights
+  saturate as 1 - exp(-sum). A different resolution gets cues from its own wording with no code change.
+- heading (0.30): the same cue match on the title of the section the paragraph sits under.
+- similarity (0.10): rapidfuzz token_set_ratio / partial_ratio on stemmed content words, modest on purpose.
+- figures (0.10): a figure in the paragraph whose metric maps (`figure_terms`) to one of the clause's cues.
+- actors (0.10): a Member State named in the paragraph, for a clause addressed to Member States, when the
+  paragraph also carries that clause's cues (the beneficiary named in the clauses themselves does not count).
+
+Headings, short label-like blocks, procedural sentences (`procedural` patterns: "invited to note",
+References) score 0. Overview paragraphs ("this report outlines ...", Introduction/Purpose sections) are
+halved: they list topics, they do not report action. A paragraph links to a clause when the score is at least
+LINK_THRESHOLD and at least RELATIVE_FLOOR of its best clause score, so an incidental cue does not add a
+second link.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from schemas.models import ActorMention, Block, Clause, Evidence, Figure
+
+LINK_THRESHOLD = 0.30
+RELATIVE_FLOOR = 0.70
+MIN_CONTENT_WORDS = 5
+OVERVIEW_FACTOR = 0.35
+W_CUE, W_HEADING, W_LEADIN, W_FUZZY, W_FIGURE, W_ACTOR = 0.55, 0.30, 0.15, 0.10, 0.10, 0.10
+
+_DATA = Path(__file__).resolve().parents[1] / "schemas" / "data" / "clause_cues.json"
+_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+_SUFFIXES = (
+    ("isations", "iz"), ("izations", "iz"), ("isation", "iz"), ("ization", "iz"), ("ations", "at"),
+    ("ation", "at"), ("utions", "ut"), ("ution", "ut"), ("ally", "al"), ("ies", "y"), ("ings", ""),
+    ("ing", ""), ("ised", "iz"), ("ized", "iz"), ("ise", "iz"),
+    ("ize", "iz"), ("ments", ""), ("ment", ""), ("ed", ""), ("es", ""), ("s", ""), ("e", ""),
+)
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict:
+    return json.loads(_DATA.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light suffix stripper: enough to meet 'monitor/monitoring', 'coordinate/coordination'."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    for suf, rep in _SUFFIXES:
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            if suf == "s" and word.endswith("ss"):
+                return word
+            return word[: -len(suf)] + rep
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercased, stemmed word tokens, hyphenated words kept whole and also split."""
+    out: list[str] = []
+    for w in _WORD.findall(text.lower().replace("\u2019", "'")):
+        w = w.removesuffix("'s")
+        out.append(stem(w))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _stop() -> frozenset[str]:
+    lex = _lexicon()
+    return frozenset(stem(w) for w in lex["stopwords"] + lex["generic"])
+
+
+def content_words(text: str) -> list[str]:
+    stop = _stop()
+    return [t for t in tokens(text) if t not in stop and not t.isdigit() and len(t) > 1]
+
+
+@dataclass(frozen=True)
+class ClauseCues:
+    clause_id: str
+    weights: dict[tuple[str, ...], float]  # stemmed cue phrase -> weight
+    content: str  # stemmed content words, for fuzzy similarity
+    addressee: str | None  # "member_state" when the clause invites Member States
+    mentions: frozenset[str]  # stemmed words of the clause text: its beneficiary is not evidence
+
+
+def _contains(seq: Sequence[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    if n == 1:
+        return phrase[0] in seq
+    return any(tuple(seq[i : i + n]) == phrase for i in range(len(seq) - n + 1))
+
+
+@lru_cache(maxsize=256)
+def _cues_for(clauses_key: tuple[tuple[str, str], ...]) -> tuple[ClauseCues, ...]:
+    """Cue sets for one resolution's operative clauses; cached because every audit query reuses them."""
+    lex = _lexicon()
+    raw: list[dict[tuple[str, ...], float]] = []
+    for _cid, text in clauses_key:
+        toks = tokens(text)
+        cues: dict[tuple[str, ...], float] = {(w,): 0.5 for w in content_words(text)}
+        for entry in lex["expand"]:
+            if any(_contains(toks, tuple(tokens(t))) for t in entry["when"]):
+                for phrase in entry["add"]:
+                    p = tuple(tokens(phrase))
+                    cues[p] = max(cues.get(p, 0.0), 1.0 if len(p) > 1 else 0.6)
+        raw.append(cues)
+    n = len(raw)
+    out = []
+    addressees = {k: tuple(tokens(v)) for k, v in lex["actor_addressee"].items() if not k.startswith("_")}
+    for (cid, text), cues in zip(clauses_key, raw, strict=True):
+        weights = {}
+        for p, base in cues.items():
+            df = sum(1 for other in raw if p in other)
+            idf = math.log(n / df) / math.log(n) if n > 1 else 1.0
+            if idf > 0:
+                weights[p] = base * idf
+        toks = tokens(text)
+        addressee = next((k for k, p in addressees.items() if _contains(toks, p)), None)
+        out.append(ClauseCues(cid, weights, " ".join(content_words(text)), addressee, frozenset(toks)))
+    return tuple(out)
+
+
+def clause_cues(clauses: Iterable[Clause]) -> dict[str, ClauseCues]:
+    """Cues of the operative clauses, keyed by clause id (verb + text feed the cues)."""
+    key = tuple((c.id, f"{c.verb} {c.text}") for c in clauses if c.kind == "operative")
+    return {c.clause_id: c for c in _cues_for(key)}
+
+
+@dataclass
+class LinkContext:
+    """What the scorer needs beyond the block: cached clause cues and the records per block."""
+
+    cues: dict[str, ClauseCues]
+    figures: dict[str, list[Figure]] = field(default_factory=dict)
+    actors: dict[str, list[ActorMention]] = field(default_factory=dict)
+    leadin: dict[str, str] = field(default_factory=dict)  # list item id -> text of its introducing paragraph
+
+
+def build_context(
+    clauses: Iterable[Clause], figures: Iterable[Figure] = (), actors: Iterable[ActorMention] = ()
+) -> LinkContext:
+    ctx = LinkContext(clause_cues(clauses))
+    for f in figures:
+        if f.block_id:
+            ctx.figures.setdefault(f.block_id, []).append(f)
+    for a in actors:
+        if a.block_id:
+            ctx.actors.setdefault(a.block_id, []).append(a)
+    return ctx
+
+
+def lead_ins(blocks: Iterable[Block]) -> dict[str, str]:
+    """List item -> the paragraph that introduces its list ("... includes the following:"), same section."""
+    out: dict[str, str] = {}
+    lead: str | None = None
+    for b in blocks:
+        if b.kind == "heading":
+            lead = None
+        elif b.kind == "list_item":
+            if lead:
+                out[b.id] = lead
+        elif b.kind == "paragraph":
+            lead = b.text
+    return out
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[list[re.Pattern], list[re.Pattern], frozenset[str]]:
+    lex = _lexicon()
+    proc = [re.compile(p, re.I) for p in lex["procedural"]]
+    over = [re.compile(p, re.I) for p in lex["overview"]]
+    return proc, over, frozenset(s.lower() for s in lex["overview_sections"])
+
+
+def is_procedural(block: Block) -> bool:
+    """Headings, label-like fragments and 'the Council is invited to note' sentences address no clause."""
+    if block.kind == "heading":
+        return True
+    text = block.text.strip()
+    if len(content_words(text)) < MIN_CONTENT_WORDS:
+        return True
+    return any(p.search(text) for p in _patterns()[0])
+
+
+def _is_overview(block: Block) -> bool:
+    _, over, sections = _patterns()
+    title = (block.section_title or "").strip().lower()
+    return title in sections or any(p.search(block.text) for p in over)
+
+
+def _cue_match(toks: Sequence[str], cues: ClauseCues) -> tuple[float, list[str]]:
+    """Saturating sum of matched cue weights; a word inside a matched phrase is not counted again."""
+    present = set(toks)
+    matched = [p for p in cues.weights if p[0] in present and _contains(toks, p)]
+    covered = {w for p in matched if len(p) > 1 for w in p}
+    kept = [p for p in matched if len(p) > 1 or p[0] not in covered]
+    total = sum(cues.weights[p] for p in kept)
+    return 1.0 - math.exp(-total), sorted(" ".join(p) for p in kept)
+
+
+def _named_in_clause(name: str, cues: ClauseCues) -> bool:
+    """The beneficiary the clauses themselves name (Ukraine) is not evidence of a contribution."""
+    return all(t in cues.mentions for t in tokens(name))
+
+
+def score_block(block: Block, clause: Clause, context: LinkContext) -> Evidence:
+    """Score (0..1) with the reasons that produced it; 0 for procedural blocks and non-operative clauses."""
+    ev = Evidence(block_id=block.id, text=block.text, page=block.page, section=block.section, score=0.0)
+    cues = context.cues.get(clause.id)
+    if cues is None or is_procedural(block):
+        return ev
+    toks = tokens(block.text)
+    cue, hits = _cue_match(toks, cues)
+    reasons: list[str] = []
+    if hits:
+        reasons.append(f"cues {cue:.2f}: " + ", ".join(sorted(hits)[:8]))
+    head = 0.0
+    if block.section_title:
+        head, hhits = _cue_match(tokens(block.section_title), cues)
+        if hhits:
+            reasons.append(f"heading '{block.section_title}' {head:.2f}")
+    lead = 0.0
+    if block.kind == "list_item" and block.id in context.leadin:
+        lead, lhits = _cue_match(tokens(context.leadin[block.id]), cues)
+        if lhits:
+            reasons.append(f"lead-in {lead:.2f}: " + ", ".join(lhits[:5]))
+    words = " ".join(content_words(block.text))
+    fz = max(fuzz.token_set_ratio(words, cues.content), fuzz.partial_ratio(words, cues.content)) / 100.0
+    fz = max(0.0, (fz - 0.35) / 0.65)
+    if fz > 0.2:
+        reasons.append(f"similar {fz:.2f}")
+    fig = 0.0
+    for f in context.figures.get(block.id, []):
+        terms = _lexicon()["figure_terms"].get(f.metric, [])
+        if any(tuple(tokens(t)) in cues.weights for t in terms):
+            fig = 1.0
+            reasons.append(f"figure {f.metric}: {f.text}")
+            break
+    act = 0.0
+    if cues.addressee and cue > 0:
+        found = context.actors.get(block.id, [])
+        named = sorted(
+            {a.name for a in found if a.type == cues.addressee and not _named_in_clause(a.name, cues)}
+        )
+        if named:
+            act = 1.0
+            reasons.append("addressees named: " + ", ".join(named[:5]))
+    score = W_CUE * cue + W_HEADING * head + W_LEADIN * lead + W_FUZZY * fz + W_FIGURE * fig + W_ACTOR * act
+    if _is_overview(block):
+        score *= OVERVIEW_FACTOR
+        reasons.append(f"overview paragraph: x{OVERVIEW_FACTOR}")
+    ev.score = round(min(1.0, score), 4)
+    ev.reasons = reasons
+    return ev
+
+
+def link_blocks(
+    blocks: Iterable[Block], clauses: Sequence[Clause], context: LinkContext | None = None
+) -> dict[str, list[Evidence]]:
+    """Evidence per operative clause id: blocks above the link threshold, best first."""
+    blocks = list(blocks)
+    ops = [c for c in clauses if c.kind == "operative"]
+    context = context or build_context(ops)
+    if not context.leadin:
+        context.leadin = lead_ins(blocks)
+    out: dict[str, list[Evidence]] = {c.id: [] for c in ops}
+    for block in blocks:
+        if is_procedural(block):
+            continue
+        scored = [(c.id, score_block(block, c, context)) for c in ops]
+        best = max((e.score for _, e in scored), default=0.0)
+        for cid, ev in scored:
+            if ev.score >= LINK_THRESHOLD and ev.score >= RELATIVE_FLOOR * best:
+                out[cid].append(ev)
+    for evs in out.values():
+        evs.sort(key=lambda e: -e.score)
+    return out
+
+
+def block_links(
+    blocks: Iterable[Block], clauses: Sequence[Clause], context: LinkContext | None = None
+) -> dict[str, list[str]]:
+    """The inverse view: block id -> linked clause ids (every non-heading block appears, maybe with [])."""
+    blocks = list(blocks)
+    links: dict[str, list[str]] = {b.id: [] for b in blocks if b.kind != "heading"}
+    for cid, evs in link_blocks(blocks, clauses, context).items():
+        for ev in evs:
+            links.setdefault(ev.block_id, []).append(cid)
+    return links
