@@ -317,6 +317,12 @@ class Store:
     def block_counts(self) -> dict[str, int]:
         return dict(self.conn.execute("SELECT id, n_blocks FROM documents").fetchall())
 
+    def counts(self, doc_id: str) -> tuple[int, int]:
+        """(blocks, figures) stored for a document, without loading them."""
+        sql = "SELECT n_blocks, n_figures FROM documents WHERE id = ?"
+        row = self.conn.execute(sql, (doc_id,)).fetchone()
+        return (row[0], row[1]) if row else (0, 0)
+
     def document(self, ref: str) -> Document:
         """Find a document by id, path, basename or sha256 prefix; LookupError says why none or which ones."""
         c = self.conn

@@ -1,0 +1,339 @@
+"""restrack command line: a thin click layer over corpus/ and extract/.
+
+Adding a command: decorate with `@main.command()`, `@db_option` and `@format_option`, open the database with
+`open_store(db)`, turn models into dicts (`model_rows`) and print them with `render(rows, fmt, columns)`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import click
+from pydantic import BaseModel
+
+from corpus.store import DEFAULT_DB, Store
+
+FORMATS = ("table", "json", "csv")
+TABLE_WIDTH = {
+    "text": 60,
+    "sentence": 60,
+    "title": 50,
+    "path": 50,
+    "aliases": 40,
+    "subject": 30,
+    "chapter": 30,
+}
+
+
+# -- shared options and output ------------------------------------------------------------------------------
+def db_option(f: Callable) -> Callable:
+    return click.option(
+        "--db",
+        envvar="RESTRACK_DB",
+        default=DEFAULT_DB,
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help="SQLite database (env RESTRACK_DB).",
+    )(f)
+
+
+def format_option(f: Callable) -> Callable:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
+        help="Output format.",
+    )(f)
+
+
+def open_store(db: str, create: bool = False) -> Store:
+    """Queries on a missing database are a usage error, not a silent empty result."""
+    if not create and db != ":memory:" and not os.path.exists(db):
+        raise click.ClickException(f"no database at {db}: run `restrack ingest PATH --db {db}` first")
+    return Store(db)
+
+
+def model_rows(models: Iterable[BaseModel], columns: Sequence[str]) -> list[dict[str, Any]]:
+    """Model -> dict with the contract columns first, then any extra fields (JSON consumers welcome them)."""
+    rows = []
+    for m in models:
+        data = m.model_dump(mode="json")
+        rows.append({**{c: data.get(c) for c in columns}, **data})
+    return rows
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+    return str(value)
+
+
+def _csv_cell(value: Any) -> Any:
+    """Numbers stay machine-readable in CSV (no thousands separators), 2.0 -> 2."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    return _cell(value)
+
+
+def render(
+    rows: list[dict[str, Any]], fmt: str, columns: Sequence[str], table_columns: Sequence[str] = ()
+) -> None:
+    """Print rows: json = one array of whole rows; csv = header + `columns` (lists joined by "; ");
+    table = fixed-width `table_columns` (default `columns`) with long text cut."""
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([_csv_cell(r.get(c)) for c in columns])
+        return
+    cols = list(table_columns or columns)
+    cells = [[_cell(r.get(c)).replace("\n", " ") for c in cols] for r in rows]
+    widths = []
+    for i, c in enumerate(cols):
+        natural = max([len(c)] + [len(row[i]) for row in cells])
+        widths.append(min(natural, TABLE_WIDTH.get(c, 40)))
+
+    def line(values: Sequence[str]) -> str:
+        out = [(v if len(v) <= w else v[: w - 1] + "…").ljust(w) for v, w in zip(values, widths, strict=True)]
+        return "  ".join(out).rstrip()
+
+    click.echo(line(cols))
+    click.echo(line(["-" * w for w in widths]))
+    for row in cells:
+        click.echo(line(row))
+    if not rows:
+        click.echo("(none)", err=True)
+
+
+@click.group()
+@click.version_option(package_name="restrack", message="%(version)s")
+def main() -> None:
+    """restrack: figures, dates, actors and clause coverage from Resolution 1408 reports and RDNAs."""
+
+
+# -- ingest ------------------------------------------------------------------------------------------------
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--force", is_flag=True, help="Re-extract files already stored (same sha256), replacing them.")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count]."
+)
+@click.option("--no-model", is_flag=True, help="Rules only: skip the spaCy statistical model.")
+@click.option("--max-mb", type=click.FloatRange(min=0, min_open=True), default=200, show_default=True)
+@click.option("--max-pages", type=click.IntRange(min=1), default=2000, show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=600,
+    show_default=True,
+    help="Seconds per file.",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks of failed files.")
+def ingest(
+    paths: tuple[str, ...],
+    db: str,
+    force: bool,
+    jobs: int | None,
+    no_model: bool,
+    max_mb: float,
+    max_pages: int,
+    timeout: float,
+    debug: bool,
+) -> None:
+    """Extract PDF/DOCX/TXT files (folders recursively) into the database; one line per file."""
+    from corpus.ingest import collect_files, ingest_files
+    from schemas.models import Limits
+
+    limits = Limits(max_file_bytes=int(max_mb * 1024 * 1024), max_pages=max_pages, max_seconds=timeout)
+    files, failed = collect_files(paths)
+    results = list(failed)
+    store = open_store(db, create=True)
+    run = ingest_files(store, files, limits, not no_model, jobs or os.cpu_count() or 1, force)
+    if sys.stderr.isatty() and len(files) > 1:
+        with click.progressbar(run, length=len(files), file=sys.stderr, label="ingesting") as bar:
+            results += [_report(r, debug) for r in bar]
+    else:
+        results += [_report(r, debug) for r in run]
+    for r in failed:
+        _report(r, debug)
+    store.close()
+    if any(r.status == "error" for r in results):
+        sys.exit(1)
+
+
+def _report(r: Any, debug: bool) -> Any:
+    if r.status == "error":
+        if debug and r.traceback:
+            click.echo(r.traceback.rstrip(), err=True)
+        click.echo(f"error: {r.path}: {r.error}", err=True)
+        return r
+    d = r.document
+    about = [x for x in (d.kind, d.symbol) if x]
+    facts = (
+        [" ".join(about)] + ([str(d.year)] if d.year else []) + [f"{r.blocks} blocks", f"{r.figures} figures"]
+    )
+    click.echo(f"{r.status} {r.doc_id} ({', '.join(facts)})")
+    for w in r.warnings:
+        click.echo(f"warning: {r.doc_id}: {w}", err=True)
+    return r
+
+
+# -- listings ----------------------------------------------------------------------------------------------
+DOC_COLUMNS = ["id", "path", "sha256", "kind", "title", "symbol", "year", "pages", "blocks"]
+BLOCK_COLUMNS = ["id", "kind", "text", "page", "section", "label", "level"]
+FIGURE_COLUMNS = [
+    "doc_id",
+    "amount",
+    "currency",
+    "text",
+    "qualifier",
+    "metric",
+    "actors",
+    "as_of",
+    "period",
+    "years",
+    "subject",
+    "chapter",
+    "page",
+    "block_id",
+    "sentence",
+]
+DATE_COLUMNS = ["doc_id", "text", "value", "page", "block_id"]
+ACTOR_COLUMNS = ["doc_id", "name", "type", "mentions", "aliases"]
+
+
+def _doc_row(doc: Any, blocks: int) -> dict[str, Any]:
+    data = doc.model_dump(mode="json", exclude={"blocks"})
+    return {
+        **{c: data.get(c) for c in DOC_COLUMNS},
+        "blocks": blocks,
+        **{k: v for k, v in data.items() if k not in DOC_COLUMNS},
+    }
+
+
+@main.command()
+@db_option
+@format_option
+@click.option("--kind", type=click.Choice(["resolution", "report", "assessment", "other"]), default=None)
+def documents(db: str, fmt: str, kind: str | None) -> None:
+    """List stored documents."""
+    with open_store(db) as store:
+        counts = store.block_counts()
+        rows = [_doc_row(d, counts.get(d.id or "", 0)) for d in store.documents(kind)]
+    render(rows, fmt, DOC_COLUMNS, ["id", "kind", "symbol", "year", "pages", "blocks", "title"])
+
+
+@main.command()
+@click.argument("doc")
+@db_option
+@format_option
+def show(doc: str, db: str, fmt: str) -> None:
+    """One document and its blocks (DOC = id, path, file name or sha256 prefix)."""
+    with open_store(db) as store:
+        found = _find(store, doc)
+        blocks = store.blocks(found.id or "")
+    rows = [
+        {**{c: b.model_dump(mode="json").get(c) for c in BLOCK_COLUMNS}, **b.model_dump(mode="json")}
+        for b in blocks
+    ]
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {"document": _doc_row(found, len(blocks)), "blocks": rows}, ensure_ascii=False, indent=2
+            )
+        )
+        return
+    if fmt == "table":
+        head = _doc_row(found, len(blocks))
+        for key in ("id", "path", "kind", "symbol", "year", "date", "resolution", "pages", "blocks", "title"):
+            click.echo(f"{key + ':':<12}{_cell(head.get(key))}")
+        click.echo()
+    render(rows, fmt, BLOCK_COLUMNS, ["id", "kind", "page", "section", "label", "text"])
+
+
+def _find(store: Store, ref: str | None) -> Any:
+    try:
+        return store.document(ref or "")
+    except LookupError as exc:
+        raise click.ClickException(str(exc).strip("'\"")) from None
+
+
+def _doc_id(store: Store, ref: str | None) -> str | None:
+    return _find(store, ref).id if ref else None
+
+
+@main.command()
+@db_option
+@format_option
+@click.option("--doc", help="Document id, path, file name or sha256 prefix.")
+@click.option(
+    "--metric", help="damage, losses, needs, requirement, contribution, in-kind, budget, pledge, ..."
+)
+@click.option("--currency", help="ISO 4217 code, e.g. USD, CHF.")
+@click.option("--actor", help="Canonical actor name.")
+@click.option("--year", type=int, help="A year the figure refers to (else the edition year).")
+@click.option("--chapter", help="Assessment sector chapter (substring).")
+def figures(
+    db: str,
+    fmt: str,
+    doc: str | None,
+    metric: str | None,
+    currency: str | None,
+    actor: str | None,
+    year: int | None,
+    chapter: str | None,
+) -> None:
+    """Monetary figures with what they measure and where they stand."""
+    with open_store(db) as store:
+        found = store.figures(_doc_id(store, doc), metric, currency, actor, year, chapter)
+    render(
+        model_rows(found, FIGURE_COLUMNS),
+        fmt,
+        FIGURE_COLUMNS,
+        ["doc_id", "amount", "currency", "qualifier", "metric", "actors", "page", "text", "subject"],
+    )
+
+
+@main.command()
+@db_option
+@format_option
+@click.option("--doc", help="Document id, path, file name or sha256 prefix.")
+@click.option("--year", type=int, help="Dates falling in (or spanning) this year.")
+def dates(db: str, fmt: str, doc: str | None, year: int | None) -> None:
+    """Dates stated in the documents, as ISO 8601 values."""
+    with open_store(db) as store:
+        found = store.dates(_doc_id(store, doc), year)
+    render(model_rows(found, DATE_COLUMNS), fmt, DATE_COLUMNS)
+
+
+@main.command()
+@db_option
+@format_option
+@click.option("--doc", help="Document id, path, file name or sha256 prefix.")
+@click.option("--type", "type_", help="member_state, un_body, national_authority, company, academia, ...")
+def actors(db: str, fmt: str, doc: str | None, type_: str | None) -> None:
+    """Actors per document: canonical name, type, mention count and the forms seen."""
+    with open_store(db) as store:
+        found = store.actors(_doc_id(store, doc), type_)
+    render(model_rows(found, ACTOR_COLUMNS), fmt, ACTOR_COLUMNS)
+
+
+if __name__ == "__main__":
+    main()
