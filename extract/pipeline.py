@@ -27,6 +27,9 @@ def sniff_format(data: bytes, path: str) -> str:
     low = text.lstrip().lower()
     if low.startswith("<!doctype html") or low.startswith("<html"):
         raise DocumentError("HTML file, not a PDF/DOCX/text document")
+    suffix = Path(path).suffix.lower()
+    if suffix in (".pdf", ".docx"):  # a truncated download or a renamed file: parsing it as text misleads
+        raise DocumentError(f"named {suffix} but holds plain text, not a {suffix[1:].upper()} file")
     return "txt"
 
 
