@@ -60,7 +60,8 @@ def _is_caps_title(text: str) -> bool:
     return len(letters) >= 6 and all(c.isupper() for c in letters) and len(text.split()) <= 20
 
 
-def _list_label(line: str) -> tuple[str, str] | None:
+def split_label(line: str) -> tuple[str, str] | None:
+    """(label, text) when the line opens with a bullet or list label; bullets come back as "–" or "•"."""
     m = _BULLET.match(line)
     if m:
         return _BULLET_LABEL[m.group(1)], line[m.end() :]
@@ -120,7 +121,7 @@ def parse_text(data: bytes, path: str, limits: Limits) -> Document:
             blocks.append(Block(id=bid, kind="heading", text=title, level=level, **_section(path_stack)))
             continue
         body = normalize_text(line)
-        labelled = _list_label(line)
+        labelled = split_label(line)
         if labelled:
             label, rest = labelled
             kind, body = "list_item", normalize_text(rest)
