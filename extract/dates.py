@@ -1,0 +1,270 @@
+"""Dates in plain text as ISO 8601 values: days, months, years, intervals, year lists, "as of", "since".
+
+Works in three passes so every written form composes: find date *points* (a day, a month, a year),
+join neighbours linked by a dash or "to" into intervals, then give year-less points a year from the
+nearest preceding dated point or the document's reference date. Cue words live in
+schemas/data/date_cues.json.
+
+Kinds: date / month / year for single points, interval ("4-5 November 2025" -> 2025-11-04/2025-11-05,
+"2026-2036" -> 2026/2036), year_list (one mention per year of "2023/2024/2025", each with its own span),
+as_of ("as of 31 December 2025") and since ("since 2022", "since the beginning of 2026"): the value of
+those two is the date itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from extract.money import find_money
+from schemas import DATA_DIR
+from schemas.models import DateMention
+
+_YEAR = r"(?<![\d.,/])(?:19|20)\d\d(?!\d)"
+_DAY = r"(?<![\d.,])(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
+_DASH = r"\s*[-–—‑‐]+\s*"
+_RANGE_GAP = re.compile(rf"{_DASH}|\s+(?:to|until|till|through|and)\s+")
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict:
+    return json.loads((DATA_DIR / "date_cues.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _point_re() -> re.Pattern[str]:
+    names = sorted(_cues()["months"], key=len, reverse=True)
+    month = rf"(?<![A-Za-z])(?:{'|'.join(names)})(?:\.(?=\s+\d))?(?![A-Za-z])"
+    return re.compile(
+        rf"(?P<iy>{_YEAR})-(?P<im>0[1-9]|1[0-2])-(?P<id>[0-3]\d)(?!\d)"
+        rf"|(?<![\d.])(?P<nd>\d{{1,2}})[./](?P<nm>\d{{1,2}})[./](?P<ny>(?:19|20)\d\d)(?!\d)"
+        rf"|(?P<dd>{_DAY})(?:\s+of)?\s+(?P<dm>{month})(?:,?\s+(?P<dy>{_YEAR}))?"
+        rf"|(?P<mm>{month})\s+(?P<md>{_DAY}),?\s+(?P<my>{_YEAR})"
+        rf"|(?P<ym>{month}),?\s+(?P<yy>{_YEAR})"
+        rf"|Q(?P<q>[1-4])\s+(?P<qy>{_YEAR})"
+        rf"|(?P<ly>{_YEAR})\s*/\s*(?P<lrest>(?:19|20)\d\d(?:\s*/\s*(?:19|20)\d\d)*)(?!\d)"
+        rf"|(?P<sy>{_YEAR})[-–‑](?P<sy2>\d\d)(?![\d-])"
+        rf"|(?P<y>{_YEAR})"
+        rf"|(?P<lone>{_DAY})(?={_DASH}\d{{1,2}}\s+{month})"
+        rf"|(?P<bm>{month})"
+    )
+
+
+@dataclass
+class _Point:
+    start: int
+    end: int
+    y: int | None
+    m: int | None = None
+    d: int | None = None
+    kind: str = "date"
+
+    def iso(self) -> str:
+        if self.d and self.m:
+            return f"{self.y:04d}-{self.m:02d}-{self.d:02d}"
+        if self.m:
+            return f"{self.y:04d}-{self.m:02d}"
+        return f"{self.y:04d}"
+
+    def key(self) -> tuple[int, int, int]:
+        return (self.y or 0, self.m or 0, self.d or 0)
+
+
+def _month(name: str) -> int:
+    return _cues()["months"][name.rstrip(".")]
+
+
+def _day(text: str) -> int:
+    return int(re.match(r"\d+", text).group())
+
+
+def _points(text: str) -> list[_Point]:
+    """Every date point; year lists already split, lone days kept for the interval pass."""
+    out: list[_Point] = []
+    for m in _point_re().finditer(text):
+        g = m.groupdict()
+        s, e = m.start(), m.end()
+        if g["iy"]:
+            out.append(_Point(s, e, int(g["iy"]), int(g["im"]), int(g["id"])))
+        elif g["ny"]:
+            a, b = int(g["nd"]), int(g["nm"])
+            day, mon = (b, a) if b > 12 else (a, b)  # day-first unless the second part cannot be a month
+            if 1 <= mon <= 12 and 1 <= day <= 31:
+                out.append(_Point(s, e, int(g["ny"]), mon, day))
+        elif g["dd"]:
+            out.append(_Point(s, e, int(g["dy"]) if g["dy"] else None, _month(g["dm"]), _day(g["dd"])))
+        elif g["mm"]:
+            out.append(_Point(s, e, int(g["my"]), _month(g["mm"]), _day(g["md"])))
+        elif g["ym"]:
+            out.append(_Point(s, e, int(g["yy"]), _month(g["ym"]), kind="month"))
+        elif g["q"]:
+            q = int(g["q"])
+            out.append(_Point(s, e, int(g["qy"]), 3 * q - 2, kind=f"quarter{q}"))
+        elif g["ly"]:
+            pos = s
+            for year in re.finditer(r"(?:19|20)\d\d", text[s:e]):
+                out.append(_Point(s + year.start(), s + year.end(), int(year.group()), kind="year_list"))
+                pos = year.end()
+            del pos
+        elif g["sy"]:
+            first = int(g["sy"])
+            second = first // 100 * 100 + int(g["sy2"])
+            if second > first:
+                out.append(_Point(s, s + 4, first, kind="year"))
+                out.append(_Point(e - 2, e, second, kind="year_short"))
+        elif g["y"]:
+            out.append(_Point(s, e, int(g["y"]), kind="year"))
+        elif g["lone"]:
+            out.append(_Point(s, e, None, None, _day(g["lone"]), kind="lone_day"))
+        elif g["bm"]:
+            out.append(_Point(s, e, None, _month(g["bm"]), kind="bare_month"))
+    return out
+
+
+def _word_before(text: str, pos: int) -> str:
+    m = re.search(r"(\S+)\s*$", text[max(0, pos - 40) : pos])
+    return m.group(1).lower().lstrip("([{\"'“‘") if m else ""
+
+
+def _is_identifier_year(text: str, p: _Point, money: list[tuple[int, int]]) -> bool:
+    """A 4-digit number that is a symbol, a quantity, part of an amount, or follows "Resolution"."""
+    cues = _cues()
+    if any(s <= p.start < e for s, e in money):
+        return True
+    if _word_before(text, p.start) in cues["year_blockers"]:
+        return True
+    before, after = text[max(0, p.start - 2) : p.start], text[p.end : p.end + 30]
+    if re.search(r"[A-Za-z0-9]$|\d[ \u00a0]$|[/#№]$", before):
+        return True
+    if re.match(r"[ \u00a0]\d{3}(?!\d)|[.,]\d|/\d", after):
+        return True
+    low = after.lower().lstrip()
+    return any(re.match(rf"{re.escape(u)}(?![a-z])", low) for u in cues["year_unit_after"])
+
+
+def _bare_month_ok(text: str, p: _Point) -> bool:
+    """ "in July" is a date; "May" alone is usually the verb, so bare months need a preposition."""
+    before = re.sub(r"\s+", " ", text[max(0, p.start - 16) : p.start].lower())
+    return any(before.endswith(f"{prep} ") or before.endswith(prep) and prep.endswith("-")
+               for prep in _cues()["bare_month_preps"])
+
+
+def _join(text: str, pts: list[_Point]) -> list[tuple[_Point, _Point | None]]:
+    """Pair points linked by a dash or "to" into intervals; "and" only after "between"."""
+    out: list[tuple[_Point, _Point | None]] = []
+    i = 0
+    while i < len(pts):
+        a = pts[i]
+        b = pts[i + 1] if i + 1 < len(pts) else None
+        if b is not None and a.kind != "year_list" and b.kind != "year_list":
+            gap = text[a.end : b.start]
+            linked = _RANGE_GAP.fullmatch(gap) is not None
+            if linked and gap.strip() == "and":
+                linked = _word_before(text, a.start) == "between"
+            if linked and _compatible(a, b):
+                out.append((a, b))
+                i += 2
+                continue
+        if a.kind not in ("lone_day", "year_short"):
+            out.append((a, None))
+        i += 1
+    return out
+
+
+def _compatible(a: _Point, b: _Point) -> bool:
+    """Fill the left point's missing parts from the right one, and keep the pair only if it is ordered."""
+    if a.kind == "lone_day":
+        if b.d is None or b.m is None:
+            return False
+        a.m, a.y = b.m, b.y
+    if a.kind == "bare_month" and b.m is not None and b.y is not None:
+        a.y = b.y
+    if a.m and a.d and a.y is None and b.y is not None:
+        a.y = b.y
+    if a.y is None or b.y is None:
+        return False
+    if (a.m is None) != (b.m is None) and a.kind in ("year",) and b.kind not in ("year", "year_short"):
+        return False
+    return a.key() < b.key()
+
+
+@lru_cache(maxsize=1)
+def _prefix_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    cues = _cues()
+
+    def alt(items: list[str]) -> str:
+        return "|".join(re.escape(i) for i in sorted(items, key=len, reverse=True))
+
+    lead = rf"(?:(?:{alt(cues['since_lead'])})\s*)?"
+    return (
+        re.compile(rf"(?<![a-z])(?:{alt(cues['as_of'])})\s+{lead}$"),
+        re.compile(rf"(?<![a-z])(?:{alt(cues['since'])})\s+{lead}$"),
+    )
+
+
+def _prefix_kind(text: str, start: int) -> str | None:
+    """ "as of 31 December 2025" -> as_of, "since the beginning of 2026" -> since."""
+    before = re.sub(r"\s+", " ", text[max(0, start - 40) : start].lower())
+    as_of, since = _prefix_re()
+    if as_of.search(before):
+        return "as_of"
+    if since.search(before):
+        return "since"
+    return None
+
+
+def _resolve_year(p: _Point, prev_year: int | None, ref_year: int | None) -> bool:
+    if p.y is None:
+        p.y = prev_year or ref_year
+    return p.y is not None
+
+
+def find_dates(text: str, reference: str | None = None) -> list[DateMention]:
+    """Every date in `text`, in order. `reference` (ISO date or year: the document date) dates
+    year-less mentions ("in July") when no earlier date in the text gives the year."""
+    ref_year = int(reference[:4]) if reference and reference[:4].isdigit() else None
+    money = [(m.start, m.end) for m in find_money(text)]
+    pts = []
+    for p in _points(text):
+        if p.kind == "year" and _is_identifier_year(text, p, money):
+            continue
+        if p.kind == "year_list" and any(s <= p.start < e for s, e in money):
+            continue
+        pts.append(p)
+    out: list[DateMention] = []
+    prev_year: int | None = None
+    for a, b in _join(text, pts):
+        if b is None and a.kind == "bare_month" and not _bare_month_ok(text, a):
+            continue
+        if not _resolve_year(a, prev_year, ref_year):
+            continue
+        prefix = _prefix_kind(text, a.start)
+        if b is not None:
+            value, kind = f"{a.iso()}/{b.iso()}", "interval"
+            end, prev_year = b.end, b.y
+        else:
+            value, kind, end = _single(a), _kind(a), a.end
+            prev_year = a.y
+        out.append(
+            DateMention(start=a.start, end=end, text=text[a.start : end], value=value, kind=prefix or kind)
+        )
+    return out
+
+
+def _single(p: _Point) -> str:
+    if p.kind.startswith("quarter"):
+        q = int(p.kind[-1])
+        return f"{p.y:04d}-{3 * q - 2:02d}/{p.y:04d}-{3 * q:02d}"
+    return p.iso()
+
+
+def _kind(p: _Point) -> str:
+    if p.kind == "year_list":
+        return "year_list"
+    if p.kind.startswith("quarter"):
+        return "interval"
+    if p.d:
+        return "date"
+    return "month" if p.m else "year"
