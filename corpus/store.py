@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -115,6 +116,8 @@ def fold_mentions(mentions: list[ActorMention]) -> list[Actor]:
         actor.mentions += 1
         if m.text not in actor.aliases:
             actor.aliases.append(m.text)
+    for actor in folded.values():
+        actor.aliases.sort()
     return list(folded.values())
 
 
@@ -397,10 +400,10 @@ class Store:
     def actors(self, doc_id: str | None = None, type: str | None = None) -> list[Actor]:
         """Mentions folded per document and canonical name, most mentioned first within each document."""
         mentions = self.actor_mentions(doc_id)
-        try:
-            from extract.actors import fold_actors  # type: ignore[attr-defined]
-        except ImportError:
-            fold_actors = fold_mentions
+        # extract.actors imports spaCy (~1.5 s): use its folder only when it is already loaded, so a query
+        # command stays fast; fold_mentions gives the same result.
+        extractor = sys.modules.get("extract.actors")
+        fold_actors = getattr(extractor, "fold_actors", None) or fold_mentions
         folded: list[Actor] = []
         for d in dict.fromkeys(m.doc_id for m in mentions):
             folded += fold_actors([m for m in mentions if m.doc_id == d])
