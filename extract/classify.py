@@ -118,7 +118,7 @@ def content_year(blocks: list[Block]) -> int | None:
 
 _RES_HEADING = re.compile(r"^(?:RESOLUTION|Resolution)\s+(\d{1,4})\b\s*(?:\((.*)\))?\s*$")
 _RES_HEADING_INLINE = re.compile(r"^Resolution\s+(\d{1,4})\s*\((?:adopted|Mod\.|Rev\.)", re.I)
-_VERSION = re.compile(r"^((?:Mod|Rev)\.\s*.*?\d{4})")
+_VERSION = re.compile(r"^((?:Mod|Rev)\.\s*.*?\d{4})", re.I)
 
 
 def front_blocks(doc: Document) -> list[Block]:
