@@ -1,0 +1,265 @@
+"""Who acts in a document: Member States, UN/ITU bodies, national authorities, companies, academia...
+
+Three sources, in order of trust: the gazetteer EntityRuler (schemas/data), acronyms the document itself
+defines ("... Information Protection (SSSICP)" makes every later "SSSICP" the same actor), and the statistical
+model's ORG entities, kept only when they look like an organisation's name (a head word such as Ministry or
+University) and not like a place, a currency, a month, a document symbol, an event or a title.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from extract.nlp import ACTOR_LABEL, DATA_DIR, alias_index, gazetteer, get_nlp
+from schemas.models import Actor, ActorMention, Document
+
+_QUOTES = "\"“”‘’«»'"
+_POSSESSIVE = re.compile(r"[’']s$")
+_ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
+# "(SSSICP)", "(UN)", "(WB3C)", "(P2C)": 2-12 chars, at least two capitals or a capital and a digit.
+_ACRONYM_DEF = re.compile(r"\(\s*([A-Z][A-Za-z0-9&\-]{1,11})\s*\)")
+_WORD = re.compile(r"[^\s]+")
+_STOP_BEFORE = re.compile(r"[;:()\[\]“”\"]|\.\s")  # a long form does not reach back across these
+
+
+@dataclass(frozen=True)
+class Definition:
+    """An acronym defined in the text and what it stands for: `name` is None when it names no actor."""
+
+    acronym: str
+    long_form: str
+    name: str | None
+    type: str
+
+
+@lru_cache(maxsize=1)
+def filters() -> dict[str, Any]:
+    data = json.loads((DATA_DIR / "actor_filters.json").read_text(encoding="utf-8"))
+    low = {k: {w.lower() for w in data[k]} for k in ("places", "generic", "months")}
+    return {
+        **low,
+        "currency": set(data["currency_codes"]),
+        "org_heads": {w.lower() for w in data["org_heads"]},
+        "non_actor_heads": {w.lower() for w in data["non_actor_heads"]},
+        "type_heads": {t: {w.lower() for w in ws} for t, ws in data["type_heads"].items()},
+        "national_context": {w.lower() for w in data["national_context"]},
+    }
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip(",.;:()’'\"“”").lower() for w in text.split()]
+
+
+def guess_type(long_form: str, context: str = "") -> str | None:
+    """Actor type from a name's words, or None when the name is not an organisation (a report, an event)."""
+    f = filters()
+    words = _words(long_form)
+    if any(w in f["non_actor_heads"] for w in words) or not any(w in f["org_heads"] for w in words):
+        return None
+    heads = f["type_heads"]
+    tokens = long_form.replace("-", " ").split()
+    if any(w in heads["un_body"] for w in tokens) or "united nations" in long_form.lower():
+        return "un_body"
+    for typ in ("academia", "company", "initiative"):
+        if any(w in heads[typ] for w in words):
+            return typ
+    if any(w in heads["national_authority"] for w in words):
+        always = {"ministry", "ministries", "cabinet", "parliament", "government", "regulator"}
+        ctx = set(words) | set(_words(context))
+        national = bool(ctx & f["national_context"]) or any(
+            alias_index().get(w) and gazetteer()[alias_index()[w]]["type"] == "member_state" for w in ctx
+        )
+        return "national_authority" if (national or set(words) & always) else "other"
+    return "other"
+
+
+def _schwartz_hearst(short: str, candidate: str) -> str | None:
+    """Shortest tail of `candidate` whose letters spell `short` in order, first letter at a word start."""
+    s, c = len(short) - 1, len(candidate) - 1
+    while s >= 0:
+        ch = short[s].lower()
+        if not ch.isalnum():
+            s -= 1
+            continue
+        while c >= 0 and (
+            candidate[c].lower() != ch or (s == 0 and c > 0 and candidate[c - 1].isalnum())
+        ):
+            c -= 1
+        if c < 0:
+            return None
+        s -= 1
+        c -= 1
+    start = candidate.rfind(" ", 0, c + 1) + 1
+    return candidate[start:].strip()
+
+
+def find_definitions(text: str) -> list[Definition]:
+    """Acronyms defined as "Long Form (ACR)"; the long form is resolved against the gazetteer first."""
+    out: list[Definition] = []
+    idx, gaz = alias_index(), gazetteer()
+    for m in _ACRONYM_DEF.finditer(text):
+        acr = m.group(1)
+        if sum(ch.isupper() or ch.isdigit() for ch in acr) < 2:
+            continue
+        before = text[: m.start()].rstrip()
+        stops = list(_STOP_BEFORE.finditer(before))
+        if stops:
+            before = before[stops[-1].end():]
+        words = _WORD.findall(before)
+        window = " ".join(words[-min(len(acr) + 5, len(acr) * 2):])
+        long_form = _schwartz_hearst(acr, window)
+        if not long_form:
+            continue
+        long_form = _ARTICLE.sub("", long_form).strip(" ,")
+        if not long_form[:1].isupper() or len(long_form) <= len(acr):
+            continue
+        name = idx.get(long_form.lower())
+        if not name and acr in _all_acronyms() and guess_type(long_form) is not None:
+            name = idx[acr.lower()]  # a known acronym spelled out in other words: still that actor
+        if name:
+            out.append(Definition(acr, long_form, name, gaz[name]["type"]))
+            continue
+        typ = guess_type(long_form, text[max(0, m.start() - 300): m.end() + 300])
+        out.append(Definition(acr, long_form, long_form if typ else None, typ or "other"))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _all_acronyms() -> frozenset[str]:
+    return frozenset(a for e in gazetteer().values() for a in e["acronyms"])
+
+
+def _clean_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim a leading article, a trailing possessive and surrounding quotes/punctuation from a span."""
+    span = text[start:end]
+    m = _ARTICLE.match(span)
+    if m:
+        start += m.end()
+    span = text[start:end]
+    pm = _POSSESSIVE.search(span)
+    if pm:
+        end = start + pm.start()
+    while end > start and text[end - 1] in _QUOTES + " ,.;:":
+        end -= 1
+    while start < end and text[start] in _QUOTES + " ":
+        start += 1
+    return start, end
+
+
+def _model_org_ok(form: str, defs: dict[str, Definition]) -> str | None:
+    """The actor type for a model ORG that passes the filters, else None."""
+    f = filters()
+    low = form.lower()
+    if not form or any(ch.isdigit() for ch in form) or any(q in form for q in _QUOTES[:-1] + "/\n"):
+        return None
+    if low in f["generic"] or low in f["places"] or low in f["months"] or form in f["currency"]:
+        return None
+    words = form.split()
+    if len(words) < 2 or any(w.upper() in f["currency"] for w in words):
+        return None
+    function = {"of", "for", "and", "the", "on", "in", "de", "&"}
+    if not all(w[:1].isupper() or w.lower() in function for w in words) or words[-1].lower() in function:
+        return None
+    if sum(w.lower() not in function for w in words) < 2:
+        return None
+    if any(d.long_form.lower() == low and d.name is None for d in defs.values()):
+        return None
+    return guess_type(form)
+
+
+def _mentions(sdoc: Any, text: str, defs: dict[str, Definition]) -> list[ActorMention]:
+    """Mentions in one spaCy Doc of `text`: ruler and model entities, then defined acronyms and long forms."""
+    gaz, idx = gazetteer(), alias_index()
+    out: list[ActorMention] = []
+    for ent in sdoc.ents:
+        start, end = _clean_span(text, ent.start_char, ent.end_char)
+        form = text[start:end]
+        if not form:
+            continue
+        if ent.label_ == ACTOR_LABEL:
+            d = defs.get(form)
+            if d is not None and d.name != ent.ent_id_:  # the document's own definition wins
+                if d.name is None:
+                    continue
+                out.append(
+                    ActorMention(start=start, end=end, text=form, name=d.name, type=d.type, source="acronym")
+                )
+                continue
+            name = ent.ent_id_
+            out.append(ActorMention(start=start, end=end, text=form, name=name, type=gaz[name]["type"]))
+        elif ent.label_ in ("GPE", "NORP", "ORG"):
+            name = idx.get(form.lower())
+            if name and ent.label_ != "ORG" and gaz[name]["type"] != "member_state":
+                name = None  # a place the model tagged that shares a company's name is not that company
+            if name:
+                out.append(ActorMention(start=start, end=end, text=form, name=name, type=gaz[name]["type"],
+                                        source="model"))
+            elif ent.label_ == "ORG" and form not in defs:
+                typ = _model_org_ok(form, defs)
+                if typ:
+                    out.append(
+                        ActorMention(start=start, end=end, text=form, name=form, type=typ, source="model")
+                    )
+    taken = [(m.start, m.end) for m in out]
+    for d in defs.values():
+        if d.name is None:
+            continue
+        pats = [re.escape(d.acronym)]
+        if d.name not in gaz:
+            pats.append(re.escape(d.long_form))
+        for m in re.finditer(r"(?<![\w-])(?:" + "|".join(pats) + r")(?![\w-])", text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            out.append(ActorMention(start=m.start(), end=m.end(), text=m.group(0), name=d.name, type=d.type,
+                                    source="acronym"))
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+def _definition_map(texts: Iterable[str]) -> dict[str, Definition]:
+    defs: dict[str, Definition] = {}
+    for t in texts:
+        for d in find_definitions(t):
+            defs.setdefault(d.acronym, d)
+    return defs
+
+
+def find_actors(text: str, nlp: Any = None) -> list[ActorMention]:
+    """Actor mentions in a plain string (library API); offsets are into `text`."""
+    nlp = nlp or get_nlp()
+    return _mentions(nlp(text), text, _definition_map([text]))
+
+
+def actors_in_document(doc: Document, use_model: bool = True) -> list[ActorMention]:
+    """All actor mentions of a document, with block id and page; acronyms defined anywhere apply to all."""
+    nlp = get_nlp(use_model)
+    blocks = [b for b in doc.blocks if b.text.strip()]
+    texts = [b.text for b in blocks]
+    defs = _definition_map(texts)
+    out: list[ActorMention] = []
+    for block, sdoc in zip(blocks, nlp.pipe(texts, batch_size=64), strict=True):
+        for m in _mentions(sdoc, block.text, defs):
+            out.append(m.model_copy(update={"doc_id": doc.id, "block_id": block.id, "page": block.page}))
+    return out
+
+
+def fold_actors(mentions: Iterable[ActorMention]) -> list[Actor]:
+    """One Actor per (document, canonical name): type, mention count, forms seen; most mentioned first."""
+    folded: dict[tuple[str | None, str], Actor] = {}
+    for m in mentions:
+        key = (m.doc_id, m.name)
+        a = folded.get(key)
+        if a is None:
+            a = folded[key] = Actor(doc_id=m.doc_id, name=m.name, type=m.type)
+        a.mentions += 1
+        if m.text not in a.aliases:
+            a.aliases.append(m.text)
+    for a in folded.values():
+        a.aliases.sort()
+    return sorted(folded.values(), key=lambda a: (a.doc_id or "", -a.mentions, a.name))

@@ -1,0 +1,148 @@
+"""Actors: gazetteer first, document-defined acronyms, filtered model entities; F1 on the real report."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from extract.actors import actors_in_document, find_actors, find_definitions, fold_actors, guess_type
+from schemas.models import Block, Document
+
+LABELS = Path(__file__).resolve().parent / "labels" / "c26_report_actors.json"
+
+
+def names(text: str, use_model: bool = True) -> list[str]:
+    from extract.nlp import get_nlp
+
+    return [m.name for m in find_actors(text, get_nlp(use_model))]
+
+
+def f1(found: set[str], expected: set[str]) -> float:
+    tp = len(found & expected)
+    return 2 * tp / (len(found) + len(expected)) if found or expected else 1.0
+
+
+def _doc(*texts: str) -> Document:
+    blocks = [Block(id=f"p{i:04d}", kind="paragraph", text=t, page=i + 1) for i, t in enumerate(texts)]
+    return Document(id="d1", path="x.txt", sha256="0" * 64, format="txt", blocks=blocks)
+
+
+@pytest.mark.parametrize("use_model", [True, False])
+def test_no_currency_mod_or_city(use_model: bool) -> None:
+    text = (
+        "Council Resolution 1408 (Mod. 2023) funds: CHF 85 000 and USD 2 million, EUR 30 million. "
+        "Meetings were held in Rome, Geneva, Gdansk, Krakow, Athens and Prague in May and June."
+    )
+    found = names(text, use_model)
+    bad_forms = ("CHF", "USD", "EUR", "Mod", "Rome", "Geneva", "Gdansk", "Krakow", "Athens", "Prague", "May")
+    for bad in bad_forms:
+        assert bad not in found
+    assert all("1408" not in n for n in found)
+
+
+def test_city_with_country_keeps_country_only() -> None:
+    assert names("The conference will be held in Gdansk, Poland, and in Prague, Czech Republic.") == [
+        "Poland",
+        "Czech Republic",
+    ]
+
+
+def test_possessives_map_to_actor() -> None:
+    ms = find_actors("Ukraine’s needs, the European Commission's in-kind aid, Republic of Poland’s offer.")
+    assert [(m.text, m.name) for m in ms] == [
+        ("Ukraine", "Ukraine"),
+        ("European Commission", "European Commission"),
+        ("Republic of Poland", "Poland"),
+    ]
+    assert ms[0].start == 0 and ms[0].end == len("Ukraine")
+
+
+def test_variants_fold_to_canonical_member_state() -> None:
+    found = names("Czechia, the Czech Republic; Turkey, Türkiye; the United Kingdom; the Russian Federation.")
+    cz, tr = ["Czech Republic"] * 2, ["Türkiye"] * 2
+    assert found == [*cz, *tr, "United Kingdom", "Russian Federation"]
+
+
+def test_acronym_definitions() -> None:
+    defs = {d.acronym: d for d in find_definitions(
+        "ITU, as the United Nations (UN) agency, works with the State Service of Special Communications and "
+        "Information Protection (SSSICP) and wrote the Rapid Damage and Needs Assessment (RDNA)."
+    )}
+    assert defs["UN"].name == "United Nations"
+    assert defs["SSSICP"].long_form == "State Service of Special Communications and Information Protection"
+    assert defs["SSSICP"].type == "national_authority"
+    assert defs["RDNA"].name is None  # an assessment, not an actor
+
+
+def test_unknown_defined_long_form_becomes_actor_document_wide() -> None:
+    doc = _doc(
+        "Training was given with the Kharkiv Regional Institute of Signal Engineering (KRISE) in Ukraine.",
+        "KRISE then hosted a second course; KRISE’s staff attended.",
+        "The Ministry of Fictional Affairs of Ukraine (MFAU) agreed.",
+    )
+    ms = actors_in_document(doc, use_model=False)
+    krise = [m for m in ms if m.name == "Kharkiv Regional Institute of Signal Engineering"]
+    assert [m.block_id for m in krise] == ["p0000", "p0000", "p0001", "p0001"]
+    assert krise[0].type == "academia" and krise[2].source == "acronym" and krise[2].page == 2
+    assert {m.name for m in ms if m.text == "MFAU"} == {"Ministry of Fictional Affairs of Ukraine"}
+    folded = {a.name: a for a in fold_actors(ms)}
+    assert folded["Kharkiv Regional Institute of Signal Engineering"].mentions == 4
+    assert folded["Kharkiv Regional Institute of Signal Engineering"].aliases == [
+        "KRISE",
+        "Kharkiv Regional Institute of Signal Engineering",
+    ]
+    assert folded["Ministry of Fictional Affairs of Ukraine"].type == "national_authority"
+    assert folded["Ukraine"].doc_id == "d1"
+
+
+def test_defined_acronym_of_gazetteer_actor_maps_to_it_everywhere() -> None:
+    doc = _doc("Calls with the Ministry of Digital Transformation of Ukraine (MDT) continue.",
+               "Later MDT’s focal point reported.")
+    ms = [m for m in actors_in_document(doc, use_model=False) if m.text == "MDT"]
+    assert {m.name for m in ms} == {"Ministry of Digital Transformation of Ukraine"}
+    assert len(ms) == 2
+
+
+def test_guess_type() -> None:
+    assert guess_type("National University of Somewhere") == "academia"
+    assert guess_type("Digital Resilience Coalition") == "initiative"
+    assert guess_type("Special Fund in Trust") is None
+    assert guess_type("Regional Development Forum") is None
+    assert guess_type("Agency for Frequency Management", "in Ukraine") == "national_authority"
+
+
+def test_rules_only_finds_gazetteer_actors() -> None:
+    assert names("Nokia and Kyivstar signed with UNDP and the World Bank.", use_model=False) == [
+        "Nokia", "Kyivstar", "United Nations Development Programme", "World Bank",
+    ]
+
+
+def _parsers() -> dict[str, object]:
+    out: dict[str, object] = {}
+    for fmt, mod, fn in (("txt", "parse_text", "parse_text"), ("docx", "parse_docx", "parse_docx"),
+                         ("pdf", "parse_pdf", "parse_pdf")):
+        if importlib.util.find_spec(f"extract.{mod}"):
+            out[fmt] = getattr(importlib.import_module(f"extract.{mod}"), fn)
+    return out
+
+
+import importlib  # noqa: E402
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx", "pdf"])
+@pytest.mark.parametrize("use_model", [True, False])
+def test_report_actor_f1(corpus_dir: Path, fmt: str, use_model: bool) -> None:
+    parser = _parsers().get(fmt)
+    if parser is None:
+        pytest.skip(f"no {fmt} parser yet")
+    from schemas.models import Limits
+
+    path = corpus_dir / f"c26-res1408-report.{fmt}"
+    doc = parser(path.read_bytes(), str(path), Limits())
+    expected = {e["name"] for e in json.loads(LABELS.read_text(encoding="utf-8"))}
+    found = {a.name for a in fold_actors(actors_in_document(doc, use_model=use_model))}
+    score = f1(found, expected)
+    assert score >= 0.85, (score, sorted(found - expected), sorted(expected - found))

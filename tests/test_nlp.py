@@ -1,0 +1,59 @@
+"""The shared pipeline: loaded once, lean, gazetteer-driven, and usable without a statistical model."""
+
+from __future__ import annotations
+
+import json
+
+from extract.nlp import DATA_DIR, actor_patterns, gazetteer, get_nlp, model_name
+
+
+def test_pipeline_is_cached_and_lean() -> None:
+    nlp = get_nlp()
+    assert get_nlp() is nlp
+    assert "parser" not in nlp.pipe_names and "lemmatizer" not in nlp.pipe_names
+    names = nlp.pipe_names
+    assert names.index("sentencizer") < names.index("entity_ruler")
+    if "ner" in names:
+        assert names.index("entity_ruler") < names.index("ner")
+        assert model_name().startswith("en_core_web_sm")
+
+
+def test_rules_only_pipeline_has_no_model() -> None:
+    nlp = get_nlp(use_model=False)
+    assert "ner" not in nlp.pipe_names
+    assert model_name(use_model=False).startswith("rules-only")
+    doc = nlp("Delegates from the Republic of Korea met UNICEF. They left.")
+    assert [e.ent_id_ for e in doc.ents] == ["Republic of Korea", "United Nations Children's Fund"]
+    assert len(list(doc.sents)) == 2
+
+
+def test_194_member_states_with_variants() -> None:
+    data = json.loads((DATA_DIR / "member_states.json").read_text(encoding="utf-8"))
+    names = [e["name"] for e in data["entries"]]
+    assert len(names) == len(set(names)) == 194
+    gaz = gazetteer()
+    assert "Czechia" in gaz["Czech Republic"]["aliases"]
+    assert "Turkey" in gaz["Türkiye"]["aliases"]
+    assert gaz["Russian Federation"]["type"] == "member_state"
+
+
+def test_patterns_case_rules() -> None:
+    nlp = get_nlp(use_model=False)
+    pats = actor_patterns(nlp)
+    assert any(p["pattern"] == [{"ORTH": "ITU"}] for p in pats)  # acronyms exact
+    doc = nlp("turkey and china are on the menu; TÜRKIYE and China are states; the itu is not ITU.")
+    assert [(e.text, e.ent_id_) for e in doc.ents] == [
+        ("TÜRKIYE", "Türkiye"),
+        ("China", "China"),
+        ("ITU", "International Telecommunication Union"),
+    ]
+    doc = nlp("the ministry of digital transformation of ukraine")  # multi-word names: any case
+    assert [e.ent_id_ for e in doc.ents] == ["Ministry of Digital Transformation of Ukraine"]
+
+
+def test_conference_editions_by_regex() -> None:
+    doc = get_nlp(use_model=False)("contributions to the WTDC-21 and PP-22")
+    assert [e.ent_id_ for e in doc.ents] == [
+        "World Telecommunication Development Conference",
+        "ITU Plenipotentiary Conference",
+    ]
