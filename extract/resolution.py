@@ -81,8 +81,11 @@ def _label_type(label: str | None) -> str | None:
 
 
 def _continues(prev: str, text: str) -> bool:
-    """A paragraph split by a page break: no sentence end before it, and it opens in lower case."""
-    return bool(prev) and prev[-1] not in ".;:!?" and text[:1].islower()
+    """A paragraph split by a page or line break: the previous part stops on a bare word ("in favour of"), or
+    lacks a sentence end while this part opens in lower case."""
+    if not prev:
+        return False
+    return prev[-1].isalnum() or (prev[-1] not in ".;:!?" and text[:1].islower())
 
 
 def _items(blocks: list[Block]) -> list[tuple[str | None, list[Block], list[str]]]:
@@ -129,13 +132,16 @@ def parse_clauses(doc: Document) -> list[Clause]:
     if body is None:  # no adopting body line: clauses begin at the first phrase
         body = next((i for i in range(start, len(blocks)) if is_phrase(blocks[i])), len(blocks))
     sections: list[tuple[Block, list[Block]]] = []
+    prev = ""
     for b in blocks[body:]:
-        if _STOP.match(normalize_text(b.text)):
+        text = normalize_text(b.text)
+        if _STOP.match(text):
             break
-        if is_phrase(b):
+        if is_phrase(b) and not (sections and sections[-1][1] and prev[-1:].isalnum()):  # not mid-sentence
             sections.append((b, []))
         elif sections:
             sections[-1][1].append(b)
+        prev = text
     clauses: list[Clause] = []
     used: dict[str, int] = {}
     for phrase_block, members in sections:

@@ -157,3 +157,23 @@ def test_phrase_detection():
     assert not is_phrase(Block(id="x", kind="paragraph", text="to coordinate the activities."))
     assert not is_phrase(Block(id="x", kind="list_item", text="recalling", label="a)"))
     assert not is_phrase(Block(id="x", kind="paragraph", text="The ITU Council,"))
+
+
+def test_line_broken_layout_keeps_items_whole():
+    """A PDF parser that yields one block per printed line: continuations must not open items or phrases."""
+    lines = [
+        ("RESOLUTION 7", None),
+        ("Sample title", None),
+        ("The ITU Council,", None),
+        ("regretting", None),
+        ("the outage reported since the", None),
+        ("beginning of the year,", None),
+        ("instructs the Secretary-General", None),
+        ("to act in favour of", None),
+        ("Member States in need, and to report", None),
+        ("yearly.", None),
+    ]
+    clauses = parse_clauses(classify(_doc(lines)))
+    assert [c.id for c in clauses] == ["7/regretting", "7/instructs-sg"]
+    assert clauses[0].text == "the outage reported since the beginning of the year,"
+    assert clauses[1].text.endswith("to report yearly.") and len(clauses[1].block_ids) == 3
