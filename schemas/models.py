@@ -15,9 +15,12 @@ BlockKind = Literal["heading", "paragraph", "list_item", "table_cell"]
 DocKind = Literal["resolution", "report", "assessment", "other"]
 DocFormat = Literal["pdf", "docx", "txt"]
 Metric = Literal[
-    "damage", "losses", "needs", "requirement", "contribution", "in-kind", "budget", "pledge", "total", "other"
+    "damage", "losses", "needs", "requirement", "contribution", "in-kind", "budget", "pledge", "total",
+    "other",
 ]
-ActorType = Literal["member_state", "un_body", "national_authority", "company", "academia", "initiative", "other"]
+ActorType = Literal[
+    "member_state", "un_body", "national_authority", "company", "academia", "initiative", "other"
+]
 
 
 class Block(BaseModel):
@@ -29,7 +32,7 @@ class Block(BaseModel):
     page: int | None = None  # 1-based; DOCX: None (no layout) unless estimated
     section: str | None = None  # number of the enclosing numbered section, as a string: "4"
     section_title: str | None = None
-    section_path: list[str] = Field(default_factory=list)  # ["4", "Technical assistance and advocacy actions"]
+    section_path: list[str] = Field(default_factory=list)  # ["4", "Technical assistance and advocacy ..."]
     label: str | None = None  # list label the reader sees: "1.", "a)", "•", "–"
     level: int = 0  # heading level (1 = top) or list nesting level (0 = top)
     bbox: tuple[float, float, float, float] | None = None  # PDF: x0, top, x1, bottom on `page`
