@@ -1,0 +1,58 @@
+"""The one orchestrator of per-document records: figures, dates, actors and clauses of an Extraction.
+
+Called by extract/pipeline.py after classification. Extractors written in parallel (actors, resolution)
+are optional: when their module is missing the records stay empty and a warning says why.
+"""
+
+from __future__ import annotations
+
+from extract.dates import find_dates
+from extract.figures import figures_in_document, sentences
+from schemas.models import ActorMention, DateMention, Document, Extraction
+
+
+def dates_in_document(doc: Document) -> list[DateMention]:
+    """Dates of every block with block id, page and sentence; year-less dates take the document's date."""
+    reference = doc.date or (str(doc.year) if doc.year else None)
+    out: list[DateMention] = []
+    for block in doc.blocks:
+        if not block.text.strip():
+            continue
+        spans = sentences(block.text)
+        for d in find_dates(block.text, reference):
+            s0, s1 = next((s for s in spans if s[0] <= d.start < s[1] + 1), (0, len(block.text)))
+            out.append(
+                d.model_copy(
+                    update={
+                        "doc_id": doc.id,
+                        "block_id": block.id,
+                        "page": block.page,
+                        "sentence": block.text[s0:s1].strip(),
+                    }
+                )
+            )
+    return out
+
+
+def _actors(doc: Document, use_model: bool, warnings: list[str]) -> list[ActorMention]:
+    try:
+        from extract.actors import actors_in_document
+    except ImportError:
+        warnings.append("actor extraction unavailable (extract.actors missing)")
+        return []
+    return actors_in_document(doc, use_model=use_model)
+
+
+def extract_records(result: Extraction, use_model: bool = True) -> None:
+    """Fill result.figures, .dates, .actors and (for resolutions) .clauses in place; no storage."""
+    doc = result.document
+    result.actors = _actors(doc, use_model, result.warnings)
+    result.figures = figures_in_document(doc, result.actors)
+    result.dates = dates_in_document(doc)
+    if doc.kind == "resolution":
+        try:
+            from extract.resolution import parse_clauses
+        except ImportError:
+            result.warnings.append("clause extraction unavailable (extract.resolution missing)")
+        else:
+            result.clauses = parse_clauses(doc)
