@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Lint and test: the one command CI runs (.ci/run). Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/_venv.sh
+
+echo "== ruff check ."
+ruff check .
+
+echo "== pytest"
+set +e
+python -m pytest -q -ra -p no:cacheprovider "$@"
+rc=$?
+set -e
+if [ "$rc" -eq 5 ]; then
+    echo "error: pytest collected no tests (exit code 5): the test suite is missing or mis-configured" >&2
+    exit 1
+fi
+exit "$rc"
