@@ -277,11 +277,9 @@ class _Walker:
             elif tag in (_W + "tab", _W + "ptab"):
                 acc.parts.append("\t")
             elif tag == _W + "br":
-                if c.get(_W + "type") == "page":
-                    if not self.rendered:
-                        self._break(acc)
-                else:
-                    acc.parts.append("\n")
+                if c.get(_W + "type") == "page" and not self.rendered:
+                    self._break(acc)
+                acc.parts.append("\n")
             elif tag == _W + "cr":
                 acc.parts.append("\n")
             elif tag == _W + "lastRenderedPageBreak":
