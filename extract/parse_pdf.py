@@ -502,11 +502,17 @@ def _vocabulary(pages: list[Page]) -> set[str]:
     """Lower-case words of the document that are not halves of a line-end hyphenation."""
     vocab: set[str] = set()
     for p in pages:
-        seq = p.lines + [ln for t in p.tables for lines in t.lines.values() for ln in lines]
-        for ln in seq:
-            for tok, _ in ln.tokens:
-                if not tok.endswith("-"):
-                    vocab.update(re.findall(r"[a-zà-ÿ]+(?:-[a-zà-ÿ]+)*", tok.lower()))
+        regions = [p.lines] + [lines for t in p.tables for lines in t.lines.values()]
+        for lines in regions:
+            after_hyphen = False
+            for ln in lines:
+                toks = [t for t, _ in ln.tokens]
+                if after_hyphen:
+                    toks = toks[1:]
+                after_hyphen = bool(toks) and toks[-1].endswith("-")
+                for tok in toks:
+                    if not tok.endswith("-"):
+                        vocab.update(re.findall(r"[a-zà-ÿ]+(?:-[a-zà-ÿ]+)*", tok.lower()))
     return vocab
 
 
@@ -648,9 +654,10 @@ def _all_lines(p: Page) -> list[Line]:
 
 
 def _geometry(pages: list[Page]) -> Geometry:
+    """Body font size, usual line gap, and the column's right edge: from lines that wrapped (a line followed
+    closely by one more of the same size), else from symmetric margins when the text has too few."""
     weight: Counter[float] = Counter()
     gaps: Counter[float] = Counter()
-    rights: list[float] = []
     for p in pages:
         for a, b in zip(p.lines, p.lines[1:], strict=False):
             g = b.top - a.bottom
@@ -658,11 +665,19 @@ def _geometry(pages: list[Page]) -> Geometry:
                 gaps[round(g * 2) / 2] += 1
         for ln in p.lines:
             weight[ln.size] += len(ln.text)
-            rights.append(ln.x1)
     body = weight.most_common(1)[0][0] if weight else 10.0
     gap = gaps.most_common(1)[0][0] if gaps else 0.3 * body
-    rights.sort()
-    right = rights[int(0.9 * (len(rights) - 1))] if rights else 0.0
+    wrapped: list[float] = []
+    for p in pages:
+        for a, b in zip(p.lines, p.lines[1:], strict=False):
+            if b.top - a.bottom <= gap + 0.4 * a.size and abs(a.size - b.size) < 0.5:
+                wrapped.append(a.x1)
+    if len(wrapped) >= 5:
+        wrapped.sort()
+        right = wrapped[int(0.95 * (len(wrapped) - 1))]
+    else:
+        lefts = [ln.x0 for p in pages for ln in p.lines]
+        right = (pages[0].width - min(lefts)) if lefts else pages[0].width
     return Geometry(body_size=body, line_gap=gap, right=right)
 
 
