@@ -890,6 +890,26 @@ def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
 # --------------------------------------------------------------------------- PDF writer
 
 
+def _register_fonts() -> None:
+    """Embed the Vera TTFs shipped with reportlab: subset fonts with a ToUnicode map, as Word prints
+    them, so "•", "–" and no-break spaces extract as the characters they are (the base-14 fonts do not)."""
+    import os
+
+    import reportlab
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+    for name, file in (
+        ("Vera", "Vera.ttf"),
+        ("Vera-Bold", "VeraBd.ttf"),
+        ("Vera-Italic", "VeraIt.ttf"),
+        ("Vera-BoldItalic", "VeraBI.ttf"),
+    ):
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, os.path.join(folder, file)))
+
+
 def write_pdf(sample: Sample, path: Path) -> None:
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -898,23 +918,24 @@ def write_pdf(sample: Sample, path: Path) -> None:
     from reportlab.lib.units import cm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+    _register_fonts()
     base = ParagraphStyle(
-        "body", fontName="Times-Roman", fontSize=12, leading=15, spaceAfter=6, bulletFontName="Times-Roman"
+        "body", fontName="Vera", fontSize=11, leading=14, spaceAfter=6, bulletFontName="Vera"
     )
     aligns = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
     h1 = ParagraphStyle(
         "h1",
         base,
-        fontName="Times-Bold",
+        fontName="Vera-Bold",
         spaceBefore=10,
         leftIndent=1 * cm,
-        bulletFontName="Times-Bold",
+        bulletFontName="Vera-Bold",
         keepWithNext=1,
     )
-    h2 = ParagraphStyle("h2", h1, fontName="Times-BoldItalic", spaceBefore=4)
+    h2 = ParagraphStyle("h2", h1, fontName="Vera-BoldItalic", spaceBefore=4)
     item = ParagraphStyle("item", base, leftIndent=1 * cm, bulletIndent=0)
     cell = ParagraphStyle("cell", base, spaceAfter=2)
-    cell_bold = ParagraphStyle("cellb", cell, fontName="Times-Bold")
+    cell_bold = ParagraphStyle("cellb", cell, fontName="Vera-Bold")
 
     def para(text: str, style: ParagraphStyle, **kw) -> Paragraph:
         return Paragraph(escape(nbsp_amounts(text)), style, **kw)
@@ -925,11 +946,11 @@ def write_pdf(sample: Sample, path: Path) -> None:
         counter = counter + 1 if isinstance(el, AutoNum) else 0
         if isinstance(el, Para):
             font = (
-                "Times-BoldItalic"
+                "Vera-BoldItalic"
                 if el.bold and el.italic
-                else ("Times-Bold" if el.bold else "Times-Italic" if el.italic else "Times-Roman")
+                else ("Vera-Bold" if el.bold else "Vera-Italic" if el.italic else "Vera")
             )
-            size = el.size or 12
+            size = el.size or 11
             st = ParagraphStyle(
                 "p",
                 base,
@@ -988,7 +1009,7 @@ def write_pdf(sample: Sample, path: Path) -> None:
             )
             story += [t, Spacer(1, 6)]
         elif isinstance(el, DataTable):
-            story.append(para(el.caption, ParagraphStyle("cap", base, fontName="Times-Bold", keepWithNext=1)))
+            story.append(para(el.caption, ParagraphStyle("cap", base, fontName="Vera-Bold", keepWithNext=1)))
             story.append(
                 para(el.note, ParagraphStyle("note", base, alignment=TA_RIGHT, fontSize=10, keepWithNext=1))
             )
@@ -998,9 +1019,9 @@ def write_pdf(sample: Sample, path: Path) -> None:
                 TableStyle(
                     [
                         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                        ("FONTNAME", (0, 0), (-1, -1), "Times-Roman"),
-                        ("FONTNAME", (0, 0), (-1, 0), "Times-Bold"),
-                        ("FONTNAME", (0, -1), (-1, -1), "Times-Bold"),
+                        ("FONTNAME", (0, 0), (-1, -1), "Vera"),
+                        ("FONTNAME", (0, 0), (-1, 0), "Vera-Bold"),
+                        ("FONTNAME", (0, -1), (-1, -1), "Vera-Bold"),
                         ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
                     ]
                 )
@@ -1009,7 +1030,7 @@ def write_pdf(sample: Sample, path: Path) -> None:
 
     def later_pages(canvas, doc) -> None:
         canvas.saveState()
-        canvas.setFont("Times-Roman", 10)
+        canvas.setFont("Vera", 10)
         canvas.drawRightString(A4[0] - 2 * cm, A4[1] - 1.3 * cm, sample.running_header)
         canvas.drawCentredString(A4[0] / 2, 1.2 * cm, sample.page_label.format(n=doc.page))
         canvas.restoreState()
