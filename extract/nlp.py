@@ -58,35 +58,25 @@ def _strip_article(form: str) -> str:
     return form[4:] if form.startswith(_ARTICLE) else form
 
 
-def _is_single_word(tokens: list[str]) -> bool:
-    return len(tokens) == 1
-
-
-def actor_patterns(nlp: Language) -> list[dict[str, Any]]:
-    """EntityRuler patterns: names/aliases case-insensitive (one-word names only in Title or UPPER case,
-    so 'turkey' or 'china' in running text never match), acronyms and brand spellings exact-case."""
-    patterns: list[dict[str, Any]] = []
-    seen: set[tuple[str, str]] = set()
-
-    def add(name: str, pattern: list[dict[str, Any]]) -> None:
-        key = (name, json.dumps(pattern, sort_keys=True))
-        if key not in seen:
-            seen.add(key)
-            patterns.append({"label": ACTOR_LABEL, "pattern": pattern, "id": name})
-
+def actor_patterns(nlp: Language) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """EntityRuler patterns as (case-insensitive, exact-case) lists. Multi-word names and aliases match in any
+    case; one-word names only as written, in Title or in UPPER case (so 'turkey' or 'china' in running text
+    never match); acronyms and brand spellings exactly. Phrase patterns (strings) go through spaCy's
+    PhraseMatcher, which stays fast with thousands of names; only token regexes use the slower Matcher."""
+    lower: dict[tuple[str, str], dict[str, Any]] = {}
+    exact: dict[tuple[str, str], dict[str, Any]] = {}
     for name, e in gazetteer().items():
         for form in (name, *e["aliases"]):
-            toks = [t.text for t in nlp.make_doc(form)]
-            if _is_single_word(toks):
-                for variant in {toks[0], toks[0][:1].upper() + toks[0][1:], toks[0].upper()}:
-                    add(name, [{"ORTH": variant}])
+            if len(nlp.make_doc(form)) > 1:
+                lower[(name, form.lower())] = {"label": ACTOR_LABEL, "pattern": form, "id": name}
             else:
-                add(name, [{"LOWER": t.lower()} for t in toks])
+                for variant in (form, form[:1].upper() + form[1:], form.upper()):
+                    exact[(name, variant)] = {"label": ACTOR_LABEL, "pattern": variant, "id": name}
         for form in e["acronyms"]:
-            add(name, [{"ORTH": t.text} for t in nlp.make_doc(form)])
+            exact[(name, form)] = {"label": ACTOR_LABEL, "pattern": form, "id": name}
         for rx in e["token_regex"]:
-            add(name, [{"ORTH": {"REGEX": rx}}])
-    return patterns
+            exact[(name, rx)] = {"label": ACTOR_LABEL, "pattern": [{"ORTH": {"REGEX": rx}}], "id": name}
+    return list(lower.values()), list(exact.values())
 
 
 def _load_model() -> tuple[Language | None, str]:
@@ -114,13 +104,18 @@ def _build(use_model: bool) -> tuple[Language, str]:
         nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer", first=True)
     where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
-    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "validate": False}, **where)
-    ruler.add_patterns(actor_patterns(nlp))
+    lower, exact = actor_patterns(nlp)
+    # Longer, case-insensitive names first and authoritative; exact forms then fill only the gaps, so
+    # "ITU Council" stays one actor and not "ITU" + a stray "Council".
+    cfg = {"overwrite_ents": True, "validate": False, "phrase_matcher_attr": "LOWER"}
+    nlp.add_pipe("entity_ruler", name="actor_ruler", config=cfg, **where).add_patterns(lower)
+    cfg = {"overwrite_ents": False, "validate": False}
+    nlp.add_pipe("entity_ruler", name="actor_ruler_exact", config=cfg, **where).add_patterns(exact)
     return nlp, name
 
 
 def get_nlp(use_model: bool = True) -> Language:
-    """The process-wide pipeline: sentencizer, actor EntityRuler, then the model's `ner` when available."""
+    """The process-wide pipeline: sentencizer, actor EntityRulers, then the model's `ner` when available."""
     return _build(use_model)[0]
 
 
