@@ -185,3 +185,11 @@ def _env() -> dict[str, str]:
     import os
 
     return {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'tests'}"}
+
+
+def test_actor_folding_matches_the_extractor(tmp_path, make_extraction):
+    fold_actors = pytest.importorskip("extract.actors").fold_actors
+    store = Store(tmp_path / "t.db")
+    store.ingest(make_extraction("/a/one.txt", "one"))
+    store.ingest(make_extraction("/a/two.txt", "two"))
+    assert store.actors() == fold_actors(store.actor_mentions())
