@@ -14,11 +14,22 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from extract.docx_package import W
+from extract.docx_package import W, check_prolog, parse_xml
 
 _W = f"{{{W}}}"
 _HEADING_NAME = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"%([1-9])")
+_ROOT_OPEN = re.compile(rb"<w:styles\b[^>]*>")
+_W_DECL = b'xmlns:w="' + W.encode() + b'"'
+_STYLE_OPEN = re.compile(rb"<w:style\b([^>]*)>")
+_ATTR = {
+    k: re.compile(rb"\bw:" + k + rb"""\s*=\s*["']([^"']*)["']""") for k in (b"styleId", b"type", b"default")
+}
+
+
+def _attr(attrs: bytes, key: bytes) -> str | None:
+    m = _ATTR[key].search(attrs)
+    return m.group(1).decode("utf-8", "replace") if m else None
 
 
 def wval(el: etree._Element | None, child: str, attr: str = "val") -> str | None:
@@ -49,36 +60,71 @@ class Style:
 
 
 class Styles:
-    """style id -> resolved Style, built from styles.xml in one pass."""
+    """style id -> resolved Style (basedOn folded in), resolved lazily for the styles a document uses.
 
-    def __init__(self, root: etree._Element | None):
-        self._raw: dict[str, etree._Element] = {}
+    ITU templates carry ~350 KB of styles.xml (hundreds of table styles) of which a report uses a
+    handful; parsing it whole costs more than the body. So we index the raw <w:style> elements with a
+    byte scan and parse only the ones asked for; an unusual file (another prefix) is parsed whole.
+    """
+
+    def __init__(self, raw: bytes | None, name: str = "word/styles.xml"):
+        self._chunks: dict[str, bytes] = {}
+        self._els: dict[str, etree._Element | None] = {}
+        self._open = b""
+        self._name = name
         self.default: str | None = None
         self.by_id: dict[str, Style] = {}
-        if root is not None:
-            for st in root.iter(_W + "style"):
-                sid = st.get(_W + "styleId")
-                if sid:
-                    self._raw[sid] = st
-                    if st.get(_W + "type") == "paragraph" and st.get(_W + "default") in ("1", "true"):
+        if raw:
+            self._index(raw)
+
+    def _index(self, raw: bytes) -> None:
+        check_prolog(raw, self._name)
+        root_open = _ROOT_OPEN.search(raw, 0, 16384)
+        if root_open is not None and _W_DECL in root_open.group(0):
+            self._open = root_open.group(0)
+            for m in _STYLE_OPEN.finditer(raw, root_open.end()):
+                attrs = m.group(1)
+                sid = _attr(attrs, b"styleId")
+                close = raw.find(b"</w:style>", m.end())
+                end = m.end() if attrs.endswith(b"/") else (close + len(b"</w:style>") if close >= 0 else -1)
+                if sid and end > 0:
+                    self._chunks.setdefault(sid, raw[m.start() : end])
+                    if _attr(attrs, b"type") == "paragraph" and _attr(attrs, b"default") in ("1", "true"):
                         self.default = sid
-        for sid in self._raw:
-            self._resolve(sid, 0)
+            if self._chunks or b":style " not in raw:
+                return
+        for st in parse_xml(raw, self._name).iter(_W + "style"):
+            sid = st.get(_W + "styleId")
+            if sid:
+                self._els.setdefault(sid, st)
+                if st.get(_W + "type") == "paragraph" and st.get(_W + "default") in ("1", "true"):
+                    self.default = sid
+
+    def _element(self, sid: str) -> etree._Element | None:
+        if sid not in self._els:
+            chunk = self._chunks.get(sid)
+            wrapped = parse_xml(self._open + chunk + b"</w:styles>", self._name) if chunk else None
+            self._els[sid] = wrapped[0] if wrapped is not None and len(wrapped) else None
+        return self._els[sid]
 
     def get(self, sid: str | None) -> Style | None:
-        return self.by_id.get(sid or self.default or "")
+        sid = sid or self.default
+        if not sid:
+            return None
+        return self._resolve(sid, 0) if self._element(sid) is not None else None
 
     def num_id_of(self, sid: str) -> str | None:
         """numId a numbering style points to (for numStyleLink)."""
-        st = self._raw.get(sid)
+        st = self._element(sid)
         return wval(st.find(f"{_W}pPr/{_W}numPr"), "numId") if st is not None else None
 
     def _resolve(self, sid: str, depth: int) -> Style:
         if sid in self.by_id:
             return self.by_id[sid]
-        st = self._raw[sid]
+        st = self._element(sid)
+        assert st is not None
         base_id = wval(st, "basedOn")
-        usable = base_id in self._raw and base_id != sid and depth < 20
+        usable = bool(base_id) and base_id != sid and depth < 20 and self._element(base_id or "") is not None
         base = self._resolve(base_id, depth + 1) if usable and base_id else None
         out = Style(id=sid, name=wval(st, "name") or sid)
         if base is not None:

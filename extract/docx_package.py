@@ -166,9 +166,7 @@ def _guard_sizes(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
 
 def parse_xml(raw: bytes, name: str) -> etree._Element:
     """Parse one part; a DTD anywhere (XXE, billion laughs) or malformed XML becomes a DocumentError."""
-    head = raw[:4096]
-    if b"<!DOCTYPE" in head.upper() or b"<\x00!\x00D\x00O\x00C\x00" in head.upper():
-        raise DocumentError(f"unsafe DOCX: {name} declares a DTD/entities, which OOXML never does; refused")
+    check_prolog(raw, name)
     try:
         root = etree.fromstring(raw, _xml_parser())
     except etree.XMLSyntaxError as exc:
@@ -180,6 +178,13 @@ def parse_xml(raw: bytes, name: str) -> etree._Element:
     if root.getroottree().docinfo.doctype:
         raise DocumentError(f"unsafe DOCX: {name} declares a DTD/entities, which OOXML never does; refused")
     return root
+
+
+def check_prolog(raw: bytes, name: str) -> None:
+    """Refuse a DTD in the prolog (UTF-8 or UTF-16) before any parser sees the bytes."""
+    head = raw[:4096].upper()
+    if b"<!DOCTYPE" in head or b"<\x00!\x00D\x00O\x00C\x00" in head or b"\x00<\x00!\x00D\x00O\x00C" in head:
+        raise DocumentError(f"unsafe DOCX: {name} declares a DTD/entities, which OOXML never does; refused")
 
 
 def _one_line(exc: BaseException) -> str:

@@ -68,7 +68,7 @@ def parse_docx(data: bytes, path: str, limits: Limits) -> Document:
         raise DocumentError(f"not a Word document: main part root is <{etree.QName(root).localname}>")
     rels = pkg.rels(pkg.main)
     parts = {ty.rsplit("/", 1)[-1]: name for ty, name in rels.values()}
-    styles = Styles(pkg.read_xml(parts["styles"]) if "styles" in parts else None)
+    styles = Styles(pkg.read(parts["styles"]) if "styles" in parts else None)
     numbering = Numbering(pkg.read_xml(parts["numbering"]) if "numbering" in parts else None, styles)
     body = root.find(_W + "body")
     walker = _Walker(styles, numbering, root, limits)

@@ -175,11 +175,12 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
 
 def make_docx(
-    body: str, numbering: str = "", styles: str = "", header: str = "", doc_head: str = ""
+    body: str, numbering: str = "", styles: str = "", header: str = "", doc_head: str = "",
+    styles_xml: str = "",
 ) -> bytes:
     rels = [("styles", "styles.xml"), ("numbering", "numbering.xml"), ("header", "header1.xml")]
     parts = {
-        "word/styles.xml": f'<w:styles xmlns:w="{W_NS}">{styles}</w:styles>',
+        "word/styles.xml": styles_xml or f'<w:styles xmlns:w="{W_NS}">{styles}</w:styles>',
         "word/numbering.xml": f'<w:numbering xmlns:w="{W_NS}">{numbering}</w:numbering>',
         "word/header1.xml": f'<w:hdr xmlns:w="{W_NS}">{header}</w:hdr>',
     }
@@ -467,3 +468,50 @@ def test_malformed_xml_is_one_line_reason() -> None:
     with pytest.raises(DocumentError, match=r"corrupt DOCX: malformed XML in word/document.xml") as err:
         parse_docx(data, "m.docx", Limits())
     assert "\n" not in err.value.reason
+
+
+def test_num_style_link_and_lvl_restart() -> None:
+    numbering = (
+        '<w:abstractNum w:abstractNumId="5"><w:styleLink w:val="LegalList"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperLetter"/>'
+        '<w:lvlText w:val="%1."/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:lvlRestart w:val="0"/><w:numFmt w:val="decimal"/>'
+        '<w:lvlText w:val="%1.%2"/></w:lvl></w:abstractNum>'
+        '<w:abstractNum w:abstractNumId="6"><w:numStyleLink w:val="LegalList"/></w:abstractNum>'
+        '<w:num w:numId="10"><w:abstractNumId w:val="5"/></w:num>'
+        '<w:num w:numId="11"><w:abstractNumId w:val="6"/></w:num>'
+    )
+    styles = (
+        '<w:style w:type="numbering" w:styleId="LegalList"><w:name w:val="Legal List"/>'
+        '<w:pPr><w:numPr><w:numId w:val="10"/></w:numPr></w:pPr></w:style>'
+    )
+    body = "".join([p("A", numpr(11)), p("A1", numpr(11, 1)), p("B", numpr(11)), p("B2", numpr(11, 1))])
+    doc = parse_docx(make_docx(body, numbering=numbering, styles=styles), "l.docx", Limits())
+    # numStyleLink -> numbering style -> num 10 -> abstractNum 5; lvlRestart=0: level 2 never restarts
+    assert [b.label for b in doc.blocks] == ["A.", "A.1", "B.", "B.2"]
+
+
+def test_styles_with_another_prefix_fall_back_to_full_parse() -> None:
+    styles_xml = (
+        f'<x:styles xmlns:x="{W_NS}"><x:style x:type="paragraph" x:styleId="Big">'
+        '<x:name x:val="heading 1"/></x:style></x:styles>'
+    )
+    body = p("Overview", '<w:pStyle w:val="Big"/>') + p("text")
+    doc = parse_docx(make_docx(body, styles_xml=styles_xml), "x.docx", Limits())
+    assert doc.blocks[0].kind == "heading" and doc.blocks[1].section_path == ["Overview"]
+
+
+def test_page_estimate_prefers_word_rendered_breaks() -> None:
+    """When Word recorded its layout, explicit breaks are already counted in it: no double counting."""
+    body = "".join([
+        p("one"),
+        '<w:p><w:r><w:br w:type="page"/></w:r><w:r><w:lastRenderedPageBreak/><w:t>two</w:t></w:r></w:p>',
+        '<w:p><w:r><w:t xml:space="preserve">still two and </w:t></w:r>'
+        "<w:r><w:lastRenderedPageBreak/><w:t>three</w:t></w:r></w:p>",
+        p("three again"),
+    ])
+    doc = parse_docx(make_docx(body), "r.docx", Limits())
+    assert [(b.text, b.page) for b in doc.blocks] == [
+        ("one", 1), ("two", 2), ("still two and three", 2), ("three again", 3),
+    ]
+    assert doc.pages == 3
