@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from schemas.models import ActorMention, Block, Clause, Evidence, Figure
 
@@ -43,10 +43,28 @@ W_CUE, W_HEADING, W_LEADIN, W_FUZZY, W_FIGURE, W_ACTOR = 0.55, 0.30, 0.15, 0.10,
 _DATA = Path(__file__).resolve().parents[1] / "schemas" / "data" / "clause_cues.json"
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 _SUFFIXES = (
-    ("isations", "iz"), ("izations", "iz"), ("isation", "iz"), ("ization", "iz"), ("ations", "at"),
-    ("ation", "at"), ("utions", "ut"), ("ution", "ut"), ("ally", "al"), ("ies", "y"), ("ings", ""),
-    ("ing", ""), ("ised", "iz"), ("ized", "iz"), ("ise", "iz"),
-    ("ize", "iz"), ("ments", ""), ("ment", ""), ("ed", ""), ("es", ""), ("s", ""), ("e", ""),
+    ("isations", "iz"),
+    ("izations", "iz"),
+    ("isation", "iz"),
+    ("ization", "iz"),
+    ("ations", "at"),
+    ("ation", "at"),
+    ("utions", "ut"),
+    ("ution", "ut"),
+    ("ally", "al"),
+    ("ies", "y"),
+    ("ings", ""),
+    ("ing", ""),
+    ("ised", "iz"),
+    ("ized", "iz"),
+    ("ise", "iz"),
+    ("ize", "iz"),
+    ("ments", ""),
+    ("ment", ""),
+    ("ed", ""),
+    ("es", ""),
+    ("s", ""),
+    ("e", ""),
 )
 
 
@@ -104,6 +122,29 @@ def _contains(seq: Sequence[str], phrase: tuple[str, ...]) -> bool:
     return any(tuple(seq[i : i + n]) == phrase for i in range(len(seq) - n + 1))
 
 
+@lru_cache(maxsize=4096)
+def _phrase(p: tuple[str, ...]) -> str:
+    return f" {' '.join(p)} "
+
+
+@dataclass(frozen=True)
+class Features:
+    """What scoring needs from one text, computed once per distinct text (cached)."""
+
+    toks: tuple[str, ...]  # stemmed tokens
+    words: frozenset[str]
+    joined: str  # " tok tok ... ", to find phrases by substring
+    content: str  # stemmed content words joined, for fuzzy similarity
+    n_content: int
+
+
+@lru_cache(maxsize=200_000)
+def features(text: str) -> Features:
+    toks = tuple(tokens(text))
+    words = content_words(text)
+    return Features(toks, frozenset(toks), f" {' '.join(toks)} ", " ".join(words), len(words))
+
+
 @lru_cache(maxsize=256)
 def _cues_for(clauses_key: tuple[tuple[str, str], ...]) -> tuple[ClauseCues, ...]:
     """Cue sets for one resolution's operative clauses; cached because every audit query reuses them."""
@@ -134,10 +175,54 @@ def _cues_for(clauses_key: tuple[tuple[str, str], ...]) -> tuple[ClauseCues, ...
     return tuple(out)
 
 
+def _key(clauses: Iterable[Clause]) -> tuple[tuple[str, str], ...]:
+    return tuple((c.id, f"{c.verb} {c.text}") for c in clauses if c.kind == "operative")
+
+
 def clause_cues(clauses: Iterable[Clause]) -> dict[str, ClauseCues]:
     """Cues of the operative clauses, keyed by clause id (verb + text feed the cues)."""
-    key = tuple((c.id, f"{c.verb} {c.text}") for c in clauses if c.kind == "operative")
-    return {c.clause_id: c for c in _cues_for(key)}
+    return {c.clause_id: c for c in _cues_for(_key(clauses))}
+
+
+@dataclass(frozen=True)
+class CueIndex:
+    """All clauses' cues by first word, so one pass over a paragraph's words scores every clause."""
+
+    ids: tuple[str, ...]
+    first: dict[str, list[tuple[int, tuple[str, ...], float]]]
+    keys: frozenset[str] = frozenset()
+    memo: dict[str, tuple[tuple[float, ...], tuple[list[str], ...]]] = field(
+        default_factory=dict
+    )  # headings and lead-ins repeat
+
+    def vector(self, feats: Features) -> tuple[tuple[float, ...], tuple[list[str], ...]]:
+        """Saturated cue score and matched cues per clause, same rule as _cue_match."""
+        matched: list[list[tuple[tuple[str, ...], float]]] = [[] for _ in self.ids]
+        for w in feats.words & self.keys:
+            for i, p, wt in self.first[w]:
+                if len(p) == 1 or (p[-1] in feats.words and _phrase(p) in feats.joined):
+                    matched[i].append((p, wt))
+        out, hits = [], []
+        for m in matched:
+            covered = {w for p, _ in m if len(p) > 1 for w in p}
+            kept = [(p, wt) for p, wt in m if len(p) > 1 or p[0] not in covered]
+            out.append(1.0 - math.exp(-sum(wt for _, wt in kept)))
+            hits.append(sorted(" ".join(p) for p, _ in kept))
+        return tuple(out), tuple(hits)
+
+    def text_vector(self, text: str) -> tuple[tuple[float, ...], tuple[list[str], ...]]:
+        if text not in self.memo:
+            self.memo[text] = self.vector(features(text))
+        return self.memo[text]
+
+
+@lru_cache(maxsize=256)
+def _index_for(key: tuple[tuple[str, str], ...]) -> CueIndex:
+    first: dict[str, list[tuple[int, tuple[str, ...], float]]] = {}
+    for i, cues in enumerate(_cues_for(key)):
+        for p, wt in cues.weights.items():
+            first.setdefault(p[0], []).append((i, p, wt))
+    return CueIndex(tuple(cid for cid, _ in key), first, frozenset(first))
 
 
 @dataclass
@@ -148,12 +233,14 @@ class LinkContext:
     figures: dict[str, list[Figure]] = field(default_factory=dict)
     actors: dict[str, list[ActorMention]] = field(default_factory=dict)
     leadin: dict[str, str] = field(default_factory=dict)  # list item id -> text of its introducing paragraph
+    index: CueIndex | None = None
 
 
 def build_context(
     clauses: Iterable[Clause], figures: Iterable[Figure] = (), actors: Iterable[ActorMention] = ()
 ) -> LinkContext:
-    ctx = LinkContext(clause_cues(clauses))
+    key = _key(clauses)
+    ctx = LinkContext({c.clause_id: c for c in _cues_for(key)}, index=_index_for(key))
     for f in figures:
         if f.block_id:
             ctx.figures.setdefault(f.block_id, []).append(f)
@@ -190,22 +277,34 @@ def is_procedural(block: Block) -> bool:
     """Headings, label-like fragments and 'the Council is invited to note' sentences address no clause."""
     if block.kind == "heading":
         return True
-    text = block.text.strip()
-    if len(content_words(text)) < MIN_CONTENT_WORDS:
+    return _procedural_text(block.text.strip())
+
+
+@lru_cache(maxsize=200_000)
+def _procedural_text(text: str) -> bool:
+    if features(text).n_content < MIN_CONTENT_WORDS:
         return True
     return any(p.search(text) for p in _patterns()[0])
 
 
 def _is_overview(block: Block) -> bool:
-    _, over, sections = _patterns()
     title = (block.section_title or "").strip().lower()
-    return title in sections or any(p.search(block.text) for p in over)
+    return title in _patterns()[2] or _overview_text(block.text)
 
 
-def _cue_match(toks: Sequence[str], cues: ClauseCues) -> tuple[float, list[str]]:
+@lru_cache(maxsize=200_000)
+def _overview_text(text: str) -> bool:
+    return any(p.search(text) for p in _patterns()[1])
+
+
+def _cue_match(feats: Features, cues: ClauseCues) -> tuple[float, list[str]]:
     """Saturating sum of matched cue weights; a word inside a matched phrase is not counted again."""
-    present = set(toks)
-    matched = [p for p in cues.weights if p[0] in present and _contains(toks, p)]
+    present = feats.words
+    matched = [
+        p
+        for p in cues.weights
+        if p[0] in present and (len(p) == 1 or (p[-1] in present and _phrase(p) in feats.joined))
+    ]
     covered = {w for p in matched if len(p) > 1 for w in p}
     kept = [p for p in matched if len(p) > 1 or p[0] not in covered]
     total = sum(cues.weights[p] for p in kept)
@@ -223,49 +322,102 @@ def score_block(block: Block, clause: Clause, context: LinkContext) -> Evidence:
     cues = context.cues.get(clause.id)
     if cues is None or is_procedural(block):
         return ev
-    toks = tokens(block.text)
-    cue, hits = _cue_match(toks, cues)
-    reasons: list[str] = []
-    if hits:
-        reasons.append(f"cues {cue:.2f}: " + ", ".join(sorted(hits)[:8]))
-    head = 0.0
+    ev.score, ev.reasons = _score(block, cues, context, explain=True)
+    return ev
+
+
+def _score(block: Block, cues: ClauseCues, context: LinkContext, explain: bool) -> tuple[float, list[str]]:
+    """The weighted sum of the module docstring; reasons are only spelled out when `explain`."""
+    cue, hits = _cue_match(features(block.text), cues)
+    head, lead, lhits = 0.0, 0.0, []
     if block.section_title:
-        head, hhits = _cue_match(tokens(block.section_title), cues)
-        if hhits:
-            reasons.append(f"heading '{block.section_title}' {head:.2f}")
-    lead = 0.0
+        head = _cue_match(features(block.section_title), cues)[0]
     if block.kind == "list_item" and block.id in context.leadin:
-        lead, lhits = _cue_match(tokens(context.leadin[block.id]), cues)
-        if lhits:
-            reasons.append(f"lead-in {lead:.2f}: " + ", ".join(lhits[:5]))
-    words = " ".join(content_words(block.text))
-    fz = max(fuzz.token_set_ratio(words, cues.content), fuzz.partial_ratio(words, cues.content)) / 100.0
-    fz = max(0.0, (fz - 0.35) / 0.65)
+        lead, lhits = _cue_match(features(context.leadin[block.id]), cues)
+    fz = _similarity(fuzz.token_set_ratio(features(block.text).content, cues.content))
+    extra, reasons = _records_signal(block, cues, context, cue)
+    score = _combine(cue, head, lead, fz, extra, _is_overview(block))
+    if explain:
+        reasons = _reasons(block, cue, hits, head, lead, lhits, fz) + reasons
+    return score, reasons
+
+
+def _combine(cue: float, head: float, lead: float, fz: float, extra: float, overview: bool) -> float:
+    score = W_CUE * cue + W_HEADING * head + W_LEADIN * lead + W_FUZZY * fz + extra
+    return round(min(1.0, score * (OVERVIEW_FACTOR if overview else 1.0)), 4)
+
+
+def _reasons(
+    block: Block, cue: float, hits: list[str], head: float, lead: float, lhits: list[str], fz: float
+) -> list[str]:
+    out = []
+    if hits:
+        out.append(f"cues {cue:.2f}: " + ", ".join(hits[:8]))
+    if head > 0:
+        out.append(f"heading '{block.section_title}' {head:.2f}")
+    if lead > 0:
+        out.append(f"lead-in {lead:.2f}: " + ", ".join(lhits[:5]))
     if fz > 0.2:
-        reasons.append(f"similar {fz:.2f}")
-    fig = 0.0
-    for f in context.figures.get(block.id, []):
-        terms = _lexicon()["figure_terms"].get(f.metric, [])
-        if any(tuple(tokens(t)) in cues.weights for t in terms):
-            fig = 1.0
+        out.append(f"similar {fz:.2f}")
+    if _is_overview(block):
+        out.append(f"overview paragraph: x{OVERVIEW_FACTOR}")
+    return out
+
+
+def _records_signal(
+    block: Block, cues: ClauseCues, context: LinkContext, cue: float
+) -> tuple[float, list[str]]:
+    """Figures whose metric fits the clause, and Member States named where the clause invites them."""
+    extra, reasons = 0.0, []
+    for f in context.figures.get(block.id, ()):
+        if any(t in cues.weights for t in _figure_terms().get(f.metric, ())):
+            extra += W_FIGURE
             reasons.append(f"figure {f.metric}: {f.text}")
             break
-    act = 0.0
-    if cues.addressee and cue > 0:
-        found = context.actors.get(block.id, [])
+    if cues.addressee and cue > 0 and block.id in context.actors:
+        found = context.actors[block.id]
         named = sorted(
             {a.name for a in found if a.type == cues.addressee and not _named_in_clause(a.name, cues)}
         )
         if named:
-            act = 1.0
+            extra += W_ACTOR
             reasons.append("addressees named: " + ", ".join(named[:5]))
-    score = W_CUE * cue + W_HEADING * head + W_LEADIN * lead + W_FUZZY * fz + W_FIGURE * fig + W_ACTOR * act
-    if _is_overview(block):
-        score *= OVERVIEW_FACTOR
-        reasons.append(f"overview paragraph: x{OVERVIEW_FACTOR}")
-    ev.score = round(min(1.0, score), 4)
-    ev.reasons = reasons
-    return ev
+    return extra, reasons
+
+
+def _similarity(ratio: float) -> float:
+    """token_set_ratio (0..100) rescaled so unrelated paragraphs (about 35) count for nothing."""
+    return max(0.0, (ratio / 100.0 - 0.35) / 0.65)
+
+
+def _scored_evidence(block: Block, ops: Sequence[Clause], context: LinkContext, fz_row) -> list[Evidence]:
+    """Every clause's evidence for one block in one pass over its words (the fast path of score_block)."""
+    index = context.index
+    if index is None or index.ids != tuple(c.id for c in ops):
+        return [score_block(block, c, context) for c in ops]
+    cue, hits = index.vector(features(block.text))
+    head = index.text_vector(block.section_title)[0] if block.section_title else None
+    lead, lhits = None, None
+    if block.kind == "list_item" and block.id in context.leadin:
+        lead, lhits = index.text_vector(context.leadin[block.id])
+    overview = _is_overview(block)
+    out = []
+    for i, c in enumerate(ops):
+        cues = context.cues[c.id]
+        h, ld, fz = head[i] if head else 0.0, lead[i] if lead else 0.0, _similarity(fz_row[i])
+        extra, rec = _records_signal(block, cues, context, cue[i])
+        ev = Evidence(block_id=block.id, text=block.text, page=block.page, section=block.section, score=0.0)
+        ev.score = _combine(cue[i], h, ld, fz, extra, overview)
+        if ev.score >= LINK_THRESHOLD * RELATIVE_FLOOR:
+            ev.reasons = _reasons(block, cue[i], hits[i], h, ld, lhits[i] if lhits else [], fz) + rec
+        out.append(ev)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _figure_terms() -> dict[str, tuple[tuple[str, ...], ...]]:
+    items = _lexicon()["figure_terms"].items()
+    return {m: tuple(tuple(tokens(t)) for t in terms) for m, terms in items if not m.startswith("_")}
 
 
 def link_blocks(
@@ -278,14 +430,20 @@ def link_blocks(
     if not context.leadin:
         context.leadin = lead_ins(blocks)
     out: dict[str, list[Evidence]] = {c.id: [] for c in ops}
-    for block in blocks:
-        if is_procedural(block):
-            continue
-        scored = [(c.id, score_block(block, c, context)) for c in ops]
-        best = max((e.score for _, e in scored), default=0.0)
-        for cid, ev in scored:
+    body = [b for b in blocks if not is_procedural(b)]
+    if not body or not ops:
+        return out
+    sims = process.cdist(
+        [features(b.text).content for b in body],
+        [context.cues[c.id].content for c in ops],
+        scorer=fuzz.token_set_ratio,
+    ).tolist()
+    for block, fz_row in zip(body, sims, strict=True):
+        evs = _scored_evidence(block, ops, context, fz_row)
+        best = max(e.score for e in evs)
+        for c, ev in zip(ops, evs, strict=True):
             if ev.score >= LINK_THRESHOLD and ev.score >= RELATIVE_FLOOR * best:
-                out[cid].append(ev)
+                out[c.id].append(ev)
     for evs in out.values():
         evs.sort(key=lambda e: -e.score)
     return out
