@@ -126,65 +126,178 @@ def _pdf_error(exc: BaseException) -> DocumentError:
 
 
 def _read_pages(data: bytes, limits: Limits) -> list[Page]:
-    """All pdfplumber work: words with size/font, ruled tables, horizontal rules. One page open at a time."""
-    import pdfplumber
-    from pdfplumber.table import TableFinder
+    """All PDF library work: pdfminer interprets each page into our own light char records (no LTChar
+    objects, no pdfplumber char dicts: those were 2/3 of the time), ruled lines and rectangles become
+    pdfplumber table edges only on pages that have any. One page in memory at a time."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
 
     started = time.monotonic()
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
+        doc = PDFDocument(PDFParser(io.BytesIO(data)), password="")
+        raw_pages = list(PDFPage.create_pages(doc))
     except Exception as exc:  # pdfminer raises many types for damaged files
         raise _pdf_error(exc) from None
+    n = len(raw_pages)
+    if n == 0:
+        raise DocumentError("PDF has no pages")
+    if n > limits.max_pages:
+        raise DocumentError(f"PDF has {n} pages, over the limit of {limits.max_pages}")
+    rsrc = PDFResourceManager(caching=True)
+    device = _Device(rsrc)
+    interpreter = PDFPageInterpreter(rsrc, device)
     pages: list[Page] = []
-    try:
+    for i, raw in enumerate(raw_pages, start=1):
+        if time.monotonic() - started > limits.max_seconds:
+            raise DocumentError(f"PDF parsing took over {limits.max_seconds:g} s (at page {i} of {n})")
         try:
-            n = len(pdf.pages)
+            interpreter.process_page(raw)
+            chars, shapes, (width, height) = device.chars, device.shapes, device.size
+            cells = _table_cells(shapes, width, height) if shapes else []
         except Exception as exc:
             raise _pdf_error(exc) from None
-        if n == 0:
-            raise DocumentError("PDF has no pages")
-        if n > limits.max_pages:
-            raise DocumentError(f"PDF has {n} pages, over the limit of {limits.max_pages}")
-        for i, page in enumerate(pdf.pages, start=1):
-            if time.monotonic() - started > limits.max_seconds:
-                raise DocumentError(f"PDF parsing took over {limits.max_seconds:g} s (at page {i} of {n})")
-            try:
-                raw = page.extract_words(extra_attrs=["size", "fontname"])
-                objs = page.objects
-                rules = [
-                    (o["x0"], o["top"], o["x1"])
-                    for o in objs.get("line", []) + objs.get("rect", [])
-                    if o["bottom"] - o["top"] <= 2 and o["x1"] - o["x0"] > 20
-                ]
-                cells = TableFinder(page, {}).cells if ("line" in objs or "rect" in objs) else []
-                width, height = float(page.width), float(page.height)
-            except DocumentError:
-                raise
-            except Exception as exc:
-                raise _pdf_error(exc) from None
-            finally:
-                page.close()
-            words = [_word(w) for w in raw if w["text"].strip()]
-            pages.append(_layout_page(i, width, height, words, rules, cells))
-    finally:
-        try:
-            pdf.close()
-        except Exception:  # closing a damaged file must not mask the real error
-            pass
+        rules = [(s["x0"], s["top"], s["x1"]) for s in shapes if s["height"] <= 2 and s["width"] > 20]
+        pages.append(_layout_page(i, width, height, _words(chars), rules, cells))
     return pages
 
 
-def _word(w: dict) -> Word:
-    font = str(w.get("fontname") or "")
-    return Word(
-        text=w["text"],
-        x0=float(w["x0"]),
-        x1=float(w["x1"]),
-        top=float(w["top"]),
-        bottom=float(w["bottom"]),
-        size=float(w.get("size") or 0.0),
-        bold=bool(re.search(r"bold|black|heavy|semibold|demi", font, re.I)),
-        italic=bool(re.search(r"italic|oblique", font, re.I)),
+def _device_class() -> type:
+    """Built on first use so importing this module does not import pdfminer."""
+    from pdfminer.converter import PDFLayoutAnalyzer
+    from pdfminer.layout import LTCurve, LTLine, LTRect
+    from pdfminer.pdffont import PDFUnicodeNotDefined
+    from pdfminer.utils import apply_matrix_pt
+
+    class Device(PDFLayoutAnalyzer):
+        """Records (text, x0, top, x1, bottom, size, font) per upright glyph and the page's ruled shapes."""
+
+        def begin_page(self, page, ctm) -> None:  # noqa: ANN001
+            super().begin_page(page, ctm)
+            self.size = (self.cur_item.width, self.cur_item.height)
+            self.chars: list[tuple] = []
+            self.shapes: list[dict] = []
+
+        def end_page(self, page) -> None:  # noqa: ANN001
+            height = self.size[1]
+            for o in self.cur_item:
+                if isinstance(o, (LTLine, LTRect)) or (isinstance(o, LTCurve) and len(o.pts) == 2):
+                    kind = "rect" if isinstance(o, LTRect) else "line"
+                    top, bottom = height - o.y1, height - o.y0
+                    self.shapes.append(
+                        dict(
+                            object_type=kind,
+                            x0=o.x0,
+                            x1=o.x1,
+                            y0=o.y0,
+                            y1=o.y1,
+                            top=top,
+                            bottom=bottom,
+                            doctop=top,
+                            width=o.x1 - o.x0,
+                            height=o.y1 - o.y0,
+                        )
+                    )
+
+        def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):  # noqa: ANN001
+            try:
+                text = font.to_unichr(cid)
+            except (PDFUnicodeNotDefined, KeyError):
+                text = f"(cid:{cid})"
+            adv = font.char_width(cid) * fontsize * scaling
+            a, b, c, d, _, _ = matrix
+            if a * d * scaling > 0 and b * c <= 0:  # upright text only: skip rotated margin notes
+                descent = font.get_descent() * fontsize
+                x0, y0 = apply_matrix_pt(matrix, (0, descent + rise))
+                x1, y1 = apply_matrix_pt(matrix, (adv, descent + rise + fontsize))
+                height = self.size[1]
+                self.chars.append(
+                    (
+                        text,
+                        min(x0, x1),
+                        height - max(y0, y1),
+                        max(x0, x1),
+                        height - min(y0, y1),
+                        abs(y1 - y0),
+                        font.fontname,
+                    )
+                )
+            return adv
+
+    return Device
+
+
+_DEVICE: type | None = None
+
+
+def _Device(rsrc) -> object:  # noqa: ANN001, N802
+    global _DEVICE
+    if _DEVICE is None:
+        _DEVICE = _device_class()
+    return _DEVICE(rsrc)
+
+
+class _EdgePage:
+    """Just enough of a pdfplumber page for its TableFinder: the ruling edges."""
+
+    def __init__(self, shapes: list[dict], width: float, height: float):
+        from pdfplumber.utils import obj_to_edges
+
+        self.bbox = (0, 0, width, height)
+        self.edges = [e for s in shapes for e in obj_to_edges(s)]
+
+
+def _table_cells(shapes: list[dict], width: float, height: float) -> list[tuple]:
+    from pdfplumber.table import TableFinder
+
+    return TableFinder(_EdgePage(shapes, width, height), {}).cells
+
+
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"})
+
+
+def _words(chars: list[tuple]) -> list[Word]:
+    """Chars to words like pdfplumber's extract_words: rows by top (3 pt), then split at white space, gaps
+    over 3 pt, and size or font changes (so a superscript never fuses with the word it touches)."""
+    words: list[Word] = []
+    rows: list[list[tuple]] = []
+    last_top = None
+    for ch in sorted(chars, key=lambda c: c[2]):
+        if last_top is None or ch[2] - last_top > 3:
+            rows.append([])
+        rows[-1].append(ch)
+        last_top = ch[2]
+    for row in rows:
+        cur: list[tuple] = []
+        for ch in sorted(row, key=lambda c: c[1]):
+            if ch[0].isspace() or not ch[0]:
+                _flush(cur, words)
+                cur = []
+                continue
+            if cur and (ch[1] - cur[-1][3] > 3 or ch[5] != cur[-1][5] or ch[6] != cur[-1][6]):
+                _flush(cur, words)
+                cur = []
+            cur.append(ch)
+        _flush(cur, words)
+    return words
+
+
+def _flush(chars: list[tuple], out: list[Word]) -> None:
+    if not chars:
+        return
+    font = str(chars[0][6] or "")
+    out.append(
+        Word(
+            text="".join(c[0] for c in chars).translate(_LIGATURES),
+            x0=min(c[1] for c in chars),
+            x1=max(c[3] for c in chars),
+            top=min(c[2] for c in chars),
+            bottom=max(c[4] for c in chars),
+            size=float(chars[0][5]),
+            bold=bool(re.search(r"bold|black|heavy|semibold|demi", font, re.I)),
+            italic=bool(re.search(r"italic|oblique", font, re.I)),
+        )
     )
 
 
