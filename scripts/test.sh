@@ -9,7 +9,7 @@ ruff check .
 
 echo "== pytest"
 set +e
-python -m pytest -q -ra -p no:cacheprovider "$@"
+python -m pytest -ra -p no:cacheprovider "$@"  # addopts has -q; another -q would hide the summary line
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then
