@@ -40,7 +40,7 @@ def wval(el: etree._Element | None, child: str, attr: str = "val") -> str | None
     return None if c is None else c.get(_W + attr)
 
 
-def _int(v: str | None, default: int | None = None) -> int | None:
+def to_int(v: str | None, default: int | None = None) -> int | None:
     try:
         return int(v) if v is not None else default
     except ValueError:
@@ -132,7 +132,7 @@ class Styles:
             out.page_break_before = base.page_break_before
         m = _HEADING_NAME.match(out.name)
         ppr = st.find(_W + "pPr")
-        outline = _int(wval(ppr, "outlineLvl"))
+        outline = to_int(wval(ppr, "outlineLvl"))
         if m:
             out.heading_level = int(m.group(1))
         elif out.name.lower() == "title":
@@ -143,7 +143,7 @@ class Styles:
             numpr = ppr.find(_W + "numPr")
             if numpr is not None:
                 out.num_id = wval(numpr, "numId") or out.num_id
-                out.ilvl = _int(wval(numpr, "ilvl"), out.ilvl)
+                out.ilvl = to_int(wval(numpr, "ilvl"), out.ilvl)
             pbb = ppr.find(_W + "pageBreakBefore")
             if pbb is not None:
                 out.page_break_before = pbb.get(_W + "val") not in ("0", "false", "off")
@@ -171,8 +171,8 @@ def _level(el: etree._Element) -> Level:
     return Level(
         fmt=wval(el, "numFmt") or "decimal",
         text=wval(el, "lvlText") if el.find(_W + "lvlText") is not None else "",
-        start=_int(wval(el, "start"), 1) or 0,
-        restart=_int(wval(el, "lvlRestart")),
+        start=to_int(wval(el, "start"), 1) or 0,
+        restart=to_int(wval(el, "lvlRestart")),
         is_lgl=el.find(_W + "isLgl") is not None,
         pstyle=wval(el, "pStyle"),
     )
@@ -211,15 +211,15 @@ class Numbering:
             base_levels = dict(linked.levels) if linked else {}
             key = linked.key if linked else aid
         else:
-            base_levels = {(_int(lv.get(_W + "ilvl"), 0) or 0): _level(lv) for lv in a.iter(_W + "lvl")}
+            base_levels = {(to_int(lv.get(_W + "ilvl"), 0) or 0): _level(lv) for lv in a.iter(_W + "lvl")}
             key = aid
         overrides = n.findall(_W + "lvlOverride")
         for ov in overrides:
-            ilvl = _int(ov.get(_W + "ilvl"), 0) or 0
+            ilvl = to_int(ov.get(_W + "ilvl"), 0) or 0
             lv = ov.find(_W + "lvl")
             if lv is not None:
                 base_levels[ilvl] = _level(lv)
-            so = _int(wval(ov, "startOverride"))
+            so = to_int(wval(ov, "startOverride"))
             if so is not None:
                 cur = base_levels.get(ilvl, Level())
                 base_levels[ilvl] = Level(cur.fmt, cur.text, so, cur.restart, cur.is_lgl, cur.pstyle)
@@ -268,7 +268,7 @@ class Numbering:
 def format_number(n: int, fmt: str) -> str:
     """One counter value in Word's numFmt; unknown formats fall back to decimal."""
     if fmt in ("lowerLetter", "upperLetter"):
-        if n < 1:
+        if n < 1 or n > 26 * 20:  # hostile start values must not build huge strings
             return str(n)
         ch = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)  # Word: y, z, aa, bb
         return ch if fmt == "lowerLetter" else ch.upper()

@@ -48,7 +48,7 @@ class Package:
         try:
             self.zf = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zf.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, RuntimeError):
             raise DocumentError("corrupt DOCX: not a valid zip archive") from None
         self.names = {i.filename: i for i in infos}
         self._budget = limits.max_uncompressed_bytes
@@ -66,10 +66,10 @@ class Package:
                 raw = fh.read(self._budget + 1)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise DocumentError(f"corrupt DOCX: cannot decompress {name} ({_one_line(exc)})") from None
+        except NotImplementedError:
+            raise DocumentError(f"corrupt DOCX: {name} uses an unsupported zip feature") from None
         except RuntimeError:
             raise DocumentError(f"encrypted DOCX: {name} needs a password") from None
-        except NotImplementedError:
-            raise DocumentError(f"corrupt DOCX: {name} uses an unsupported compression method") from None
         self._budget -= len(raw)
         if self._budget < 0:
             raise DocumentError(

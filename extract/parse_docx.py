@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from extract.docx_numbering import Numbering, Style, Styles, wval
+from extract.docx_numbering import Numbering, Style, Styles, to_int, wval
 from extract.docx_package import W_STRICT, Package, W
 from extract.errors import DocumentError
 from extract.text import normalize_text
@@ -59,6 +59,17 @@ def parse_docx(data: bytes, path: str, limits: Limits) -> Document:
     Multi-paragraph table cells give one table_cell block per paragraph (same table/row/col).
     Raises DocumentError (one-line reason) for corrupt, hostile or non-Word files.
     """
+    try:
+        return _parse(data, path, limits)
+    except DocumentError:
+        raise
+    except (ValueError, KeyError, IndexError, TypeError, RecursionError, etree.LxmlError) as exc:
+        # Structure no Word writes (bad attribute values, absurd nesting): a bad file, not a crash.
+        reason = (str(exc).splitlines() or [""])[0][:120]
+        raise DocumentError(f"corrupt DOCX: unexpected structure ({type(exc).__name__}: {reason})") from None
+
+
+def _parse(data: bytes, path: str, limits: Limits) -> Document:
     pkg = Package(data, limits)
     root = pkg.read_xml(pkg.main)
     assert root is not None  # Package checked the main part exists
@@ -200,10 +211,10 @@ class _Walker:
         self.tables += 1
         for r, tr in enumerate(_children(tbl, TR)):
             trpr = tr.find(_W + "trPr")
-            col = int(wval(trpr, "gridBefore") or 0) if trpr is not None else 0
+            col = max(to_int(wval(trpr, "gridBefore"), 0) or 0, 0)
             for tc in _children(tr, TC):
                 tcpr = tc.find(_W + "tcPr")
-                span = int(wval(tcpr, "gridSpan") or 1) if tcpr is not None else 1
+                span = to_int(wval(tcpr, "gridSpan"), 1) or 1
                 vmerge = tcpr.find(_W + "vMerge") if tcpr is not None else None
                 if vmerge is None or vmerge.get(_W + "val") == "restart":
                     self.container(tc, (index, r, col))  # vMerge continuation cells hold no new text
@@ -237,7 +248,7 @@ class _Walker:
     def _auto_label(self, ppr: etree._Element | None, style: Style | None) -> tuple[str | None, int]:
         numpr = ppr.find(_W + "numPr") if ppr is not None else None
         num_id = wval(numpr, "numId")
-        ilvl = int(wval(numpr, "ilvl") or -1) if numpr is not None else -1
+        ilvl = to_int(wval(numpr, "ilvl"), -1) or 0  # -1: not given here
         if num_id is None and style is not None and style.num_id:
             num_id = style.num_id
             if ilvl < 0:

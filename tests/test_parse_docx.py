@@ -515,3 +515,22 @@ def test_page_estimate_prefers_word_rendered_breaks() -> None:
         ("one", 1), ("two", 2), ("still two and three", 2), ("three again", 3),
     ]
     assert doc.pages == 3
+
+
+def test_truncated_and_hostile_values_give_document_errors_only() -> None:
+    src = (CORPUS / "c26-res1408-report.docx").read_bytes()
+    for cut in range(0, len(src), len(src) // 25):
+        try:
+            parse_docx(src[:cut], "cut.docx", Limits())
+        except DocumentError as exc:
+            assert "\n" not in exc.reason
+    numbering = (
+        '<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="999999999"/>'
+        '<w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%1)"/></w:lvl></w:abstractNum>'
+        '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+    )
+    body = p("huge", numpr(1)) + '<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="x"/></w:tcPr>' + p("c") + (
+        "</w:tc></w:tr></w:tbl>"
+    )
+    doc = parse_docx(make_docx(body, numbering=numbering), "v.docx", Limits())
+    assert doc.blocks[0].label == "999999999)" and doc.blocks[1].text == "c"
