@@ -11,7 +11,8 @@ Reports paraphrase the resolution, so string similarity alone is weak. A link sc
 - similarity (0.10): rapidfuzz token_set_ratio / partial_ratio on stemmed content words, modest on purpose.
 - figures (0.10): a figure in the paragraph whose metric maps (`figure_terms`) to one of the clause's cues.
 - actors (0.10): a Member State named in the paragraph, for a clause addressed to Member States, when the
-  paragraph also carries that clause's cues (the beneficiary named in the clauses themselves does not count).
+  paragraph also states a figure fitting that clause (a contributor with its amount); the beneficiary named in
+  the clauses themselves does not count.
 
 Headings, short label-like blocks, procedural sentences (`procedural` patterns: "invited to note",
 References) score 0. Overview paragraphs ("this report outlines ...", Introduction/Purpose sections) are
@@ -37,6 +38,7 @@ from schemas.models import ActorMention, Block, Clause, Evidence, Figure
 LINK_THRESHOLD = 0.30
 RELATIVE_FLOOR = 0.70
 MIN_CONTENT_WORDS = 5
+KEY_TERM_WEIGHT = 0.4  # a single content word of the clause; lexicon phrases weigh 1.0, lexicon words 0.6
 OVERVIEW_FACTOR = 0.35
 W_CUE, W_HEADING, W_LEADIN, W_FUZZY, W_FIGURE, W_ACTOR = 0.55, 0.30, 0.15, 0.10, 0.10, 0.10
 
@@ -152,7 +154,7 @@ def _cues_for(clauses_key: tuple[tuple[str, str], ...]) -> tuple[ClauseCues, ...
     raw: list[dict[tuple[str, ...], float]] = []
     for _cid, text in clauses_key:
         toks = tokens(text)
-        cues: dict[tuple[str, ...], float] = {(w,): 0.5 for w in content_words(text)}
+        cues: dict[tuple[str, ...], float] = {(w,): KEY_TERM_WEIGHT for w in content_words(text)}
         for entry in lex["expand"]:
             if any(_contains(toks, tuple(tokens(t))) for t in entry["when"]):
                 for phrase in entry["add"]:
@@ -374,7 +376,7 @@ def _records_signal(
             extra += W_FIGURE
             reasons.append(f"figure {f.metric}: {f.text}")
             break
-    if cues.addressee and cue > 0 and block.id in context.actors:
+    if cues.addressee and extra > 0 and block.id in context.actors:
         found = context.actors[block.id]
         named = sorted(
             {a.name for a in found if a.type == cues.addressee and not _named_in_clause(a.name, cues)}
