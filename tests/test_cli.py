@@ -197,3 +197,24 @@ def test_parallel_jobs_and_directory_loops(tmp_path):
 def test_query_on_missing_database_says_so(tmp_path):
     code, _, err = run("documents", "--db", str(tmp_path / "none.db"))
     assert code == 1 and "no database" in err and not (tmp_path / "none.db").exists()
+
+
+def test_restrack_db_env_and_csv_lists(tmp_path):
+    path = _write(tmp_path, "a.txt", SAMPLE)
+    db = str(tmp_path / "env.db")
+    result = CliRunner().invoke(cli.main, ["ingest", str(path), "--jobs", "1"], env={"RESTRACK_DB": db})
+    assert result.exit_code == 0 and os.path.exists(db)
+    rows = [
+        {"doc_id": "a.txt", "name": "Japan", "aliases": ["Japan", "the Government of Japan"], "mentions": 2}
+    ]
+    out = CliRunner().invoke(cli.main, ["documents", "--format", "csv"], env={"RESTRACK_DB": db}).stdout
+    assert out.splitlines()[1].startswith("a.txt,")
+    import contextlib
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        cli.render(rows, "csv", ["doc_id", "name", "aliases", "mentions"])
+    assert buf.getvalue().splitlines() == [
+        "doc_id,name,aliases,mentions",
+        "a.txt,Japan,Japan; the Government of Japan,2",
+    ]
