@@ -145,8 +145,8 @@ def resolution() -> Sample:
         ),
         Para("reaffirming", italic=True, indent_cm=i, keep_with_next=True),
         Para(
-            "the sovereignty, independence, unity and territorial integrity of Ukraine within its "
-            "internationally recognized borders, including its territorial waters,"
+            "that Ukraine is sovereign, independent and united, and that its territory, territorial waters "
+            "included, is inviolable within the borders the international community recognizes,"
         ),
         Para("reiterating the ITU commitment", italic=True, indent_cm=i, keep_with_next=True),
         Para(
