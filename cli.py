@@ -335,5 +335,95 @@ def actors(db: str, fmt: str, doc: str | None, type_: str | None) -> None:
     render(model_rows(found, ACTOR_COLUMNS), fmt, ACTOR_COLUMNS)
 
 
+# -- clauses and audit --------------------------------------------------------------------------------------
+CLAUSE_COLUMNS = ["id", "resolution", "kind", "verb", "number", "text"]
+AUDIT_EVIDENCE_COLUMNS = ["doc_id", "year", "clause_id", "block_id", "page", "section", "score", "text"]
+
+
+@main.command()
+@click.argument("resolution", required=False)
+@db_option
+@format_option
+def clauses(resolution: str | None, db: str, fmt: str) -> None:
+    """The clause catalogue of RESOLUTION (e.g. 1408), or of every ingested resolution."""
+    with open_store(db) as store:
+        found = store.clauses(resolution=resolution)
+    if resolution and not found:
+        raise click.ClickException(
+            f"no clauses of resolution {resolution}: ingest the resolution's text first"
+        )
+    render(model_rows(found, CLAUSE_COLUMNS), fmt, CLAUSE_COLUMNS, ["id", "kind", "number", "verb", "text"])
+
+
+def _audit_json(row: Any) -> dict[str, Any]:
+    data = row.model_dump(mode="json")
+    data["unaddressed"] = [c["clause_id"] for c in data["clauses"] if not c["addressed"]]
+    return data
+
+
+def _clause_match(clause_id: str, wanted: str) -> bool:
+    """Full id, or its tail after the resolution number: "instructs-sg", "resolves-to-instruct/2"."""
+    return clause_id == wanted or clause_id.endswith("/" + wanted.strip("/"))
+
+
+@main.command()
+@db_option
+@format_option
+@click.option("--doc", help="Audit one report (id, path, file name or sha256 prefix).")
+@click.option("--resolution", help="Only reports on this resolution number.")
+@click.option("--clause", "clause", help="Show the evidence paragraphs for this clause id (or its tail).")
+def audit(db: str, fmt: str, doc: str | None, resolution: str | None, clause: str | None) -> None:
+    """Which operative clauses each report edition addresses: matrix, or evidence with --clause."""
+    from corpus.audit import audit as run_audit
+
+    with open_store(db) as store:
+        if doc:
+            doc = _find(store, doc).id
+        try:
+            rows = run_audit(store, doc, resolution)
+        except LookupError as exc:
+            raise click.ClickException(str(exc).strip("'\"")) from None
+    if clause:
+        hits = [
+            {"doc_id": r.doc_id, "year": r.year, "clause_id": c.clause_id, **e.model_dump(mode="json")}
+            for r in rows
+            for c in r.clauses
+            if _clause_match(c.clause_id, clause)
+            for e in c.evidence
+        ]
+        if not any(_clause_match(c.clause_id, clause) for r in rows for c in r.clauses):
+            known = sorted({c.clause_id for r in rows for c in r.clauses})
+            raise click.ClickException(f"no operative clause {clause!r}; known: {', '.join(known)}")
+        render(hits, fmt, AUDIT_EVIDENCE_COLUMNS, ["doc_id", "clause_id", "page", "section", "score", "text"])
+        return
+    if fmt == "json":
+        click.echo(json.dumps([_audit_json(r) for r in rows], ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        flat = [
+            {
+                "doc_id": r.doc_id,
+                "year": r.year,
+                "clause_id": c.clause_id,
+                "addressed": c.addressed,
+                "score": c.score,
+                "evidence": len(c.evidence),
+            }
+            for r in rows
+            for c in r.clauses
+        ]
+        render(flat, fmt, ["doc_id", "year", "clause_id", "addressed", "score", "evidence"])
+        return
+    years = [str(r.year or "?") for r in rows]
+    heads = [y if years.count(y) == 1 else f"{y} {r.doc_id}" for y, r in zip(years, rows, strict=True)]
+    matrix = {}
+    for head, r in zip(heads, rows, strict=True):
+        for c in r.clauses:
+            cell = f"yes ({len(c.evidence)})" if c.addressed else f"no ({len(c.evidence)})"
+            matrix.setdefault(c.clause_id, {"clause": c.clause_id})[head] = cell
+    render(list(matrix.values()), fmt, ["clause", *heads])
+    click.echo("cell: addressed? (evidence paragraphs); evidence: --doc DOC --clause ID", err=True)
+
+
 if __name__ == "__main__":
     main()
