@@ -179,6 +179,9 @@ class SeriesPoint(BaseModel):
     sentence: str | None = None
     change: float | None = None  # against the previous point
     pct_change: float | None = None
+    edition: str | None = None  # "RDNA4" (assessment edition the figure is from) or the report symbol
+    also_in: list[str] = Field(default_factory=list)  # other documents stating the same value
+    note: str | None = None  # scope change against the previous point (e.g. another "needs" horizon)
 
 
 class Series(BaseModel):
@@ -186,6 +189,8 @@ class Series(BaseModel):
     subject: str | None = None
     currency: str
     points: list[SeriesPoint] = Field(default_factory=list)
+    axis: Literal["report", "assessment"] = "report"  # points ordered by report edition or RDNA cut-off
+    checks: list[Check] = Field(default_factory=list)  # checks involving this series (compare fills it)
 
 
 class Check(BaseModel):

@@ -1,0 +1,653 @@
+"""Figures across editions: align them into series, compute changes, and flag inconsistencies.
+
+Two kinds of series. Damage, losses and needs come from an assessment (RDNA) edition, whoever quotes
+them, so their points are ordered by the edition's cut-off date and keyed by sector; a report quoting
+"USD 2.48 billion as of 31 December 2025" adds a point to the same series as the assessment itself.
+Everything else (totals, contributions, budget, pledges, project requirements) is ordered by report
+edition and keyed by its actor (one donor's contribution) or by its wording, matched with rapidfuzz.
+One document per edition is read (DOCX > TXT > PDF of the same report), so formats do not double up.
+Rules and thresholds: schemas/data/series_rules.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from schemas import DATA_DIR
+from schemas.models import Check, Document, Figure, Series, SeriesPoint
+
+_FORMAT_RANK = {"docx": 0, "txt": 1, "pdf": 2}
+_AMOUNT_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6}
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict[str, Any]:
+    return json.loads((DATA_DIR / "series_rules.json").read_text(encoding="utf-8"))
+
+
+def _words_re(words: list[str]) -> re.Pattern[str]:
+    """Cue stems at a word start, not running on into a hyphenated compound ("energy-efficient")."""
+    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alt})(?![-])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _res() -> dict[str, Any]:
+    r = rules()
+    return {
+        "sectors": {name: _words_re(cues) for name, cues in r["sectors"].items()},
+        "editions": [re.compile(p, re.IGNORECASE) for p in r["editions"]],
+        "comparison": re.compile(r["comparison"], re.IGNORECASE),
+        "back": _words_re(r["back_reference"]),
+        "cumulative": _words_re(r["cumulative"]),
+        "parts": _words_re(r["parts_markers"]),
+        "stated": [re.compile(p, re.IGNORECASE) for p in r["stated_change"]],
+    }
+
+
+# -- figure context --
+@dataclass
+class _Fig:
+    """A figure with what compare needs: its document, its own clause, edition, sector and series key."""
+
+    fig: Figure
+    doc: Document
+    index: int  # within the document's figures (Figure.parts_of refers to it)
+    lead: str = ""  # words from the previous amount (or sentence start) up to this amount
+    trail: str = ""  # words after it up to the next amount (or sentence end)
+    edition: int | None = None  # RDNA edition the figure is from
+    cutoff: str | None = None  # ISO date the figure is as of
+    back_ref: bool = False  # an earlier value quoted for comparison ("up from USD 1.79 billion")
+    sector: str | None = None
+    label: str = ""  # short wording of what the figure is about, for matching and display
+    key: tuple = ()
+    point_key: Any = None  # position on the series axis
+
+    @property
+    def window(self) -> str:
+        return f"{self.lead} {self.fig.text} {self.trail}"
+
+
+def _edition_in(text: str) -> int | None:
+    """The first edition named in `text` that is not a comparison reference ("compared to RDNA4")."""
+    found = []
+    for pat in _res()["editions"]:
+        for m in pat.finditer(text):
+            if _res()["comparison"].search(text[max(0, m.start() - 30) : m.start()]):
+                continue
+            raw = m.group(1).lower()
+            n = int(raw) if raw.isdigit() else rules()["ordinals"].get(raw)
+            if n:
+                found.append((m.start(), n))
+    return min(found)[1] if found else None
+
+
+def _as_of_in(text: str) -> str | None:
+    from extract.dates import find_dates  # extract/ is the lower layer: corpus may use it
+
+    for d in find_dates(text):
+        if d.kind == "as_of" and re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", d.value):
+            return d.value
+    return None
+
+
+def _sector_of(text: str) -> str | None:
+    """The one sector `text` names, or None when it names none or several."""
+    hits = {name for name, pat in _res()["sectors"].items() if pat.search(text)}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def _windows(figs: list[_Fig]) -> None:
+    """Split each sentence among its amounts: lead = since the previous amount, trail = up to the next."""
+    by_sentence: dict[tuple, list[_Fig]] = defaultdict(list)
+    for f in figs:
+        by_sentence[(f.fig.block_id, f.fig.sentence)].append(f)
+    for (_, sentence), group in by_sentence.items():
+        sentence = sentence or ""
+        pos, spans = 0, []
+        for f in group:
+            at = sentence.find(f.fig.text, pos)
+            if at < 0:
+                at = sentence.find(f.fig.text)
+            spans.append((at, at + len(f.fig.text)) if at >= 0 else None)
+            if at >= 0:
+                pos = at + len(f.fig.text)
+        for i, f in enumerate(group):
+            if spans[i] is None:
+                f.lead, f.trail = sentence, ""
+                continue
+            prev_end = next((s[1] for s in reversed(spans[:i]) if s), 0)
+            next_start = next((s[0] for s in spans[i + 1 :] if s), len(sentence))
+            f.lead = sentence[prev_end : spans[i][0]]
+            f.trail = sentence[spans[i][1] : next_start]
+
+
+def _label(f: _Fig) -> str:
+    """What the figure is about in a few words: its subject, else its clause cut at the nearest commas."""
+    if f.fig.subject and f.fig.subject.lower() not in ("to date",):
+        return f.fig.subject
+    lead = re.split(r"[,;:(]", f.lead)[-1]
+    trail = re.split(r"[,;)]", f.trail)[0]
+    text = f"{lead} {trail}"
+    if not re.search(r"[A-Za-z]{3}", text):  # "(Financial requirement: USD 1 million)": the words before
+        text = " ".join(re.sub(r"\([^()]*$", "", f.lead).split()[-8:])
+    text = _res()["parts"].sub(" ", text)
+    text = re.sub(r"^\W*(?:and|or)\b|\b(?:and|or)\W*$", " ", text.strip(), flags=re.IGNORECASE)
+    return re.sub(r"\s+", " ", text).strip(" .,;:-")
+
+
+def _fuzzy_key(text: str) -> str:
+    stop = set(rules()["stopwords"])
+    words = re.findall(r"[a-z][a-z'-]+", text.lower())
+    return " ".join(w for w in words if w not in stop)
+
+
+def _section_sector(doc_blocks: dict[str, Any], f: _Fig) -> str | None:
+    block = doc_blocks.get(f.fig.block_id or "")
+    if block is None:
+        return None
+    for title in reversed([block.chapter or "", *block.section_path]):
+        s = _sector_of(title) if title else None
+        if s:
+            return s
+    return None
+
+
+def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
+    """Edition, cut-off, sector and label of each figure of one document, with block context."""
+    scope = set(rules()["scope_metrics"])
+    blocks = {b.id: b for b in doc.blocks}
+    order = {b.id: i for i, b in enumerate(doc.blocks)}
+    figs = [_Fig(fig=f, doc=doc, index=i) for i, f in enumerate(figures)]
+    _windows(figs)
+    block_edition: dict[str | None, int | None] = {}
+    block_cutoff: dict[str | None, str | None] = {}
+    for f in figs:
+        own = f.window
+        f.back_ref = bool(
+            _res()["back"].search(re.split(r"[,;]", f.lead)[-1] + " " + re.split(r"[,;]", f.trail)[0])
+        )
+        f.edition = _edition_in(own)
+        f.cutoff = _as_of_in(re.split(r"[;]|,\s+(?:up|down|compared|an?\s)", f.trail)[0])
+        if f.cutoff is None and not f.back_ref and f.fig.as_of and not (f.edition and f.lead.strip()):
+            f.cutoff = f.fig.as_of
+        b = f.fig.block_id
+        if b not in block_edition:
+            text = blocks[b].text if b in blocks else (f.fig.sentence or "")
+            block_edition[b] = _edition_in(text)
+        if not f.back_ref and f.cutoff and b not in block_cutoff:
+            block_cutoff[b] = f.cutoff
+        f.label = _label(f)
+    if doc.kind == "assessment":
+        for f in figs:
+            f.edition = f.edition or doc.edition
+            f.cutoff = f.cutoff or (doc.cutoff if not f.back_ref else None)
+    for f in figs:
+        if f.fig.metric not in scope or f.back_ref or (f.edition or f.cutoff):
+            continue
+        # inherit the edition of the block, else of the nearest earlier block of the same section
+        b = f.fig.block_id
+        f.edition, f.cutoff = block_edition.get(b), block_cutoff.get(b)
+        if f.edition is None and f.cutoff is None and b in order:
+            section = blocks[b].section_path
+            for prev in reversed(doc.blocks[max(0, order[b] - 3) : order[b]]):
+                if prev.section_path != section:
+                    break
+                ed = _edition_in(prev.text)
+                cut = next((g.cutoff for g in figs if g.fig.block_id == prev.id and g.cutoff), None)
+                if ed or cut:
+                    f.edition, f.cutoff = ed, cut
+                    break
+    for f in figs:
+        if f.fig.metric in scope:
+            f.sector = (
+                (_sector_of(f.fig.chapter) if f.fig.chapter else None)
+                or _sector_of(f.window)
+                or _sector_of(f.fig.sentence or "")
+                or _section_sector(blocks, f)
+                or (_sector_of(blocks[f.fig.block_id].text) if f.fig.block_id in blocks else None)
+                or (_sector_of(doc.title or "") if doc.kind != "assessment" else None)
+                or f.fig.chapter
+                or rules()["overall_sector"]
+            )
+    return figs
+
+
+# -- editions --
+def _edition_key(doc: Document) -> tuple:
+    if doc.kind == "assessment":
+        return ("assessment", doc.edition or doc.cutoff or doc.year or doc.id)
+    if doc.kind == "report":
+        return ("report", doc.symbol or doc.year or doc.id)
+    return (doc.kind, doc.id)
+
+
+def canonical_documents(docs: list[Document]) -> list[Document]:
+    """One document per edition (the same report as DOCX and PDF counts once), in edition order."""
+    best: dict[tuple, Document] = {}
+    for d in docs:
+        k = _edition_key(d)
+        rank = (_FORMAT_RANK.get(d.format, 9), d.id or "")
+        if k not in best or rank < (_FORMAT_RANK.get(best[k].format, 9), best[k].id or ""):
+            best[k] = d
+    return sorted(
+        best.values(), key=lambda d: (d.year or 0, d.kind != "assessment", d.symbol or "", d.id or "")
+    )
+
+
+def _edition_cutoffs(figs: list[_Fig], docs: list[Document]) -> dict[int, str]:
+    """RDNA edition -> cut-off date, learnt from assessments and from figures that state both."""
+    votes: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for d in docs:
+        if d.kind == "assessment" and d.edition and d.cutoff:
+            votes[d.edition][d.cutoff] += 10
+    for f in figs:
+        if f.edition and f.cutoff:
+            votes[f.edition][f.cutoff] += 1
+    return {ed: max(v.items(), key=lambda kv: (kv[1], kv[0]))[0] for ed, v in votes.items()}
+
+
+# -- series --
+def _point(f: _Fig, edition: str | None = None) -> SeriesPoint:
+    fig = f.fig
+    return SeriesPoint(
+        doc_id=fig.doc_id or f.doc.id or "",
+        year=f.doc.year,
+        amount=fig.amount,
+        text=fig.text,
+        as_of=f.cutoff or fig.as_of,
+        period=fig.period,
+        page=fig.page,
+        block_id=fig.block_id,
+        sentence=fig.sentence,
+        edition=edition,
+    )
+
+
+@dataclass
+class _Build:
+    series: Series
+    key: tuple
+    members: dict[Any, list[_Fig]] = field(default_factory=lambda: defaultdict(list))  # point key -> figures
+    labels: list[str] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+    alone: bool = True  # every figure so far was the only one of its metric and currency in its document
+
+
+def _similarity(f: _Fig, b: _Build) -> float:
+    a = _fuzzy_key(f.label)
+    label = max((fuzz.token_set_ratio(a, _fuzzy_key(x)) for x in b.labels), default=0.0) if a else 0.0
+    sent = _fuzzy_key(f.fig.sentence or "")
+    whole = max((fuzz.token_sort_ratio(sent, _fuzzy_key(x)) for x in b.sentences), default=0.0)
+    return max(label, whole)
+
+
+@dataclass
+class _Result:
+    builds: list[_Build]
+    figs: list[_Fig]
+    checks: list[tuple[Check, tuple]]  # check, key of the series it belongs to
+    cutoffs: dict[int, str]
+
+
+def _analyse(docs: list[Document], figures: list[Figure]) -> _Result:
+    r = rules()
+    scope, actor_metrics = set(r["scope_metrics"]), set(r["actor_metrics"])
+    canon = canonical_documents(docs)
+    by_doc: dict[str, list[Figure]] = defaultdict(list)
+    for fig in figures:
+        by_doc[fig.doc_id or ""].append(fig)
+    figs: list[_Fig] = []
+    for d in canon:
+        figs += _contexts(d, by_doc.get(d.id or "", []))
+    cutoffs = _edition_cutoffs(figs, canon)
+    editions = {v: k for k, v in cutoffs.items()}
+    checks: list[tuple[Check, tuple]] = []
+    builds: dict[tuple, _Build] = {}
+    fuzzy: dict[tuple, list[_Build]] = defaultdict(list)
+    doc_rank = {d.id: i for i, d in enumerate(canon)}
+    per_doc: dict[tuple, int] = defaultdict(int)
+    for f in figs:
+        if f.fig.metric not in scope and not f.back_ref:
+            per_doc[(f.doc.id, f.fig.metric, f.fig.currency)] += 1
+
+    for f in figs:
+        fig = f.fig
+        if fig.metric in scope:
+            if f.back_ref and not (f.edition or f.cutoff):
+                continue
+            f.cutoff = f.cutoff or (cutoffs.get(f.edition) if f.edition else None)
+            f.edition = f.edition or editions.get(f.cutoff or "")
+            f.point_key = f.cutoff or (f"RDNA{f.edition}" if f.edition else f"{f.doc.date or f.doc.year}")
+            f.key = (fig.metric, f.sector, fig.currency, "assessment")
+            b = builds.get(f.key) or builds.setdefault(
+                f.key,
+                _Build(
+                    Series(metric=fig.metric, subject=f.sector, currency=fig.currency, axis="assessment"),
+                    f.key,
+                ),
+            )
+            b.members[f.point_key].append(f)
+            continue
+        if f.back_ref:
+            continue
+        f.point_key = doc_rank[f.doc.id]
+        if fig.metric in actor_metrics and len(fig.actors) == 1:
+            f.key = (fig.metric, "actor:" + fig.actors[0], fig.currency, "report")
+            b = builds.get(f.key) or builds.setdefault(
+                f.key, _Build(Series(metric=fig.metric, subject=fig.actors[0], currency=fig.currency), f.key)
+            )
+            b.members[f.point_key].append(f)
+            continue
+        alone = per_doc[(f.doc.id, fig.metric, fig.currency)] == 1
+        _place_fuzzy(f, fuzzy[(fig.metric, fig.currency)], builds, checks, alone)
+
+    for b in builds.values():
+        _fill_points(b, checks, cutoffs)
+    return _Result(list(builds.values()), figs, checks, cutoffs)
+
+
+def _place_fuzzy(
+    f: _Fig, group: list[_Build], builds: dict[tuple, _Build], checks: list, alone: bool
+) -> None:
+    """Best-matching series of the same metric and currency without a point in this edition yet.
+
+    A figure that is the only one of its metric and currency in its edition continues a series of such
+    figures on looser wording ("P2C pledges reached ..." / "pledges now total ..."): there is no rival."""
+    r = rules()
+    ranked = sorted(((_similarity(f, b), i, b) for i, b in enumerate(group)), key=lambda t: (-t[0], t[1]))
+    for sim, _, b in ranked:
+        here = b.members.get(f.point_key)
+        loose = alone and b.alone and not here
+        if sim < (r["loose_match_threshold"] if loose else r["match_threshold"]):
+            continue
+        if not here:
+            b.alone = b.alone and alone
+            b.members[f.point_key].append(f)
+            b.labels.append(f.label)
+            b.sentences.append(f.fig.sentence or "")
+            f.key = b.key
+            return
+        if any(g.fig.amount == f.fig.amount for g in here):
+            here.append(f)  # the same value stated again: one point
+            f.key = b.key
+            return
+        if sim >= r["restatement_threshold"] and _same_wording(f, here[0]):
+            checks.append((_restatement(f.doc.id, [here[0], f], b.series), b.key))
+            f.key = b.key
+            return
+    key = (f.fig.metric, f"#{len(builds)}", f.fig.currency, "report")
+    b = _Build(
+        Series(metric=f.fig.metric, subject=f.label or None, currency=f.fig.currency), key, alone=alone
+    )
+    b.members[f.point_key].append(f)
+    b.labels.append(f.label)
+    b.sentences.append(f.fig.sentence or "")
+    f.key = key
+    builds[key] = b
+    group.append(b)
+
+
+def _same_wording(a: _Fig, b: _Fig) -> bool:
+    return fuzz.token_sort_ratio(_fuzzy_key(a.label), _fuzzy_key(b.label)) >= rules()["restatement_threshold"]
+
+
+def _restatement(doc_id: str | None, figs: list[_Fig], s: Series) -> Check:
+    amounts = ", ".join(f"{g.fig.text} ({g.fig.doc_id or g.doc.id} {g.fig.block_id})" for g in figs)
+    where = f"in {doc_id}" if doc_id else "across documents"
+    return Check(
+        kind="inconsistent_restatement",
+        ok=False,
+        message=f"{s.metric} {s.subject or ''} stated with different amounts {where}: {amounts}".replace(
+            "  ", " "
+        ),
+        doc_id=doc_id,
+        figures=[_point(g) for g in figs],
+    )
+
+
+def _pick(members: list[_Fig]) -> _Fig:
+    """The primary source of a value: the assessment itself, else the first document that states it."""
+    return min(members, key=lambda g: (g.doc.kind != "assessment", g.doc.year or 0, g.index))
+
+
+def _fill_points(b: _Build, checks: list, cutoffs: dict[int, str]) -> None:
+    s = b.series
+    for pk in sorted(b.members, key=lambda k: (0, k, "") if isinstance(k, int) else (1, 0, str(k))):
+        members = b.members[pk]
+        amounts: dict[float, list[_Fig]] = defaultdict(list)
+        for g in members:
+            amounts[g.fig.amount].append(g)
+        if len(amounts) > 1:
+            by_doc: dict[str | None, set[float]] = defaultdict(set)
+            for g in members:
+                by_doc[g.doc.id].add(g.fig.amount)
+            one_doc = next((d for d, v in by_doc.items() if len(v) > 1), None)
+            shown = [vals[0] for vals in amounts.values()]
+            checks.append((_restatement(one_doc, shown, s), b.key))
+        best = _pick(members)
+        label = None
+        if s.axis == "assessment":
+            ed = best.edition or next((e for e, c in cutoffs.items() if c == pk), None)
+            label = f"RDNA{ed}" if ed else None
+        else:
+            label = best.doc.symbol or (str(best.doc.year) if best.doc.year else None)
+        p = _point(best, label)
+        p.also_in = sorted({g.doc.id or "" for g in amounts[best.fig.amount]} - {p.doc_id})
+        s.points.append(p)
+    for prev, cur in zip(s.points, s.points[1:], strict=False):
+        cur.change = cur.amount - prev.amount
+        cur.pct_change = round(cur.change / prev.amount * 100, 2) if prev.amount else None
+        if (
+            prev.period
+            and cur.period
+            and (prev.period.start, prev.period.end) != (cur.period.start, cur.period.end)
+        ):
+            cur.note = f"period {prev.period.start}-{prev.period.end} -> {cur.period.start}-{cur.period.end}"
+
+
+def build_series(docs: list[Document], figures: list[Figure]) -> list[Series]:
+    """Figures of the corpus aligned into series across editions, with change per step (pure)."""
+    return [b.series for b in _analyse(docs, figures).builds]
+
+
+# -- checks --
+def _unit(text: str) -> float:
+    """Half the last stated digit of an amount as written ("USD 2.48 billion" -> 0.005 billion)."""
+    m = re.search(r"(\d[\d\s\u00a0,]*)(?:\.(\d+))?\s*(thousand|million|billion|trillion|bn|m)?\b", text, re.I)
+    if not m:
+        return 0.5
+    decimals = len(m.group(2) or "")
+    scale = _AMOUNT_SCALE.get((m.group(3) or "").lower(), 1.0)
+    return 0.5 * scale * 10.0**-decimals
+
+
+def _sum_check(total: _Fig, parts: list[_Fig], what: str) -> Check | None:
+    r = rules()
+    stated, summed = total.fig.amount, sum(p.fig.amount for p in parts)
+    tol = max(r["sum_tolerance"] * stated, _unit(total.fig.text) + sum(_unit(p.fig.text) for p in parts))
+    if total.fig.qualifier in ("over", "more than", "at least") and summed <= stated + tol:
+        tol = float("inf")  # "over X, including A and B": the parts may fall short of the total
+    ok = abs(stated - summed) <= tol
+    listed = " + ".join(p.fig.text for p in parts)
+    return Check(
+        kind="sum_mismatch",
+        ok=ok,
+        message=f"{total.doc.id}: {what} {total.fig.text} vs parts {listed} = {summed:,.0f}"
+        + ("" if ok else f" (off by {summed - stated:+,.0f})"),
+        doc_id=total.doc.id,
+        figures=[_point(total)] + [_point(p) for p in parts],
+    )
+
+
+def _sum_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
+    """Totals with their stated parts ("X, including A, B and C") and table Total rows with their rows."""
+    out: list[tuple[Check, _Fig]] = []
+    by_doc: dict[str | None, list[_Fig]] = defaultdict(list)
+    for f in figs:
+        by_doc[f.doc.id].append(f)
+    for doc_figs in by_doc.values():
+        parts_of: dict[int, list[_Fig]] = defaultdict(list)
+        for f in doc_figs:
+            if f.fig.parts_of is not None and f.fig.parts_of != f.index:
+                parts_of[f.fig.parts_of].append(f)
+        for f in doc_figs:  # no parts_of from the extractor: a total followed by a parts marker
+            if f.index in parts_of or not _res()["parts"].search(re.split(r"[;.]", f.trail)[0]):
+                continue
+            after = [
+                g
+                for g in doc_figs
+                if g.fig.block_id == f.fig.block_id and g.fig.sentence == f.fig.sentence and g.index > f.index
+            ]
+            if len(after) >= 2 and not any(g.fig.parts_of is not None for g in after):
+                parts_of[f.index] = after
+        for idx, parts in parts_of.items():
+            total = next((g for g in doc_figs if g.index == idx), None)
+            parts = [p for p in parts if total and p.fig.currency == total.fig.currency]
+            if total and len(parts) >= 2:
+                out.append((_sum_check(total, parts, "total"), total))
+        tables: dict[tuple, list[_Fig]] = defaultdict(list)
+        for f in doc_figs:
+            blk = next((b for b in f.doc.blocks if b.id == f.fig.block_id), None)
+            if blk is not None and blk.kind != "table_cell":
+                continue
+            table = (blk.table, blk.col) if blk is not None else None
+            tables[(f.fig.metric, f.fig.currency, f.fig.chapter, table)].append(f)
+        for rows in tables.values():
+            totals = [f for f in rows if (f.fig.subject or "").strip().lower().startswith("total")]
+            items = [f for f in rows if f not in totals and f.fig.subject]
+            for t in totals:
+                if len(items) >= 2:
+                    out.append((_sum_check(t, items, "table Total"), t))
+    return out
+
+
+def _ref_point(f: _Fig, b: _Build, ref: str, cutoffs: dict[int, str]) -> SeriesPoint | None:
+    """The series point a stated change compares against, if the corpus has it."""
+    pts = b.series.points
+    mine = next((i for i, p in enumerate(pts) if p.doc_id == f.doc.id and p.amount == f.fig.amount), None)
+    low = ref.lower()
+    if any(w in low for w in rules()["previous_refs"]):
+        return pts[mine - 1] if mine else None
+    ed = _edition_in(ref)
+    if ed is not None:
+        if b.series.axis != "assessment":
+            return None
+        return next(
+            (p for p in pts if p.edition == f"RDNA{ed}" or (p.as_of and p.as_of == cutoffs.get(ed))), None
+        )
+    year = re.search(r"(?:19|20)\d\d", ref)
+    if year:
+        y = int(year.group(0))
+        if b.series.axis == "assessment":
+            return next((p for p in pts if (p.as_of or "").startswith(str(y))), None)
+        return next((p for p in pts if p.year == y), None)
+    return None
+
+
+def _stated_changes(figs: list[_Fig], builds: dict[tuple, _Build], cutoffs: dict[int, str]) -> list:
+    r = rules()
+    out = []
+    for f in figs:
+        b = builds.get(f.key)
+        if b is None:
+            continue
+        first = not any(
+            g.fig.sentence == f.fig.sentence and g.index < f.index for g in figs if g.doc is f.doc
+        )
+        for text in [f.trail] + ([f.lead] if first else []):
+            for pat in _res()["stated"]:
+                for m in pat.finditer(text):
+                    ref = _ref_point(f, b, m.group("ref"), cutoffs)
+                    if ref is None or not ref.amount:  # reference not in the corpus: nothing to verify
+                        continue
+                    sign = -1 if m.group("dir").lower() in r["down_words"] else 1
+                    stated = sign * float(m.group("pct"))
+                    computed = (f.fig.amount - ref.amount) / ref.amount * 100
+                    ok = abs(computed - stated) <= r["stated_change_tolerance_pp"]
+                    msg = (
+                        f"{f.doc.id}: {b.series.metric} {f.fig.text} stated as {stated:+g}% against "
+                        f"{m.group('ref')} ({ref.text}, {ref.doc_id}); computed {computed:+.1f}%"
+                    )
+                    check = Check(
+                        kind="stated_change", ok=ok, message=msg, doc_id=f.doc.id, figures=[ref, _point(f)]
+                    )
+                    out.append((check, b.key))
+    return out
+
+
+def _is_cumulative(f: _Fig) -> bool:
+    text = f"{f.window} {f.fig.sentence or ''}"
+    if _words_re(rules()["not_cumulative"]).search(f.window):
+        return False
+    return f.fig.cumulative or bool(_res()["cumulative"].search(text))
+
+
+def _cumulative_checks(b: _Build) -> list[Check]:
+    s = b.series
+    figs = [g for members in b.members.values() for g in members]
+    actor_series = s.metric in rules()["actor_metrics"] and b.key[1].startswith("actor:")
+    if not (actor_series or any(_is_cumulative(g) for g in figs)):
+        return []
+    out = []
+    for prev, cur in zip(s.points, s.points[1:], strict=False):
+        if cur.amount < prev.amount:
+            out.append(
+                Check(
+                    kind="cumulative_decrease",
+                    ok=False,
+                    message=f"{s.metric} {s.subject or ''}: running total falls from {prev.text} "
+                    f"({prev.doc_id}) to {cur.text} ({cur.doc_id})",
+                    doc_id=cur.doc_id,
+                    figures=[prev, cur],
+                )
+            )
+    return out
+
+
+def analyse(docs: list[Document], figures: list[Figure]) -> tuple[list[Series], list[Check]]:
+    """Series and every check, passing ones included (ok=True); each series carries its own checks (pure)."""
+    res = _analyse(docs, figures)
+    builds = {b.key: b for b in res.builds}
+    pairs: list[tuple[Check, tuple]] = list(res.checks)
+    pairs += [(c, t.key) for c, t in _sum_checks(res.figs)]
+    pairs += _stated_changes(res.figs, builds, res.cutoffs)
+    for b in res.builds:
+        pairs += [(c, b.key) for c in _cumulative_checks(b)]
+    for c, key in pairs:
+        if key in builds:
+            builds[key].series.checks.append(c)
+    return [b.series for b in res.builds], [c for c, _ in pairs]
+
+
+def compare(
+    store: Any,
+    metric: str | None = None,
+    subject: str | None = None,
+    currency: str | None = None,
+    all_checks: bool = False,
+) -> tuple[list[Series], list[Check]]:
+    """Series of the stored corpus (filtered by metric, subject substring, currency) and their checks;
+    only failed checks unless `all_checks`. References resolve against the whole corpus, not the filter."""
+    docs = [
+        d.model_copy(update={"blocks": store.blocks(d.id)}) for d in canonical_documents(store.documents())
+    ]
+    series, checks = analyse(docs, store.figures())
+    keep = [
+        s
+        for s in series
+        if (not metric or s.metric == metric)
+        and (not currency or s.currency == currency.upper())
+        and (not subject or subject.lower() in (s.subject or "").lower())
+    ]
+    for s in keep:
+        s.checks = [c for c in s.checks if all_checks or not c.ok]
+    ids = {id(c) for s in keep for c in s.checks}
+    return keep, [c for c in checks if id(c) in ids]
