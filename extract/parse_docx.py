@@ -163,7 +163,7 @@ class _Walker:
         self.stack: list[_Heading] = []
         self.seen_heading = False
         self.top_paragraphs = 0
-        self.footnote_no = 0
+        self.notes: dict[str, int] = {}
         self.deadline = time.monotonic() + limits.max_seconds
         self.count = 0
 
@@ -289,17 +289,17 @@ class _Walker:
                 acc.parts.append("\t")
             elif tag == _W + "br":
                 if c.get(_W + "type") == "page" and not self.rendered:
-                    self._break(acc)
+                    self._break()
                 acc.parts.append("\n")
             elif tag == _W + "cr":
                 acc.parts.append("\n")
             elif tag == _W + "lastRenderedPageBreak":
-                self._break(acc)
+                self._break()
             elif tag == _W + "noBreakHyphen":
                 self._text(acc, "\u2011")
             elif tag in (_W + "footnoteReference", _W + "endnoteReference"):
-                self.footnote_no += 1
-                acc.footnotes.append(str(self.footnote_no))
+                self.notes[tag] = self.notes.get(tag, 0) + 1  # footnotes and endnotes number separately
+                acc.footnotes.append(str(self.notes[tag]))
             elif tag in _BOX_HOLDERS:
                 acc.boxes += _outer_boxes(c)
             elif tag == ALT:
@@ -318,7 +318,7 @@ class _Walker:
                 acc.page = self.page
             acc.parts.append(s)
 
-    def _break(self, acc: _Acc | None = None) -> None:
+    def _break(self) -> None:
         self.page += 1
         self.breaks += 1
 

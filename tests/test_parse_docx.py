@@ -534,3 +534,14 @@ def test_truncated_and_hostile_values_give_document_errors_only() -> None:
     )
     doc = parse_docx(make_docx(body, numbering=numbering), "v.docx", Limits())
     assert doc.blocks[0].label == "999999999)" and doc.blocks[1].text == "c"
+
+
+def test_footnote_marks_leave_the_text() -> None:
+    ref = '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteReference w:id="{}"/></w:r>'
+    body = (
+        f"<w:p><w:r><w:t>USD 5 million</w:t></w:r>{ref.format(2)}"
+        '<w:r><w:t xml:space="preserve"> pledged</w:t></w:r></w:p>'
+        f"<w:p><w:r><w:t>Next</w:t></w:r>{ref.format(3)}</w:p>"
+    )
+    doc = parse_docx(make_docx(body), "f.docx", Limits())
+    assert [(b.text, b.footnotes) for b in doc.blocks] == [("USD 5 million pledged", ["1"]), ("Next", ["2"])]
