@@ -28,6 +28,7 @@ TABLE_WIDTH = {
     "aliases": 40,
     "subject": 30,
     "chapter": 30,
+    "message": 140,
 }
 
 
@@ -423,6 +424,52 @@ def audit(db: str, fmt: str, doc: str | None, resolution: str | None, clause: st
             matrix.setdefault(c.clause_id, {"clause": c.clause_id})[head] = cell
     render(list(matrix.values()), fmt, ["clause", *heads])
     click.echo("cell: addressed? (evidence paragraphs); evidence: --doc DOC --clause ID", err=True)
+
+
+# -- compare -----------------------------------------------------------------------------------------------
+SERIES_COLUMNS = ["metric", "subject", "currency", "points", "checks"]
+POINT_COLUMNS = ["metric", "subject", "currency", "edition", "doc_id", "year", "as_of", "amount", "text"]
+POINT_COLUMNS += ["change", "pct_change", "note"]
+CHECK_COLUMNS = ["kind", "ok", "doc_id", "message"]
+
+
+@main.command()
+@db_option
+@format_option
+@click.option("--metric", help="damage, losses, needs, total, contribution, budget, pledge, ...")
+@click.option("--subject", help="Series subject contains this (actor, sector, wording).")
+@click.option("--currency", help="ISO 4217 code, e.g. USD, CHF.")
+@click.option("--checks-only", is_flag=True, help="List the checks, not the series.")
+@click.option("--all-checks", is_flag=True, help="Include checks that pass (ok=true).")
+def compare(
+    db: str,
+    fmt: str,
+    metric: str | None,
+    subject: str | None,
+    currency: str | None,
+    checks_only: bool,
+    all_checks: bool,
+) -> None:
+    """Figures across editions: series with change per step, and checks that flag inconsistencies."""
+    from corpus.compare import compare as run_compare
+
+    with open_store(db) as store:
+        series, checks = run_compare(store, metric, subject, currency, all_checks)
+    if checks_only:
+        render(model_rows(checks, CHECK_COLUMNS), fmt, CHECK_COLUMNS)
+        return
+    if fmt == "json":
+        render(model_rows(series, SERIES_COLUMNS), fmt, SERIES_COLUMNS)
+        return
+    rows = [
+        {"metric": s.metric, "subject": s.subject, "currency": s.currency, **p.model_dump(mode="json")}
+        for s in series
+        for p in s.points
+    ]
+    render(rows, fmt, POINT_COLUMNS, [c for c in POINT_COLUMNS if c not in ("year", "note")])
+    if fmt == "table" and checks:
+        click.echo()
+        render(model_rows(checks, CHECK_COLUMNS), fmt, CHECK_COLUMNS)
 
 
 if __name__ == "__main__":
