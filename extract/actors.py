@@ -172,12 +172,32 @@ def _model_org_ok(form: str, defs: dict[str, Definition]) -> str | None:
     return guess_type(form)
 
 
+def _merge_of_state(ents: list[Any], i: int, text: str) -> int | None:
+    """End of "Ministry of Energy of" + "Moldova": a model ORG cut short by a Member State the ruler took."""
+    ent = ents[i]
+    if ent.label_ != "ORG" or i + 1 >= len(ents) or not re.search(r"\b(?:of|of the)$", ent.text):
+        return None
+    nxt = ents[i + 1]
+    if nxt.label_ != ACTOR_LABEL or gazetteer()[nxt.ent_id_]["type"] != "member_state":
+        return None
+    return nxt.end_char if not text[ent.end_char : nxt.start_char].strip() else None
+
+
 def _mentions(sdoc: Any, text: str, defs: dict[str, Definition]) -> list[ActorMention]:
     """Mentions in one spaCy Doc of `text`: ruler and model entities, then defined acronyms and long forms."""
     gaz, idx = gazetteer(), alias_index()
     out: list[ActorMention] = []
-    for ent in sdoc.ents:
-        start, end = _clean_span(text, ent.start_char, ent.end_char)
+    ents = list(sdoc.ents)
+    skip = -1
+    for i, ent in enumerate(ents):
+        if i == skip:
+            continue
+        merged_end = _merge_of_state(ents, i, text)
+        if merged_end is not None:
+            skip = i + 1
+        start, end = _clean_span(text, ent.start_char, merged_end or ent.end_char)
+        if ent.label_ == "ORG" and "(" in text[start:end]:  # "Agency (ABC" : the model ran into a definition
+            start, end = _clean_span(text, start, text.index("(", start))
         form = text[start:end]
         if not form:
             continue
@@ -197,15 +217,14 @@ def _mentions(sdoc: Any, text: str, defs: dict[str, Definition]) -> list[ActorMe
             if name and ent.label_ != "ORG" and gaz[name]["type"] != "member_state":
                 name = None  # a place the model tagged that shares a company's name is not that company
             if name:
-                out.append(ActorMention(start=start, end=end, text=form, name=name, type=gaz[name]["type"],
-                                        source="model"))
+                typ = gaz[name]["type"]
+                out.append(ActorMention(start=start, end=end, text=form, name=name, type=typ, source="model"))
             elif ent.label_ == "ORG" and form not in defs:
                 typ = _model_org_ok(form, defs)
                 if typ:
                     out.append(
                         ActorMention(start=start, end=end, text=form, name=form, type=typ, source="model")
                     )
-    taken = [(m.start, m.end) for m in out]
     for d in defs.values():
         if d.name is None:
             continue
@@ -213,11 +232,14 @@ def _mentions(sdoc: Any, text: str, defs: dict[str, Definition]) -> list[ActorMe
         if d.name not in gaz:
             pats.append(re.escape(d.long_form))
         for m in re.finditer(r"(?<![\w-])(?:" + "|".join(pats) + r")(?![\w-])", text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
+            s, e = m.start(), m.end()
+            # a defined long form absorbs what it contains ("... of Moldova"), but never cuts into a mention
+            out = [x for x in out if not (s <= x.start and x.end <= e and (x.start, x.end) != (s, e))]
+            if any(s < x.end and x.start < e for x in out):
                 continue
-            taken.append((m.start(), m.end()))
-            out.append(ActorMention(start=m.start(), end=m.end(), text=m.group(0), name=d.name, type=d.type,
-                                    source="acronym"))
+            out.append(
+                ActorMention(start=s, end=e, text=m.group(0), name=d.name, type=d.type, source="acronym")
+            )
     out.sort(key=lambda x: x.start)
     return out
 

@@ -146,3 +146,16 @@ def test_report_actor_f1(corpus_dir: Path, fmt: str, use_model: bool) -> None:
     found = {a.name for a in fold_actors(actors_in_document(doc, use_model=use_model))}
     score = f1(found, expected)
     assert score >= 0.85, (score, sorted(found - expected), sorted(expected - found))
+
+
+def test_model_org_cut_by_member_state_is_rejoined() -> None:
+    from extract.nlp import has_model
+
+    if not has_model():
+        pytest.skip("needs the statistical model")
+    ms = find_actors("The Ministry of Energy of Moldova (MEM) met the Ministry of Health of Ukraine.")
+    assert [(m.text, m.name, m.type) for m in ms] == [
+        ("Ministry of Energy of Moldova", "Ministry of Energy of Moldova", "national_authority"),
+        ("MEM", "Ministry of Energy of Moldova", "national_authority"),
+        ("Ministry of Health of Ukraine", "Ministry of Health of Ukraine", "national_authority"),
+    ]
