@@ -190,21 +190,24 @@ def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
             f.edition = f.edition or doc.edition
             f.cutoff = f.cutoff or (doc.cutoff if not f.back_ref else None)
     for f in figs:
-        if f.fig.metric not in scope or f.back_ref or (f.edition or f.cutoff):
+        if f.fig.metric not in scope or f.back_ref or (f.edition and f.cutoff):
             continue
         # inherit the edition of the block, else of the nearest earlier block of the same section
         b = f.fig.block_id
-        f.edition, f.cutoff = block_edition.get(b), block_cutoff.get(b)
-        if f.edition is None and f.cutoff is None and b in order:
+        ed, cut = block_edition.get(b), block_cutoff.get(b)
+        if (ed is None or cut is None) and b in order:
             section = blocks[b].section_path
             for prev in reversed(doc.blocks[max(0, order[b] - 3) : order[b]]):
                 if prev.section_path != section:
                     break
-                ed = _edition_in(prev.text)
-                cut = next((g.cutoff for g in figs if g.fig.block_id == prev.id and g.cutoff), None)
+                ed = ed or _edition_in(prev.text)
+                cut = cut or next((g.cutoff for g in figs if g.fig.block_id == prev.id and g.cutoff), None)
                 if ed or cut:
-                    f.edition, f.cutoff = ed, cut
                     break
+        if f.edition is None and f.cutoff is None:
+            f.edition, f.cutoff = ed, cut
+        elif f.edition is None and (cut is None or cut == f.cutoff):
+            f.edition = ed
     for f in figs:
         if f.fig.metric in scope:
             f.sector = (
@@ -224,8 +227,8 @@ def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
 def _edition_key(doc: Document) -> tuple:
     if doc.kind == "assessment":
         return ("assessment", doc.edition or doc.cutoff or doc.year or doc.id)
-    if doc.kind == "report":
-        return ("report", doc.symbol or doc.year or doc.id)
+    if doc.kind == "report":  # the year, not the symbol: a TXT conversion loses the header table's symbol
+        return ("report", doc.resolution, doc.year or doc.symbol or doc.id)
     return (doc.kind, doc.id)
 
 
