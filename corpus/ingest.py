@@ -106,6 +106,33 @@ def extract_job(
             signal.signal(signal.SIGALRM, old)
 
 
+def warm_up(use_model: bool) -> None:
+    """Import the extractors and build the spaCy pipeline before any file's clock starts: a cold worker
+    would otherwise spend seconds of the first file's --timeout on imports. Failures surface per file."""
+    import importlib
+
+    for mod in (
+        "extract.pipeline",
+        "extract.classify",
+        "extract.records",
+        "extract.actors",
+        "extract.resolution",
+        "extract.parse_text",
+        "extract.parse_docx",
+        "extract.parse_pdf",
+    ):
+        try:
+            importlib.import_module(mod)
+        except Exception:
+            pass
+    try:
+        from extract.nlp import get_nlp
+
+        get_nlp(use_model)
+    except Exception:
+        pass
+
+
 def _sha256(path: str) -> str | None:
     h = hashlib.sha256()
     try:
@@ -154,6 +181,8 @@ def ingest_files(
             yield _summary(store, path, doc_id, "unchanged", [])
         else:
             todo.append(path)
+    if todo:
+        warm_up(use_model)  # in this process, so forked workers start warm too
     if jobs <= 1 or len(todo) <= 1:
         for path in todo:
             yield _store(store, path, extract_job(path, limits, use_model), force)
@@ -173,7 +202,7 @@ def _pool(
     last_try: bool = False,
 ) -> Iterator[IngestResult]:
     """Run paths in a pool; returns (as the generator's value) the paths left unfinished by a broken pool."""
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=warm_up, initargs=(use_model,)) as pool:
         futures: dict[Future, str] = {pool.submit(extract_job, p, limits, use_model): p for p in paths}
         pending = set(futures)
         broken: list[str] = []

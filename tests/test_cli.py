@@ -160,9 +160,9 @@ def test_unexpected_exception_is_one_line_and_debug_shows_traceback(tmp_path, mo
     monkeypatch.setattr(extract.pipeline, "extract_file", broken)
     path = _write(tmp_path, "a.txt", SAMPLE)
     db = str(tmp_path / "t.db")
-    code, _, err = run("ingest", str(path), "--db", db, "--jobs", "1")
+    code, _, err = run("ingest", str(path), "--db", db, "--jobs", "1", "--no-model")
     assert code == 1 and err.strip() == f"error: {path}: ValueError: parser bug"
-    code, _, err = run("ingest", str(path), "--db", db, "--jobs", "1", "--debug")
+    code, _, err = run("ingest", str(path), "--db", db, "--jobs", "1", "--debug", "--no-model")
     assert code == 1 and "Traceback" in err and err.strip().endswith("ValueError: parser bug")
 
 
@@ -218,3 +218,32 @@ def test_restrack_db_env_and_csv_lists(tmp_path):
         "doc_id,name,aliases,mentions",
         "a.txt,Japan,Japan; the Government of Japan,2",
     ]
+
+
+@pytest.mark.skipif(
+    __import__("multiprocessing").get_start_method() != "fork", reason="patching workers needs fork"
+)
+def test_pool_survives_a_crashing_and_a_hanging_worker(tmp_path, monkeypatch):
+    import extract.pipeline
+
+    real = extract.pipeline.extract_file
+
+    def flaky(path, limits=None, use_model=True):
+        if "crash" in Path(path).name:
+            os._exit(3)  # a segfault or the OOM killer, as the pool sees it
+        if "hang" in Path(path).name:
+            time.sleep(30)
+        return real(path, limits, use_model)
+
+    monkeypatch.setattr(extract.pipeline, "extract_file", flaky)  # forked workers inherit the patch
+    folder = tmp_path / "in"
+    for name in ("a-ok.txt", "b-crash.txt", "c-hang.txt", "d-ok.txt"):
+        _write(folder, name, SAMPLE.replace("test programme", name))
+    db = str(tmp_path / "t.db")
+    started = time.monotonic()
+    code, out, err = run("ingest", str(folder), "--db", db, "--jobs", "2", "--timeout", "1", "--no-model")
+    assert code == 1 and time.monotonic() - started < 20, (out, err)
+    assert sorted(line.split()[1] for line in out.splitlines()) == ["a-ok.txt", "d-ok.txt"], err
+    errors = sorted(err.strip().splitlines())
+    assert len(errors) == 2
+    assert "b-crash.txt: worker process died" in errors[0] and "c-hang.txt: timed out after 1 s" in errors[1]
