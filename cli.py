@@ -137,8 +137,10 @@ def main() -> None:
     "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count]."
 )
 @click.option("--no-model", is_flag=True, help="Rules only: skip the spaCy statistical model.")
-@click.option("--max-mb", type=click.FloatRange(min=0, min_open=True), default=200, show_default=True)
-@click.option("--max-pages", type=click.IntRange(min=1), default=2000, show_default=True)
+@click.option(
+    "--max-mb", type=click.FloatRange(min=0, min_open=True), default=200, show_default=True, help="File size limit."
+)
+@click.option("--max-pages", type=click.IntRange(min=1), default=2000, show_default=True, help="Page limit.")
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
