@@ -138,7 +138,11 @@ def main() -> None:
 )
 @click.option("--no-model", is_flag=True, help="Rules only: skip the spaCy statistical model.")
 @click.option(
-    "--max-mb", type=click.FloatRange(min=0, min_open=True), default=200, show_default=True, help="File size limit."
+    "--max-mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=200,
+    show_default=True,
+    help="Megabytes per file.",
 )
 @click.option("--max-pages", type=click.IntRange(min=1), default=2000, show_default=True, help="Page limit.")
 @click.option(
