@@ -46,8 +46,14 @@ def _actors(doc: Document, use_model: bool, warnings: list[str]) -> list[ActorMe
 def extract_records(result: Extraction, use_model: bool = True) -> None:
     """Fill result.figures, .dates, .actors and (for resolutions) .clauses in place; no storage."""
     doc = result.document
+    if doc.kind == "assessment":  # chapters first, so every figure carries its sector chapter
+        from extract.assessment import table_figures, tag_chapters
+
+        doc = result.document = tag_chapters(doc)
     result.actors = _actors(doc, use_model, result.warnings)
     result.figures = figures_in_document(doc, result.actors)
+    if doc.kind == "assessment":
+        result.figures += table_figures(doc, offset=len(result.figures))
     result.dates = dates_in_document(doc)
     if doc.kind == "resolution":
         try:

@@ -1,0 +1,477 @@
+"""Rapid Damage and Needs Assessments (RDNA): sector chapters, and damage/losses/needs tables as figures.
+
+RDNAs are long multi-sector reports; users want one sector (telecommunications) and its tables. So:
+- tag_chapters: every block gets the sector chapter it sits in, named canonically across editions
+  ("Telecommunications" in RDNA2 and "Telecommunications, Digital, and Media" in RDNA4 are one chapter).
+- table_figures: each numeric cell of a table whose columns are damage / losses / needs / total and whose
+  unit ("US$ million") is stated in a header or caption becomes a Figure, scaled to full units, with the
+  row label as subject and parts_of pointing at the table's Total row so sums can be checked.
+Works on the table_cell blocks (table/row/col) any parser yields. Rules: schemas/data/rdna.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from extract.money import parse_amount
+from extract.text import normalize_text
+from schemas import DATA_DIR
+from schemas.models import Block, Document, Figure, Period
+
+_NUM = r"\d{1,3}(?:[ \u00a0\u202f\u2009,]\d{3}(?!\d))+(?:\.\d+)?|\d+(?:[.,]\d+)?"
+_CELL = re.compile(rf"^\(?\s*(?P<neg>[-−–])?\s*(?P<num>{_NUM})\s*\)?\s*(?:[*†‡]+|[a-z])?$")
+_LEAD_NUMBER = re.compile(
+    r"^(?:(?i:chapter|section|part)\s+)?(?P<n>\d{1,2}(?:\.\d{1,2})*|[IVX]{1,6})(?:[.):]|\s*[-–—:])?\s+(?=\S)"
+)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–—‑/]\s*((?:19|20)\d{2})(?!\d)")
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    return json.loads((DATA_DIR / "rdna.json").read_text(encoding="utf-8"))
+
+
+# --- chapters -----------------------------------------------------------------------------------------------
+
+
+def _key(text: str) -> str:
+    """Order-free word key of a heading: "Telecommunications, Digital, and Media sector" ->
+    "digital media telecommunications"."""
+    text = normalize_text(text).lower().replace("&", " and ")
+    text = re.sub(r"\(.*?\)", " ", text)
+    words = re.findall(r"[a-z][a-z'-]*", text)
+    words = [w for w in words if w not in ("and", "the", "of")]
+    while words and words[-1] in ("sector", "sectors", "subsector"):
+        words.pop()
+    return " ".join(sorted(words))
+
+
+@lru_cache(maxsize=1)
+def _names() -> tuple[dict[str, str], dict[str, str]]:
+    """Word key -> canonical name, for sectors and for other (non-sector) chapters."""
+    r = rules()
+    sectors = {_key(f): name for name, forms in r["sectors"].items() for f in [name, *forms]}
+    others = {_key(f): name for name, forms in r["other_chapters"].items() for f in [name, *forms]}
+    return sectors, others
+
+
+def _strip_number(text: str) -> tuple[str | None, str]:
+    """("3.9", "Telecommunications") from "3.9 Telecommunications"; (None, text) when unnumbered. Roman
+    numbers need a mark ("II. Sectors", "Part II") so a word like "VI" or "CIVIL" is not one."""
+    text = normalize_text(text)
+    m = _LEAD_NUMBER.match(text)
+    if m is None:
+        return None, text
+    n = m.group("n")
+    marked = bool(re.match(r"(?i)(?:chapter|section|part)\s", text)) or m.group(0).rstrip()[-1] in ".):-–—"
+    if n.isalpha() and not marked:
+        return None, text
+    return n, text[m.end() :].strip()
+
+
+def sector_of(heading: str) -> str | None:
+    """Canonical sector chapter a heading names ("TELECOMMUNICATIONS" -> "Telecommunications, Digital, and
+    Media"), else None. The whole heading must name it: "Damage to telecommunications" does not."""
+    _, title = _strip_number(heading)
+    return _names()[0].get(_key(title))
+
+
+def _other_chapter(title: str) -> str | None:
+    key = _key(title)
+    if key in _names()[1]:
+        return _names()[1][key]
+    low = title.lower()
+    if any(re.match(rf"{re.escape(p)}\b", low) for p in rules()["other_chapter_prefixes"]):
+        return normalize_text(title)
+    return None
+
+
+def _top_number(n: str | None) -> int | None:
+    """3 for "3" or "III"; None for "3.2" (a sub-section) or no number."""
+    if not n or "." in n:
+        return None
+    if n.isdigit():
+        return int(n)
+    vals = {"I": 1, "V": 5, "X": 10}
+    total = 0
+    for a, b in zip(n, n[1:] + " ", strict=True):
+        v = vals[a]
+        total += -v if b != " " and vals[b] > v else v
+    return total
+
+
+def _own_number(doc: Document, i: int) -> str | None:
+    """The number a heading carries: in its text ("4 Transport") or, when a parser moved it out of the text
+    (TXT, Word auto-numbering), the section the heading opens."""
+    b = doc.blocks[i]
+    n, _ = _strip_number(b.text)
+    if n:
+        return n
+    if b.label and re.fullmatch(r"\d{1,2}[.)]?", b.label.strip()):
+        return b.label.strip().rstrip(".)")
+    if b.section and (i == 0 or doc.blocks[i - 1].section != b.section):
+        return b.section
+    return None
+
+
+def tag_chapters(doc: Document) -> Document:
+    """A copy of `doc` whose blocks carry the chapter they belong to (None before the first chapter).
+
+    A chapter opens at a heading naming a known sector, a known non-sector chapter (Overview, Annex ...), or
+    a numbered top-level heading whose number follows the previous one (so a bold "1." inside a chapter is
+    not a chapter). When heading levels are informative (Word styles), a sector heading deeper than the
+    current sector chapter's is a sub-topic and a shallower unknown heading ("Infrastructure sectors") closes
+    the chapter; with flat levels (many PDFs) only the signals above decide."""
+    headings = [b for b in doc.blocks if b.kind == "heading" and b.level >= 1]
+    leveled = len({b.level for b in headings}) > 1
+    chapter: str | None = None
+    level = 99
+    is_sector = False
+    last_number = 0
+    out: list[Block] = []
+    skip_next = False
+    for i, b in enumerate(doc.blocks):
+        if b.kind == "heading" and not skip_next:
+            name, joined = _heading_sector(doc, i)
+            skip_next = joined
+            n = _top_number(_own_number(doc, i))
+            numbered = n is not None and n > last_number and (not leveled or b.level <= level)
+            shallower = leveled and b.level <= level
+            if name:
+                if not (leveled and is_sector and b.level > level and name != chapter):
+                    chapter, level, is_sector = name, b.level, True
+                if n:
+                    last_number = max(last_number, n)
+            else:
+                _, title = _strip_number(b.text)
+                other = _other_chapter(title)
+                if other and (not is_sector or shallower or (numbered and not leveled)):
+                    chapter, level, is_sector = other, b.level, False
+                    last_number = max(last_number, n or 0)
+                elif numbered and title[:1].isupper():
+                    chapter, level, is_sector = normalize_text(title), b.level, False
+                    last_number = n or last_number
+                elif leveled and chapter and b.level < level:
+                    chapter, level, is_sector = None, 99, False
+        else:
+            skip_next = False
+        out.append(b.model_copy(update={"chapter": chapter}) if b.chapter != chapter else b)
+    return doc.model_copy(update={"blocks": out})
+
+
+def _heading_sector(doc: Document, i: int) -> tuple[str | None, bool]:
+    """Sector named by heading i, or by it joined with the next heading (a title a PDF broke over two
+    lines); the bool says the next heading was used."""
+    name = sector_of(doc.blocks[i].text)
+    if name:
+        return name, False
+    nxt = doc.blocks[i + 1] if i + 1 < len(doc.blocks) else None
+    if nxt is not None and nxt.kind == "heading" and nxt.page == doc.blocks[i].page:
+        name = sector_of(doc.blocks[i].text + " " + nxt.text)
+        if name:
+            return name, True
+    return None, False
+
+
+# --- units --------------------------------------------------------------------------------------------------
+
+
+class Unit(NamedTuple):
+    currency: str  # ISO 4217
+    factor: float  # 1e6 for "million"
+    text: str  # as written: "US$ million"
+
+
+def _alt(items: list[str]) -> str:
+    return "|".join(re.escape(i).replace(r"\ ", r"\s+") for i in sorted(set(items), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _unit_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], dict[str, str], dict[str, float]]:
+    """Currency-then-scale, scale-then-currency, and a bare parenthesised currency, from the money data."""
+    data = json.loads((DATA_DIR / "currencies.json").read_text(encoding="utf-8"))
+    forms: dict[str, str] = {}
+    for c in data["currencies"]:
+        for f in [c["code"], *c["symbols"], *c["names"]]:
+            forms.setdefault(f.lower(), c["code"])
+    scales = {k.lower(): float(v) for k, v in data["scales"].items()}
+    cur = rf"(?<![A-Za-z])(?:{_alt(list(forms))})(?![A-Za-z])"
+    scale = rf"(?<![A-Za-z])(?:{_alt(list(scales))})(?![A-Za-z])"
+    between = rules()["unit_between"]
+    flags = re.IGNORECASE
+    cur_scale = re.compile(rf"(?P<cur>{cur}){between}(?P<scale>{scale})", flags)
+    scale_cur = re.compile(rf"(?P<scale>{scale}){between}(?P<cur>{cur})", flags)
+    bare = re.compile(rf"[(\[]\s*(?:in\s+)?(?P<cur>{cur})\s*[)\]]|\bin\s+(?P<cur2>{cur})\s*$", flags)
+    return cur_scale, scale_cur, bare, forms, scales
+
+
+def find_unit(text: str) -> Unit | None:
+    """The unit a table header or caption states: "US$ million", "(USD, million)", "UAH mln", "in millions
+    of US dollars", "(US$)"; None when it states none. An amount ("US$2.1 billion") is not a unit."""
+    cur_scale, scale_cur, bare, forms, scales = _unit_res()
+    text = normalize_text(text)
+    hits = [m for p in (cur_scale, scale_cur) for m in p.finditer(text)]
+    hits = [m for m in hits if not re.search(r"\d", m.group(0))]
+    if hits:
+        m = min(hits, key=lambda m: m.start())
+        cur = re.sub(r"\s+", " ", m.group("cur")).lower()
+        return Unit(forms[cur], scales[m.group("scale").lower()], m.group(0).strip(" ,;:()[]"))
+    m = bare.search(text)
+    if m:
+        form = m.group("cur") or m.group("cur2")
+        return Unit(forms[re.sub(r"\s+", " ", form).lower()], 1.0, form)
+    return None
+
+
+# --- tables -------------------------------------------------------------------------------------------------
+
+
+class _Column(NamedTuple):
+    header: str
+    metric: str
+    unit: Unit
+    years: list[int]
+    period: Period | None
+
+
+def _has_cue(text: str, cues: list[str]) -> bool:
+    low = text.lower()
+    return any(re.search(rf"(?<![\w-]){re.escape(c)}", low) for c in cues)
+
+
+def _metric_of(header: str, default: str | None) -> str | None:
+    """damage / losses / needs / total from a column header; "Damage and losses" is a total; a header with
+    no cue (a "Public" column under a damage caption) takes the caption's metric."""
+    cols = rules()["columns"]
+    if _has_cue(header, rules()["skip_columns"]):
+        return None
+    named = [m for m in ("damage", "losses", "needs") if _has_cue(header, cols[m])]
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1 or (_has_cue(header, cols["total"]) and not default):
+        return "total"
+    if _has_cue(header, cols["total"]) or (header.strip() and default):
+        return default
+    return None
+
+
+def _number(text: str) -> float | None:
+    """1,234.5 / 1 234.5 / 2.48 / (12) -> float; "-", "n/a", words -> None."""
+    t = normalize_text(text).strip()
+    if t.lower() in rules()["none_cells"]:
+        return None
+    m = _CELL.match(t)
+    if not m:
+        return None
+    value = parse_amount(m.group("num"))
+    if value is None:
+        return None
+    return -value if m.group("neg") else value
+
+
+def _is_year(text: str) -> bool:
+    return bool(re.fullmatch(r"\s*(?:19|20)\d{2}\s*", text))
+
+
+class _Grid:
+    """One table's cells as text, keyed by (row, col); a cell split into several blocks is joined."""
+
+    def __init__(self, blocks: list[Block]) -> None:
+        self.blocks: dict[tuple[int, int], list[Block]] = {}
+        for b in blocks:
+            self.blocks.setdefault((b.row or 0, b.col or 0), []).append(b)
+        self.rows = sorted({r for r, _ in self.blocks})
+        self.ncols = max((c for _, c in self.blocks), default=-1) + 1
+
+    def text(self, r: int, c: int) -> str | None:
+        bs = self.blocks.get((r, c))
+        return None if bs is None else normalize_text(" ".join(b.text for b in bs))
+
+    def numeric_row(self, r: int) -> bool:
+        return any(
+            (t := self.text(r, c)) is not None and _number(t) is not None and not _is_year(t)
+            for c in range(1, self.ncols)
+        )
+
+    def header_rows(self) -> list[int]:
+        out = []
+        for r in self.rows:
+            if self.numeric_row(r):
+                break
+            out.append(r)
+        return out if len(out) < len(self.rows) else []
+
+    def header(self, hrows: list[int], c: int) -> str:
+        """Column header over all header rows; a missing cell in an upper row is spanned from the left."""
+        parts: list[str] = []
+        for k, r in enumerate(hrows):
+            t = self.text(r, c)
+            if t is None and k < len(hrows) - 1:
+                left = [cc for cc in range(c - 1, 0, -1) if self.text(r, cc) is not None]
+                t = self.text(r, left[0]) if left else None
+            if t and t not in parts:
+                parts.append(t)
+        return " ".join(parts)
+
+
+def _caption(doc: Document, first: int, last: int) -> tuple[list[str], list[str]]:
+    """Texts of the non-table blocks just before and just after a table (caption, unit note, source)."""
+    r = rules()
+    def prose(bs: list[Block]) -> list[str]:
+        return [b.text for b in bs if b.kind != "table_cell" and b.text.strip()]
+
+    before = prose(doc.blocks[max(0, first - 8) : first])
+    after = prose(doc.blocks[last + 1 : last + 6])
+    return before[::-1][: r["caption_before"]], after[: r["caption_after"]]
+
+
+def _caption_metric(texts: list[str]) -> str | None:
+    cols = rules()["columns"]
+    named = [m for m in ("damage", "losses", "needs") if any(_has_cue(t, cols[m]) for t in texts)]
+    return named[0] if len(named) == 1 else None
+
+
+def _columns(grid: _Grid, hrows: list[int], unit: Unit | None, default: str | None) -> dict[int, _Column]:
+    cols: dict[int, _Column] = {}
+    for c in range(1, grid.ncols):
+        header = grid.header(hrows, c)
+        metric = _metric_of(header, default)
+        col_unit = find_unit(header) or unit
+        if not metric or not col_unit:
+            continue
+        years = sorted({int(y) for y in _YEAR.findall(header)})
+        span = _SPAN.search(header)
+        period = Period(start=span.group(1), end=span.group(2)) if span else None
+        cols[c] = _Column(header or metric, metric, col_unit, years, period)
+    return cols
+
+
+def _row_kind(label: str) -> str:
+    low = label.lower().strip(" :.*")
+    if low in rules()["subtotal_rows"]:
+        return "subtotal"
+    if low in rules()["total_rows"] or re.fullmatch(r"total\b.*", low):
+        return "total"
+    return "row"
+
+
+def _clean_label(text: str) -> str:
+    return re.sub(r"[\s*†‡:]+$", "", normalize_text(text)).strip()
+
+
+def _table_groups(doc: Document) -> list[tuple[int, list[Block], int, int]]:
+    """(table ordinal, cells, first index, last index) in document order."""
+    groups: dict[int, tuple[list[Block], int, int]] = {}
+    for i, b in enumerate(doc.blocks):
+        if b.kind != "table_cell" or b.table is None:
+            continue
+        cells, first, _ = groups.get(b.table, ([], i, i))
+        cells.append(b)
+        groups[b.table] = (cells, first, i)
+    return [(t, *v) for t, v in sorted(groups.items(), key=lambda kv: kv[1][1])]
+
+
+def table_figures(doc: Document, offset: int = 0) -> list[Figure]:
+    """Figures of every damage/losses/needs table of `doc`; parts_of indexes the returned list shifted by
+    `offset` (the number of figures already listed before these in the document)."""
+    out: list[Figure] = []
+    prev: tuple[int, dict[int, _Column]] | None = None  # (column count, columns) of the last money table
+    for _, cells, first, last in _table_groups(doc):
+        grid = _Grid(cells)
+        hrows = grid.header_rows()
+        before, after = _caption(doc, first, last)
+        header_text = " ".join(grid.text(r, c) or "" for r in hrows for c in range(grid.ncols))
+        unit = find_unit(header_text) or next(
+            (u for t in [*before, *after] if (u := find_unit(t))), None
+        )
+        cols = _columns(grid, hrows, unit, _caption_metric([*before[:1], header_text]))
+        if not hrows and prev and prev[0] == grid.ncols:
+            cols = prev[1]  # a table continued on the next page repeats no header
+        if not cols and not hrows:
+            continue
+        if not cols:
+            cols = _transposed(grid, hrows, unit)
+            if not cols:
+                continue
+            grid = _transpose(grid)
+            hrows = [grid.rows[0]]
+        prev = (grid.ncols, cols)
+        out += _grid_figures(doc, grid, hrows, cols, offset + len(out))
+    return out
+
+
+def _transpose(grid: _Grid) -> _Grid:
+    t = _Grid([])
+    t.blocks = {(c, r): bs for (r, c), bs in grid.blocks.items()}
+    t.rows = sorted({r for r, _ in t.blocks})
+    t.ncols = max((c for _, c in t.blocks), default=-1) + 1
+    return t
+
+
+def _transposed(grid: _Grid, hrows: list[int], unit: Unit | None) -> dict[int, _Column]:
+    """Columns of a table whose rows are the metrics (Damage / Losses / Needs) and columns the subjects."""
+    if not hrows or unit is None:
+        return {}
+    t = _transpose(grid)
+    return _columns(t, [t.rows[0]], unit, None) if len(_columns(t, [t.rows[0]], unit, None)) >= 2 else {}
+
+
+def _grid_figures(
+    doc: Document, grid: _Grid, hrows: list[int], cols: dict[int, _Column], base: int
+) -> list[Figure]:
+    out: list[Figure] = []
+    label = ""
+    rows_open: dict[int, list[int]] = {c: [] for c in cols}  # parts since the last (sub)total
+    subs_open: dict[int, list[int]] = {c: [] for c in cols}  # subtotals waiting for the grand total
+    open_total: dict[int, int | None] = {c: None for c in cols}  # a total row printed above its parts
+    for r in grid.rows:
+        if r in hrows:
+            continue
+        own = grid.text(r, 0)
+        label = _clean_label(own) if own and _number(own) is None else label
+        kind = _row_kind(label)
+        for c, col in cols.items():
+            bs = grid.blocks.get((r, c))
+            text = grid.text(r, c)
+            value = _number(text) if text is not None else None
+            if bs is None or value is None:
+                continue
+            idx = len(out)
+            out.append(
+                Figure(
+                    start=0,
+                    end=len(bs[0].text),
+                    text=bs[0].text if len(bs) == 1 else text,
+                    amount=value * col.unit.factor,
+                    currency=col.unit.currency,
+                    doc_id=doc.id,
+                    metric=col.metric,
+                    years=col.years,
+                    period=col.period,
+                    subject=label or None,
+                    chapter=bs[0].chapter,
+                    page=bs[0].page,
+                    block_id=bs[0].id,
+                    sentence=f"{label} / {col.header} ({col.unit.text})",
+                )
+            )
+            if kind == "subtotal":
+                for p in rows_open[c]:
+                    out[p].parts_of = base + idx
+                rows_open[c], subs_open[c] = [], [*subs_open[c], idx]
+            elif kind == "total":
+                parts = subs_open[c] + rows_open[c]
+                for p in parts:
+                    out[p].parts_of = base + idx
+                open_total[c] = None if parts else idx
+                rows_open[c], subs_open[c] = [], []
+            else:
+                if open_total[c] is not None:
+                    out[idx].parts_of = base + open_total[c]
+                else:
+                    rows_open[c].append(idx)
+    return out
