@@ -89,12 +89,13 @@ def stem(word: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Lowercased, stemmed word tokens, hyphenated words kept whole and also split."""
-    out: list[str] = []
-    for w in _WORD.findall(text.lower().replace("\u2019", "'")):
-        w = w.removesuffix("'s")
-        out.append(stem(w))
-    return out
+    """Lowercased, stemmed word tokens; hyphenated words stay whole ("disaster-affected")."""
+    return [_token(w) for w in _WORD.findall(text.lower().replace("\u2019", "'"))]
+
+
+@lru_cache(maxsize=200_000)
+def _token(word: str) -> str:
+    return stem(word.removesuffix("'s"))
 
 
 @lru_cache(maxsize=1)
@@ -104,8 +105,12 @@ def _stop() -> frozenset[str]:
 
 
 def content_words(text: str) -> list[str]:
+    return _content(tokens(text))
+
+
+def _content(toks: Iterable[str]) -> list[str]:
     stop = _stop()
-    return [t for t in tokens(text) if t not in stop and not t.isdigit() and len(t) > 1]
+    return [t for t in toks if t not in stop and len(t) > 1 and not t.isdigit()]
 
 
 @dataclass(frozen=True)
@@ -143,7 +148,7 @@ class Features:
 @lru_cache(maxsize=200_000)
 def features(text: str) -> Features:
     toks = tuple(tokens(text))
-    words = content_words(text)
+    words = _content(toks)
     return Features(toks, frozenset(toks), f" {' '.join(toks)} ", " ".join(words), len(words))
 
 
@@ -270,8 +275,8 @@ def lead_ins(blocks: Iterable[Block]) -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[list[re.Pattern], list[re.Pattern], frozenset[str]]:
     lex = _lexicon()
-    proc = [re.compile(p, re.I) for p in lex["procedural"]]
-    over = [re.compile(p, re.I) for p in lex["overview"]]
+    proc = [re.compile("|".join(f"(?:{p})" for p in lex["procedural"]), re.I)]
+    over = [re.compile("|".join(f"(?:{p})" for p in lex["overview"]), re.I)]
     return proc, over, frozenset(s.lower() for s in lex["overview_sections"])
 
 
@@ -338,9 +343,10 @@ def _score(block: Block, cues: ClauseCues, context: LinkContext, explain: bool) 
         lead, lhits = _cue_match(features(context.leadin[block.id]), cues)
     fz = _similarity(fuzz.token_set_ratio(features(block.text).content, cues.content))
     extra, reasons = _records_signal(block, cues, context, cue)
-    score = _combine(cue, head, lead, fz, extra, _is_overview(block))
+    overview = _is_overview(block)
+    score = _combine(cue, head, lead, fz, extra, overview)
     if explain:
-        reasons = _reasons(block, cue, hits, head, lead, lhits, fz) + reasons
+        reasons = _reasons(block, cue, hits, head, lead, lhits, fz, overview) + reasons
     return score, reasons
 
 
@@ -350,7 +356,14 @@ def _combine(cue: float, head: float, lead: float, fz: float, extra: float, over
 
 
 def _reasons(
-    block: Block, cue: float, hits: list[str], head: float, lead: float, lhits: list[str], fz: float
+    block: Block,
+    cue: float,
+    hits: list[str],
+    head: float,
+    lead: float,
+    lhits: list[str],
+    fz: float,
+    overview: bool,
 ) -> list[str]:
     out = []
     if hits:
@@ -361,7 +374,7 @@ def _reasons(
         out.append(f"lead-in {lead:.2f}: " + ", ".join(lhits[:5]))
     if fz > 0.2:
         out.append(f"similar {fz:.2f}")
-    if _is_overview(block):
+    if overview:
         out.append(f"overview paragraph: x{OVERVIEW_FACTOR}")
     return out
 
@@ -392,11 +405,14 @@ def _similarity(ratio: float) -> float:
     return max(0.0, (ratio / 100.0 - 0.35) / 0.65)
 
 
-def _scored_evidence(block: Block, ops: Sequence[Clause], context: LinkContext, fz_row) -> list[Evidence]:
-    """Every clause's evidence for one block in one pass over its words (the fast path of score_block)."""
+def _scored_evidence(
+    block: Block, ops: Sequence[Clause], context: LinkContext, fz_row
+) -> list[tuple[float, Evidence | None]]:
+    """Every clause's score for one block in one pass over its words (the fast path of score_block);
+    the Evidence, with its reasons, only where the score reaches LINK_THRESHOLD."""
     index = context.index
     if index is None or index.ids != tuple(c.id for c in ops):
-        return [score_block(block, c, context) for c in ops]
+        return [(ev.score, ev) for ev in (score_block(block, c, context) for c in ops)]
     cue, hits = index.vector(features(block.text))
     head = index.text_vector(block.section_title)[0] if block.section_title else None
     lead, lhits = None, None
@@ -408,11 +424,19 @@ def _scored_evidence(block: Block, ops: Sequence[Clause], context: LinkContext, 
         cues = context.cues[c.id]
         h, ld, fz = head[i] if head else 0.0, lead[i] if lead else 0.0, _similarity(fz_row[i])
         extra, rec = _records_signal(block, cues, context, cue[i])
-        ev = Evidence(block_id=block.id, text=block.text, page=block.page, section=block.section, score=0.0)
-        ev.score = _combine(cue[i], h, ld, fz, extra, overview)
-        if ev.score >= LINK_THRESHOLD * RELATIVE_FLOOR:
-            ev.reasons = _reasons(block, cue[i], hits[i], h, ld, lhits[i] if lhits else [], fz) + rec
-        out.append(ev)
+        score = _combine(cue[i], h, ld, fz, extra, overview)
+        ev = None
+        if score >= LINK_THRESHOLD:
+            reasons = _reasons(block, cue[i], hits[i], h, ld, lhits[i] if lhits else [], fz, overview) + rec
+            ev = Evidence(
+                block_id=block.id,
+                text=block.text,
+                page=block.page,
+                section=block.section,
+                score=score,
+                reasons=reasons,
+            )
+        out.append((score, ev))
     return out
 
 
@@ -441,10 +465,10 @@ def link_blocks(
         scorer=fuzz.token_set_ratio,
     ).tolist()
     for block, fz_row in zip(body, sims, strict=True):
-        evs = _scored_evidence(block, ops, context, fz_row)
-        best = max(e.score for e in evs)
-        for c, ev in zip(ops, evs, strict=True):
-            if ev.score >= LINK_THRESHOLD and ev.score >= RELATIVE_FLOOR * best:
+        scored = _scored_evidence(block, ops, context, fz_row)
+        best = max(sc for sc, _ in scored)
+        for c, (sc, ev) in zip(ops, scored, strict=True):
+            if ev is not None and sc >= LINK_THRESHOLD and sc >= RELATIVE_FLOOR * best:
                 out[c.id].append(ev)
     for evs in out.values():
         evs.sort(key=lambda e: -e.score)
