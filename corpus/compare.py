@@ -24,7 +24,6 @@ from schemas import DATA_DIR
 from schemas.models import Check, Document, Figure, Series, SeriesPoint
 
 _FORMAT_RANK = {"docx": 0, "txt": 1, "pdf": 2}
-_AMOUNT_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6}
 
 
 @lru_cache(maxsize=1)
@@ -208,6 +207,7 @@ def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
             f.edition, f.cutoff = ed, cut
         elif f.edition is None and (cut is None or cut == f.cutoff):
             f.edition = ed
+    overall = {c.lower() for c in rules()["overall_chapters"]}
     for f in figs:
         if f.fig.metric in scope:
             f.sector = (
@@ -217,9 +217,12 @@ def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
                 or _section_sector(blocks, f)
                 or (_sector_of(blocks[f.fig.block_id].text) if f.fig.block_id in blocks else None)
                 or (_sector_of(doc.title or "") if doc.kind != "assessment" else None)
-                or f.fig.chapter
+                or (f.fig.chapter if f.fig.chapter and f.fig.chapter.lower() not in overall else None)
                 or rules()["overall_sector"]
             )
+            row = _table_row(f, blocks)
+            if row and not _is_total_row(f):  # a Total row is the sector's own figure
+                f.sector = f"{f.sector}: {row}"
     return figs
 
 
@@ -462,20 +465,21 @@ def build_series(docs: list[Document], figures: list[Figure]) -> list[Series]:
 
 
 # -- checks --
-def _unit(text: str) -> float:
-    """Half the last stated digit of an amount as written ("USD 2.48 billion" -> 0.005 billion)."""
-    m = re.search(r"(\d[\d\s\u00a0,]*)(?:\.(\d+))?\s*(thousand|million|billion|trillion|bn|m)?\b", text, re.I)
+def _unit(f: Figure) -> float:
+    """Half the last stated digit of an amount as written, in full units ("USD 2.48 billion" -> 0.005
+    billion; a table cell "2,100" in US$ million -> 0.5 million): the scale is amount / number written."""
+    m = re.search(r"(\d[\d\s\u00a0,]*)(?:\.(\d+))?", f.text)
     if not m:
         return 0.5
-    decimals = len(m.group(2) or "")
-    scale = _AMOUNT_SCALE.get((m.group(3) or "").lower(), 1.0)
-    return 0.5 * scale * 10.0**-decimals
+    written = float(re.sub(r"\D", "", m.group(1)) + "." + (m.group(2) or "0"))
+    scale = f.amount / written if written else 1.0
+    return 0.5 * scale * 10.0 ** -len(m.group(2) or "")
 
 
 def _sum_check(total: _Fig, parts: list[_Fig], what: str) -> Check | None:
     r = rules()
     stated, summed = total.fig.amount, sum(p.fig.amount for p in parts)
-    tol = max(r["sum_tolerance"] * stated, _unit(total.fig.text) + sum(_unit(p.fig.text) for p in parts))
+    tol = max(r["sum_tolerance"] * stated, _unit(total.fig) + sum(_unit(p.fig) for p in parts))
     if total.fig.qualifier in ("over", "more than", "at least") and summed <= stated + tol:
         tol = float("inf")  # "over X, including A and B": the parts may fall short of the total
     ok = abs(stated - summed) <= tol
@@ -511,7 +515,7 @@ def _sum_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
             ]
             if len(after) >= 2 and not any(g.fig.parts_of is not None for g in after):
                 parts_of[f.index] = after
-        for idx, parts in parts_of.items():
+        for idx, parts in list(parts_of.items()):
             total = next((g for g in doc_figs if g.index == idx), None)
             parts = [p for p in parts if total and p.fig.currency == total.fig.currency]
             if total and len(parts) >= 2:
@@ -524,12 +528,31 @@ def _sum_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
             table = (blk.table, blk.col) if blk is not None else None
             tables[(f.fig.metric, f.fig.currency, f.fig.chapter, table)].append(f)
         for rows in tables.values():
-            totals = [f for f in rows if (f.fig.subject or "").strip().lower().startswith("total")]
-            items = [f for f in rows if f not in totals and f.fig.subject]
+            totals = [
+                f
+                for f in rows
+                if _is_total_row(f) and f.index not in parts_of  # not already checked above
+            ]
+            items = [f for f in rows if not _is_total_row(f) and f.fig.subject]
             for t in totals:
                 if len(items) >= 2:
                     out.append((_sum_check(t, items, "table Total"), t))
     return out
+
+
+def _is_total_row(f: _Fig) -> bool:
+    return (f.fig.subject or "").strip().lower().startswith("total")
+
+
+def _table_row(f: _Fig, blocks: dict[str, Any]) -> str | None:
+    """The row label of a table figure (RDNA tables: subsector rows), None for prose figures."""
+    block = blocks.get(f.fig.block_id or "")
+    in_table = (
+        block.kind == "table_cell"
+        if block is not None
+        else bool(f.fig.subject and (f.fig.sentence or "").startswith(f.fig.subject + " /"))
+    )
+    return f.fig.subject if in_table and f.fig.subject else None
 
 
 def _ref_point(f: _Fig, b: _Build, ref: str, cutoffs: dict[int, str]) -> SeriesPoint | None:
