@@ -10,8 +10,8 @@ Method (scores from corpus.link, 0..1 per paragraph x operative clause):
 A clause left unaddressed is reported with addressed=False, so the audit lists the gaps as well.
 
 Speed: clause cues are prepared once per clause set (cached in corpus.link); finished rows are cached in the
-store's database (table audit_cache, created on first use) under a key of the clause texts, the cue lexicon
-and these thresholds, valid only while the document row is the same (sha256, ingest time, counts). A
+store's database (table audit_cache, created on first use) under a key of the clause texts, the cue lexicon,
+the thresholds and this code, valid only while the document row is the same (sha256, ingest time, counts). A
 read-only or busy database just skips the cache.
 """
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from corpus import link
 from corpus.link import LINK_THRESHOLD, build_context, link_blocks
@@ -74,9 +75,10 @@ _CACHE_DDL = (
 
 
 def _cache_key(clauses: Sequence[Clause]) -> str:
-    """Changes whenever the clauses, the cue lexicon or the thresholds change."""
+    """Changes whenever the clauses, the cue lexicon, the thresholds or the scoring code change."""
     h = hashlib.sha256(CACHE_VERSION.encode())
-    h.update(link._DATA.read_bytes())
+    for path in (link._DATA, Path(link.__file__), Path(__file__)):  # the rules and the code that applies them
+        h.update(path.read_bytes())
     consts = (
         link.LINK_THRESHOLD,
         link.RELATIVE_FLOOR,
@@ -131,6 +133,8 @@ def audit(store, doc_ref: str | None = None, resolution: str | None = None) -> l
     LookupError when there is no report to audit.
     """
     docs = [store.document(doc_ref)] if doc_ref else store.documents(kind="report")
+    if doc_ref and docs[0].kind == "resolution":
+        raise LookupError(f"{docs[0].id} is a resolution, not a report on one (see `restrack clauses`)")
     if resolution:
         docs = [d for d in docs if (d.resolution or "") == resolution]
     if not docs:

@@ -37,7 +37,7 @@ from schemas.models import ActorMention, Block, Clause, Evidence, Figure
 
 LINK_THRESHOLD = 0.30
 RELATIVE_FLOOR = 0.70
-MIN_CONTENT_WORDS = 5
+MIN_CONTENT_WORDS = 4
 KEY_TERM_WEIGHT = 0.4  # a single content word of the clause; lexicon phrases weigh 1.0, lexicon words 0.6
 OVERVIEW_FACTOR = 0.35
 W_CUE, W_HEADING, W_LEADIN, W_FUZZY, W_FIGURE, W_ACTOR = 0.55, 0.30, 0.15, 0.10, 0.10, 0.10

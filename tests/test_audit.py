@@ -70,6 +70,8 @@ def test_store_audit_by_year_and_cache(tmp_path):
         one = audit(store, doc_ref="c26-res1408-report.txt")
         assert len(one) == 1 and one[0].doc_id == "c26-res1408-report.txt"
         assert audit(store, resolution="1408") and len(audit(store, resolution="1408")) == 2
+        with pytest.raises(LookupError, match="is a resolution"):
+            audit(store, doc_ref="res1408.txt")
         with pytest.raises(LookupError, match="no report on resolution 9999"):
             audit(store, resolution="9999")
 
