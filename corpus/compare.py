@@ -484,11 +484,15 @@ def _sum_check(total: _Fig, parts: list[_Fig], what: str) -> Check | None:
         tol = float("inf")  # "over X, including A and B": the parts may fall short of the total
     ok = abs(stated - summed) <= tol
     listed = " + ".join(p.fig.text for p in parts)
+    off = summed - stated
+    if re.fullmatch(r"[\d.,\s]+", total.fig.text):  # a bare table cell ("2,100" in US$ million): same unit
+        written = float(re.sub(r"[^\d.]", "", total.fig.text) or 0)
+        summed = summed / (stated / written) if written and stated else summed
     return Check(
         kind="sum_mismatch",
         ok=ok,
         message=f"{total.doc.id}: {what} {total.fig.text} vs parts {listed} = {summed:,.0f}"
-        + ("" if ok else f" (off by {summed - stated:+,.0f})"),
+        + ("" if ok else f" (off by {off:+,.0f})"),
         doc_id=total.doc.id,
         figures=[_point(total)] + [_point(p) for p in parts],
     )
