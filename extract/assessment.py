@@ -77,17 +77,18 @@ def sector_of(heading: str) -> str | None:
     """Canonical sector chapter a heading names ("TELECOMMUNICATIONS" -> "Telecommunications, Digital, and
     Media"), else None. The whole heading must name it: "Damage to telecommunications" does not."""
     _, title = _strip_number(heading)
+    if re.search(r"\d|\.{2,}|…", title):  # a table-of-contents line or a caption, not a heading
+        return None
     return _names()[0].get(_key(title))
 
 
-def _other_chapter(title: str) -> str | None:
-    key = _key(title)
-    if key in _names()[1]:
-        return _names()[1][key]
+def _other_chapter(title: str) -> tuple[str | None, bool]:
+    """(name, strong) of a non-sector chapter: "Annex 2: ..." (strong: always a chapter) or a known name
+    like "Summary" (weak: inside a sector chapter it may be a sub-heading)."""
     low = title.lower()
     if any(re.match(rf"{re.escape(p)}\b", low) for p in rules()["other_chapter_prefixes"]):
-        return normalize_text(title)
-    return None
+        return normalize_text(title), True
+    return _names()[1].get(_key(title)), False
 
 
 def _top_number(n: str | None) -> int | None:
@@ -148,8 +149,8 @@ def tag_chapters(doc: Document) -> Document:
                     last_number = max(last_number, n)
             else:
                 _, title = _strip_number(b.text)
-                other = _other_chapter(title)
-                if other and (not is_sector or shallower or (numbered and not leveled)):
+                other, strong = _other_chapter(title)
+                if other and (strong or not is_sector or shallower or (numbered and not leveled)):
                     chapter, level, is_sector = other, b.level, False
                     last_number = max(last_number, n or 0)
                 elif numbered and title[:1].isupper():
@@ -393,12 +394,12 @@ def table_figures(doc: Document, offset: int = 0) -> list[Figure]:
             cols = prev[1]  # a table continued on the next page repeats no header
         if not cols and not hrows:
             continue
-        if not cols:
-            cols = _transposed(grid, hrows, unit)
-            if not cols:
-                continue
-            grid = _transpose(grid)
+        flipped = _transposed(grid, hrows, unit, cols)
+        if flipped:
+            grid, cols = _transpose(grid), flipped
             hrows = [grid.rows[0]]
+        if not cols:
+            continue
         prev = (grid.ncols, cols)
         out += _grid_figures(doc, grid, hrows, cols, offset + len(out))
     return out
@@ -412,12 +413,18 @@ def _transpose(grid: _Grid) -> _Grid:
     return t
 
 
-def _transposed(grid: _Grid, hrows: list[int], unit: Unit | None) -> dict[int, _Column]:
-    """Columns of a table whose rows are the metrics (Damage / Losses / Needs) and columns the subjects."""
+def _transposed(
+    grid: _Grid, hrows: list[int], unit: Unit | None, cols: dict[int, _Column]
+) -> dict[int, _Column]:
+    """Columns of the flipped table when its rows, not its columns, are the metrics (Damage / Needs rows,
+    subsector columns); {} when the table reads the usual way."""
     if not hrows or unit is None:
         return {}
     t = _transpose(grid)
-    return _columns(t, [t.rows[0]], unit, None) if len(_columns(t, [t.rows[0]], unit, None)) >= 2 else {}
+    flipped = _columns(t, [t.rows[0]], unit, None)
+    specific = {"damage", "losses", "needs"}
+    named = len({c.metric for c in flipped.values()} & specific)
+    return flipped if named >= 2 and named > len({c.metric for c in cols.values()} & specific) else {}
 
 
 def _grid_figures(
