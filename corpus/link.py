@@ -99,6 +99,11 @@ def _token(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    return frozenset(stem(w) for w in _lexicon()["stopwords"])
+
+
+@lru_cache(maxsize=1)
 def _stop() -> frozenset[str]:
     lex = _lexicon()
     return frozenset(stem(w) for w in lex["stopwords"] + lex["generic"])
@@ -142,14 +147,15 @@ class Features:
     words: frozenset[str]
     joined: str  # " tok tok ... ", to find phrases by substring
     content: str  # stemmed content words joined, for fuzzy similarity
-    n_content: int
+    n_content: int  # words other than stop words (generic words count): a paragraph, not a label?
 
 
 @lru_cache(maxsize=200_000)
 def features(text: str) -> Features:
     toks = tuple(tokens(text))
     words = _content(toks)
-    return Features(toks, frozenset(toks), f" {' '.join(toks)} ", " ".join(words), len(words))
+    n_words = sum(1 for t in toks if t not in _stopwords() and t.isalpha() and len(t) > 1)
+    return Features(toks, frozenset(toks), f" {' '.join(toks)} ", " ".join(words), n_words)
 
 
 @lru_cache(maxsize=256)
