@@ -185,11 +185,31 @@ def ingest(
         sys.exit(1)
 
 
+def _hint(path: str, reason: str) -> str:
+    """What the user can do next, from the tools this machine has (the extractors stay PATH-free)."""
+    import shlex
+    import shutil
+
+    if "needs OCR" in reason:
+        if shutil.which("ocrmypdf"):
+            return f"; OCR is available: ocrmypdf {shlex.quote(path)} ocr.pdf, then ingest ocr.pdf"
+        if shutil.which("tesseract"):
+            return "; tesseract is installed: pip install 'restrack[ocr]' and run ocrmypdf on the file"
+        return "; no OCR tool found: pip install 'restrack[ocr]' (ocrmypdf, needs tesseract), then ocrmypdf"
+    if reason.startswith(("not a Word document", "legacy Word")):
+        office = shutil.which("soffice") or shutil.which("libreoffice")
+        if office:
+            tool, out = os.path.basename(office), shlex.quote(os.path.dirname(path) or ".")
+            return f"; convert: {tool} --headless --convert-to docx --outdir {out} {shlex.quote(path)}"
+        return "; convert it: open in Word or LibreOffice and save as Word Document (.docx)"
+    return ""
+
+
 def _report(r: Any, debug: bool) -> Any:
     if r.status == "error":
         if debug and r.traceback:
             click.echo(r.traceback.rstrip(), err=True)
-        click.echo(f"error: {r.path}: {r.error}", err=True)
+        click.echo(f"error: {r.path}: {r.error}{_hint(r.path, r.error or '')}", err=True)
         return r
     d = r.document
     about = [x for x in (d.kind, d.symbol) if x]
