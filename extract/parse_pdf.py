@@ -16,6 +16,7 @@ carry the marks they cite in `footnotes`. Single-column layouts only: side-by-si
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -178,10 +179,15 @@ def _device_class() -> type:
             self.size = (self.cur_item.width, self.cur_item.height)
             self.chars: list[tuple] = []
             self.shapes: list[dict] = []
+            if not hasattr(self, "glyphs"):
+                self.glyphs: dict[tuple[int, int], tuple] = {}
 
         def end_page(self, page) -> None:  # noqa: ANN001
             height = self.size[1]
+            width = self.size[0]
             for o in self.cur_item:
+                if o.width > 0.9 * width and o.height > 0.9 * height:
+                    continue  # a page background or frame, not a table
                 if isinstance(o, (LTLine, LTRect)) or (isinstance(o, LTCurve) and len(o.pts) == 2):
                     kind = "rect" if isinstance(o, LTRect) else "line"
                     top, bottom = height - o.y1, height - o.y0
@@ -201,28 +207,30 @@ def _device_class() -> type:
                     )
 
         def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):  # noqa: ANN001
-            try:
-                text = font.to_unichr(cid)
-            except (PDFUnicodeNotDefined, KeyError):
-                text = f"(cid:{cid})"
-            adv = font.char_width(cid) * fontsize * scaling
-            a, b, c, d, _, _ = matrix
+            key = (id(font), cid)  # fonts live as long as the resource manager: ids are stable
+            glyph = self.glyphs.get(key)
+            if glyph is None:
+                try:
+                    text = font.to_unichr(cid)
+                except (PDFUnicodeNotDefined, KeyError):
+                    text = f"(cid:{cid})"
+                glyph = self.glyphs[key] = (text, font.char_width(cid), font.get_descent(), font.fontname)
+            text, width, descent, fontname = glyph
+            adv = width * fontsize * scaling
+            a, b, c, d, e, f = matrix
             if a * d * scaling > 0 and b * c <= 0:  # upright text only: skip rotated margin notes
-                descent = font.get_descent() * fontsize
-                x0, y0 = apply_matrix_pt(matrix, (0, descent + rise))
-                x1, y1 = apply_matrix_pt(matrix, (adv, descent + rise + fontsize))
+                lo, hi = (descent * fontsize + rise), (descent * fontsize + rise + fontsize)
+                if b == 0 and c == 0:
+                    x0, y0, x1, y1 = e, d * lo + f, a * adv + e, d * hi + f
+                else:
+                    x0, y0 = apply_matrix_pt(matrix, (0, lo))
+                    x1, y1 = apply_matrix_pt(matrix, (adv, hi))
+                if x1 < x0:
+                    x0, x1 = x1, x0
+                if y1 < y0:
+                    y0, y1 = y1, y0
                 height = self.size[1]
-                self.chars.append(
-                    (
-                        text,
-                        min(x0, x1),
-                        height - max(y0, y1),
-                        max(x0, x1),
-                        height - min(y0, y1),
-                        abs(y1 - y0),
-                        font.fontname,
-                    )
-                )
+                self.chars.append((text, x0, height - y1, x1, height - y0, y1 - y0, fontname))
             return adv
 
     return Device
@@ -286,18 +294,30 @@ def _words(chars: list[tuple]) -> list[Word]:
 def _flush(chars: list[tuple], out: list[Word]) -> None:
     if not chars:
         return
-    font = str(chars[0][6] or "")
+    bold, italic = _font_style(str(chars[0][6] or ""))
+    top, bottom = chars[0][2], chars[0][4]
+    for c in chars:
+        top, bottom = min(top, c[2]), max(bottom, c[4])
     out.append(
         Word(
-            text="".join(c[0] for c in chars).translate(_LIGATURES),
-            x0=min(c[1] for c in chars),
-            x1=max(c[3] for c in chars),
-            top=min(c[2] for c in chars),
-            bottom=max(c[4] for c in chars),
+            text="".join([c[0] for c in chars]).translate(_LIGATURES),
+            x0=chars[0][1],
+            x1=chars[-1][3],
+            top=top,
+            bottom=bottom,
             size=float(chars[0][5]),
-            bold=bool(re.search(r"bold|black|heavy|semibold|demi", font, re.I)),
-            italic=bool(re.search(r"italic|oblique", font, re.I)),
+            bold=bold,
+            italic=italic,
         )
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _font_style(font: str) -> tuple[bool, bool]:
+    """(bold, italic) from the font name: "DejaVuSans-Bold", "Arial-BoldItalicMT", "TimesNewRoman,Italic"."""
+    return (
+        bool(re.search(r"bold|black|heavy|semibold|demi", font, re.I)),
+        bool(re.search(r"italic|oblique", font, re.I)),
     )
 
 
