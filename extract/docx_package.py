@@ -128,6 +128,8 @@ class Package:
 
     def _what_is_it(self) -> str:
         types = " ".join(self.content_types.values())
+        if "themeManager+xml" in types:
+            return "an Office theme package (what a legacy .doc saved oddly as .docx becomes)"
         if "spreadsheetml" in types or "xl/workbook.xml" in self.names:
             return "an Excel workbook (.xlsx)"
         if "presentationml" in types or "ppt/presentation.xml" in self.names:

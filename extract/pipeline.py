@@ -80,7 +80,11 @@ def _enrich(result: Extraction, use_model: bool) -> None:
 
 def extract_file(path: str | Path, limits: Limits | None = None, use_model: bool = True) -> Extraction:
     p = Path(path)
+    limit = (limits or Limits()).max_file_bytes
     try:
+        size = p.stat().st_size
+        if size > limit:  # before reading: a 10 GB file must not be loaded to learn it is too big
+            raise DocumentError(f"file is {size} bytes, over the limit of {limit}")
         data = p.read_bytes()
     except FileNotFoundError:
         raise DocumentError("file not found (moved or deleted?)") from None
