@@ -292,3 +292,23 @@ def test_cid_glyphs_need_ocr() -> None:
     assert isinstance(page.lines[0], Line)
     with pytest.raises(DocumentError, match=r"no usable text layer \(\(cid:\) glyphs\): needs OCR"):
         _check_text_layer([page])
+
+
+def test_ruled_table_cells_not_duplicated() -> None:
+    def draw(c) -> None:
+        c.rect(0, 0, 595, 842, stroke=0, fill=0)  # a page-size frame is not a table
+        c.setFont("Helvetica", 11)
+        c.drawString(72, 780, "Figures received so far are listed below.")
+        c.grid([72, 250, 450], [740, 715, 690])
+        c.drawString(78, 723, "Japan")
+        c.drawString(256, 723, "CHF 100 000")
+        c.drawString(78, 698, "Bulgaria")
+        c.drawString(256, 698, "CHF 16 294")
+        c.drawString(72, 650, "The table ends the report.")
+
+    doc = parse_pdf(_pdf(draw), "t.pdf", Limits())
+    cells = {(b.row, b.col): b.text for b in doc.blocks if b.kind == "table_cell"}
+    assert cells == {(0, 0): "Japan", (0, 1): "CHF 100 000", (1, 0): "Bulgaria", (1, 1): "CHF 16 294"}
+    body = [b.text for b in doc.blocks if b.kind != "table_cell"]
+    assert body == ["Figures received so far are listed below.", "The table ends the report."]
+    assert [b.kind for b in doc.blocks][1:5] == ["table_cell"] * 4  # cells sit where the table is
