@@ -171,6 +171,11 @@ def _cues_for(clauses_key: tuple[tuple[str, str], ...]) -> tuple[ClauseCues, ...
                 for phrase in entry["add"]:
                     p = tuple(tokens(phrase))
                     cues[p] = max(cues.get(p, 0.0), 1.0 if len(p) > 1 else 0.6)
+        # "member states" in the clause: "member" or "states" alone (Academia Members) says little
+        in_phrases = {w for p in cues if len(p) > 1 and _contains(toks, p) for w in p}
+        for w in in_phrases:
+            if cues.get((w,)) == KEY_TERM_WEIGHT:
+                cues[(w,)] = KEY_TERM_WEIGHT / 2
         raw.append(cues)
     n = len(raw)
     out = []
