@@ -287,6 +287,7 @@ class _Grid:
             self.blocks.setdefault((b.row or 0, b.col or 0), []).append(b)
         self.rows = sorted({r for r, _ in self.blocks})
         self.ncols = max((c for _, c in self.blocks), default=-1) + 1
+        self.spans: dict[tuple[int, int], tuple[int, int]] = {}  # text tables: the cell's span in its block
 
     def text(self, r: int, c: int) -> str | None:
         bs = self.blocks.get((r, c))
@@ -402,7 +403,68 @@ def table_figures(doc: Document, offset: int = 0) -> list[Figure]:
             continue
         prev = (grid.ncols, cols)
         out += _grid_figures(doc, grid, hrows, cols, offset + len(out))
+    for grid, hrows, cols in _text_tables(doc):
+        out += _grid_figures(doc, grid, hrows, cols, offset + len(out))
     return out
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def _text_tables(doc: Document) -> list[tuple[_Grid, list[int], dict[int, _Column]]]:
+    """Tables a parser left as running text ("Subsector Damage Losses Needs Mobile networks 940 1,120 2,640
+    Total ..."): a header of two or more one-word metric columns, then rows of a label and one number (or
+    "-") per column, the unit stated just before the header. One-word headers and comma thousands only."""
+    words = {"damage": "damage", "damages": "damage", "losses": "losses", "loss": "losses",
+             "needs": "needs", "total": "total"}
+    found = []
+    for i, b in enumerate(doc.blocks):
+        if b.kind == "table_cell" or b.kind == "heading":
+            continue
+        toks = list(_TOKEN.finditer(b.text))
+        j = 0
+        while j < len(toks):
+            k = j
+            while k < len(toks) and toks[k].group(0).lower() in words:
+                k += 1
+            if k - j < 2:
+                j += 1
+                continue
+            prior = " ".join(x.text for x in doc.blocks[max(0, i - 1) : i] if x.kind != "table_cell")
+            unit = find_unit(b.text[max(0, toks[j].start() - 200) : toks[j].start()]) or find_unit(prior)
+            metrics = [words[t.group(0).lower()] for t in toks[j:k]]
+            grid, j = _text_rows(b, toks, k, len(metrics))
+            if unit and len(grid.rows) > 1:
+                cols = {c + 1: _Column(toks[k - len(metrics) + c].group(0), m, unit, [], None)
+                        for c, m in enumerate(metrics)}
+                found.append((grid, [0], cols))
+    return found
+
+
+def _text_rows(b: Block, toks: list[re.Match[str]], at: int, n: int) -> tuple[_Grid, int]:
+    """Rows "label n1 .. nk" from token `at` on; returns the grid (row 0: header placeholder) and where the
+    rows stopped."""
+    grid = _Grid([b.model_copy(update={"text": "", "row": 0, "col": 0})])
+    r = 1
+    while at < len(toks):
+        lab = at
+        while lab < len(toks) and _number(toks[lab].group(0)) is None and toks[lab].group(0) not in "-–—":
+            lab += 1
+        nums = toks[lab : lab + n]
+        if not 1 <= lab - at <= 8 or len(nums) < n:
+            break
+        if any(_number(t.group(0)) is None and t.group(0) not in "-–—" for t in nums):
+            break
+        label = b.text[toks[at].start() : toks[lab - 1].end()]
+        grid.blocks[(r, 0)] = [b.model_copy(update={"text": label})]
+        for c, t in enumerate(nums, start=1):
+            grid.blocks[(r, c)] = [b.model_copy(update={"text": t.group(0)})]
+            grid.spans[(r, c)] = (t.start(), t.end())
+        grid.rows.append(r)
+        r += 1
+        at = lab + n
+    grid.ncols = n + 1
+    return grid, at
 
 
 def _transpose(grid: _Grid) -> _Grid:
@@ -448,10 +510,11 @@ def _grid_figures(
             if bs is None or value is None:
                 continue
             idx = len(out)
+            start, end = grid.spans.get((r, c), (0, len(bs[0].text)))
             out.append(
                 Figure(
-                    start=0,
-                    end=len(bs[0].text),
+                    start=start,
+                    end=end,
                     text=bs[0].text if len(bs) == 1 else text,
                     amount=value * col.unit.factor,
                     currency=col.unit.currency,

@@ -337,6 +337,51 @@ def test_table_continued_on_next_page_reuses_header() -> None:
     assert _by(figs, "Total", "damage").amount == 11e6
 
 
+def test_text_table_in_a_paragraph() -> None:
+    """A table a PDF parser flattened into one paragraph: cells become figures with spans in the block."""
+    text = (
+        "Table 2: Effects by subsector (US$ million) Subsector Damage Losses Needs "
+        "Mobile networks 940 1,120 2,640 Fixed broadband 845 - 2,310 Total 1,785 1,120 4,950 Source: team."
+    )
+    blocks = _ids([_h("Telecommunications"), _p(text)])
+    figs = table_figures(tag_chapters(_doc(blocks)))
+    assert len(figs) == 8  # the "-" cell is no figure
+    fixed = _by(figs, "Fixed broadband", "needs")
+    assert fixed.amount == 2310e6 and text[fixed.start : fixed.end] == "2,310" and fixed.chapter == TELECOM
+    total = figs.index(_by(figs, "Total", "damage"))
+    assert sum(f.amount for f in figs if f.parts_of == total) == figs[total].amount
+
+
+def test_prose_is_not_a_text_table() -> None:
+    prose = "Damage, losses and needs (US$ million) rose: damage 940 in 2024, needs 2,640 in total."
+    blocks = _ids([_p(prose)])
+    assert table_figures(_doc(blocks)) == []
+
+
+def test_unruled_pdf_table_through_the_parser() -> None:
+    """reportlab table without rules: the PDF parser yields no cells, the text-table reader still reads it."""
+    pytest.importorskip("reportlab")
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    ss = getSampleStyleSheet()
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4).build(
+        [
+            Paragraph("Rapid Damage and Needs Assessment (RDNA3)", ss["Title"]),
+            Paragraph("Energy", ss["Heading1"]),
+            Paragraph("Table 2: Damage and needs (US$ million)", ss["Normal"]),
+            Table([["Subsector", "Damage", "Needs"],
+                   ["Generation", "1,200", "3,400"], ["Total", "1,200", "3,400"]]),
+        ]
+    )
+    ex = extract_bytes(buf.getvalue(), "rdna3.pdf", use_model=False)
+    assert not any(b.kind == "table_cell" for b in ex.document.blocks)
+    gen = _by(ex.figures, "Generation", "needs")
+    assert gen.amount == 3400e6 and gen.page == 1 and gen.currency == "USD"
+
+
 def test_docx_merged_header_through_the_parser(tmp_path: Path) -> None:
     """A Word table with a two-row header whose group cells span two columns (gridSpan)."""
     docx = pytest.importorskip("docx")
