@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -164,3 +165,24 @@ def test_cli_clauses_and_audit(tmp_path):
     s.close()
     out = run(main, ["audit", "--db", bare])
     assert out.exit_code != 0 and "not ingested" in out.output
+
+
+def test_sample_editions_gap_in_2024_only(tmp_path):
+    """The project's sample corpus: resolves 2 (impact on ITU programmes) is missing from the 2024 edition
+    only; 2025 and 2026 each address it in section 2; the other clauses are covered in every edition."""
+    from extract.pipeline import extract_file
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    names = ["res1408-sample", "c24-report-sample", "c25-report-sample", "c26-report-sample"]
+    if not all((examples / f"{n}.docx").is_file() for n in names):
+        pytest.skip("sample corpus not generated")
+    with Store(tmp_path / "samples.db") as store:
+        for n in names:
+            store.ingest(extract_file(examples / f"{n}.docx", use_model=False))
+        rows = audit(store)
+    assert [r.year for r in rows] == [2024, 2025, 2026]
+    r2 = "1408/resolves-to-instruct/2"
+    assert [unaddressed(r) for r in rows] == [[r2], [], []]
+    for r in rows[1:]:
+        cov = next(c for c in r.clauses if c.clause_id == r2)
+        assert {e.section for e in cov.evidence} == {"2"}
