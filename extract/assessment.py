@@ -411,15 +411,21 @@ def table_figures(doc: Document, offset: int = 0) -> list[Figure]:
 _TOKEN = re.compile(r"\S+")
 
 
+@lru_cache(maxsize=1)
+def _text_header() -> re.Pattern[str]:
+    """Two header words in a row: a cheap test before tokenising a paragraph."""
+    word = "(?:" + "|".join(re.escape(w) for w in rules()["text_table_headers"]) + ")"
+    return re.compile(rf"(?i)(?<!\S){word}\s+{word}(?!\S)")
+
+
 def _text_tables(doc: Document) -> list[tuple[_Grid, list[int], dict[int, _Column]]]:
     """Tables a parser left as running text ("Subsector Damage Losses Needs Mobile networks 940 1,120 2,640
     Total ..."): a header of two or more one-word metric columns, then rows of a label and one number (or
     "-") per column, the unit stated just before the header. One-word headers and comma thousands only."""
-    words = {"damage": "damage", "damages": "damage", "losses": "losses", "loss": "losses",
-             "needs": "needs", "total": "total"}
+    words = rules()["text_table_headers"]
     found = []
     for i, b in enumerate(doc.blocks):
-        if b.kind == "table_cell" or b.kind == "heading":
+        if b.kind == "table_cell" or b.kind == "heading" or not _text_header().search(b.text):
             continue
         toks = list(_TOKEN.finditer(b.text))
         j = 0
