@@ -180,6 +180,9 @@ def ingest(
         results += [_report(r, debug) for r in run]
     for r in failed:
         _report(r, debug)
+    from corpus.audit import refresh_cache
+
+    refresh_cache(store)  # clause coverage computed now: the first `audit` query reads it from the cache
     store.close()
     if any(r.status == "error" for r in results):
         sys.exit(1)

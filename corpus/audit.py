@@ -99,7 +99,8 @@ def _cache_key(clauses: Sequence[Clause]) -> str:
     return h.hexdigest()[:32]
 
 
-def _cached(store, key: str) -> dict[str, AuditRow]:
+def _cached(store, key: str) -> dict[str, str]:
+    """doc id -> cached row JSON (parsed only for the documents asked for)."""
     try:
         store.conn.execute(_CACHE_DDL)
         rows = store.conn.execute(
@@ -110,7 +111,7 @@ def _cached(store, key: str) -> dict[str, AuditRow]:
         ).fetchall()
     except sqlite3.Error:
         return {}
-    return {d: AuditRow.model_validate_json(data) for d, data in rows}
+    return dict(rows)
 
 
 def _remember(store, key: str, rows: list[AuditRow]) -> None:
@@ -140,7 +141,7 @@ def audit(store, doc_ref: str | None = None, resolution: str | None = None) -> l
     if not docs:
         what = f" on resolution {resolution}" if resolution else ""
         raise LookupError(f"no report{what} in the store (ingest reports first; see `restrack documents`)")
-    catalogue: dict[str, tuple[list[Clause], str, dict[str, AuditRow]]] = {}
+    catalogue: dict[str, tuple[list[Clause], str, dict[str, str]]] = {}
     rows, fresh = [], []
     for doc in docs:
         res = doc.resolution or resolution
@@ -156,7 +157,7 @@ def audit(store, doc_ref: str | None = None, resolution: str | None = None) -> l
                 f"resolution {res} is not ingested (no operative clauses stored): ingest it to audit {doc.id}"
             )
         if doc.id in cached:
-            rows.append(cached[doc.id])
+            rows.append(AuditRow.model_validate_json(cached[doc.id]))
             continue
         row = audit_document(
             doc,
@@ -170,3 +171,12 @@ def audit(store, doc_ref: str | None = None, resolution: str | None = None) -> l
     for key in {k for k, _ in fresh}:
         _remember(store, key, [r for k, r in fresh if k == key])
     return sorted(rows, key=lambda r: (r.year or 0, r.doc_id))
+
+
+def refresh_cache(store) -> int:
+    """Audit every report now (after an ingest) so the first `audit` query is a cache read; never raises
+    for a store that has no report or no resolution yet. Returns the number of reports audited."""
+    try:
+        return len(audit(store))
+    except (LookupError, sqlite3.Error):
+        return 0
