@@ -245,7 +245,7 @@ def _index_for(key: tuple[tuple[str, str], ...]) -> CueIndex:
 
 @dataclass
 class LinkContext:
-    """What the scorer needs beyond the block: cached clause cues and the records per block."""
+    """What the scorer needs beyond the block: cached clause cues and one document's records per block."""
 
     cues: dict[str, ClauseCues]
     figures: dict[str, list[Figure]] = field(default_factory=dict)
@@ -464,8 +464,7 @@ def link_blocks(
     blocks = list(blocks)
     ops = [c for c in clauses if c.kind == "operative"]
     context = context or build_context(ops)
-    if not context.leadin:
-        context.leadin = lead_ins(blocks)
+    context.leadin = lead_ins(blocks)  # block ids are per document: never reuse another document's
     out: dict[str, list[Evidence]] = {c.id: [] for c in ops}
     body = [b for b in blocks if not is_procedural(b)]
     if not body or not ops:
