@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -90,8 +89,13 @@ def test_missing_resolution_is_said_clearly(tmp_path):
             audit(store)
 
 
-def test_audit_of_200_reports_is_fast(tmp_path):
-    """200 report editions: the first audit computes, later queries read the cache."""
+def test_audit_of_200_reports_reads_the_cache(tmp_path, monkeypatch):
+    """200 report editions: the first audit computes and caches, later queries score nothing again.
+
+    Wall time is measured in bench/query.py, not here; this checks the mechanism that makes it fast.
+    """
+    import corpus.audit as audit_module
+
     base = extraction("c26-res1408-report", "txt")
     with _store_with(tmp_path, ["res1408.txt"]) as store:
         for i in range(200):
@@ -106,21 +110,18 @@ def test_audit_of_200_reports_is_fast(tmp_path):
                 }
             )
             store.ingest(base.model_copy(update={"document": doc}))
-        t0 = time.perf_counter()
         assert refresh_cache(store) == 200  # what `restrack ingest` runs at its end
-        cold = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        (cached_rows,) = store.conn.execute("SELECT count(*) FROM audit_cache").fetchone()
+
+        def must_not_score(*args, **kwargs):
+            raise AssertionError("a cached report was scored again")
+
+        monkeypatch.setattr(audit_module, "audit_document", must_not_score)
         second = audit(store)
-        warm = time.perf_counter() - t0
-        t0 = time.perf_counter()
         one = audit(store, doc_ref="edition-007.txt")
-        single = time.perf_counter() - t0
+    assert cached_rows == 200
     assert len(second) == 200 and len(one) == 1 and one[0] in second
-    assert single < 0.1
     assert [r.year for r in second] == sorted(r.year for r in second)
-    print(f"audit of 200 reports: first {cold:.2f} s, cached {warm:.3f} s, one report {single:.3f} s")
-    assert warm < 0.5
-    assert cold < 20
 
 
 def test_synthetic_report_without_sections():

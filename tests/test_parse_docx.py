@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import zipfile
 from pathlib import Path
 
@@ -151,12 +150,6 @@ def test_resolution_matches_txt_with_labels(resolution: Document) -> None:
     renum = [re.sub(r"^\d+\. ", "", t) for t in txt]
     assert [re.sub(r"^\d+\. ", "", t) for t in seen] == renum
 
-
-def test_parse_time_is_small() -> None:
-    data = (CORPUS / "c26-res1408-report.docx").read_bytes()
-    t = time.perf_counter()
-    parse_docx(data, "x.docx", Limits())
-    assert time.perf_counter() - t < 2.0
 
 
 # -- synthetic DOCX ------------------------------------------------------------------------------
@@ -386,11 +379,15 @@ def zip_bomb() -> bytes:
     return buf.getvalue()
 
 
-def test_zip_bomb_refused_before_decompressing(zip_bomb: bytes) -> None:
-    t = time.perf_counter()
+def test_zip_bomb_refused_before_decompressing(zip_bomb: bytes, monkeypatch) -> None:
+    """Refused from the zip's central directory: no member is ever opened (speed lives in bench/)."""
+
+    def no_decompression(*args, **kwargs):
+        raise AssertionError("a zip member was opened before the size guard refused the file")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", no_decompression)
     with pytest.raises(DocumentError, match="zip bomb guard"):
         parse_docx(zip_bomb, "bomb.docx", Limits())
-    assert time.perf_counter() - t < 0.5
 
 
 def test_xml_total_over_limit_refused() -> None:
