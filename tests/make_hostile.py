@@ -264,18 +264,17 @@ def no_content_types_docx() -> bytes:
 
 def write_zip_bomb(path: Path, megabytes: int) -> None:
     """A DOCX whose word/document.xml inflates to `megabytes` MB. Streamed: one 1 MB chunk in memory."""
-    chunk_para = "<w:p><w:r><w:t>" + "A" * 200 + "</w:t></w:r></w:p>"
-    chunk = (chunk_para * (1024 * 1024 // len(chunk_para))).encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+    chunk = b"A" * (1024 * 1024)  # one endless text run; level 1 deflates it at ~230:1 in under a second
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         z.writestr("[Content_Types].xml", _ct({"word/document.xml": DOC_MAIN}))
         z.writestr("_rels/.rels", _rels("word/document.xml"))
         with z.open("word/document.xml", "w", force_zip64=True) as fh:
-            fh.write(f'<?xml version="1.0"?><w:document xmlns:w="{W}"><w:body>'.encode())
+            fh.write(f'<?xml version="1.0"?><w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>'.encode())
             written = 0
             while written < megabytes * 1024 * 1024:
                 fh.write(chunk)
                 written += len(chunk)
-            fh.write(b"</w:body></w:document>")
+            fh.write(b"</w:t></w:r></w:p></w:body></w:document>")
 
 
 # -- the corpus ----------------------------------------------------------------------------------------------
