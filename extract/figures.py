@@ -54,11 +54,24 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _score(text: str, weight: float, into: dict[str, float]) -> None:
-    for metric, pats in _cue_res().items():
-        for pat, w in pats:
+    for metric, s in _cue_scores(text):
+        into[metric] = into.get(metric, 0.0) + weight * s
+
+
+@lru_cache(maxsize=4096)
+def _cue_scores(text: str) -> tuple[tuple[str, float], ...]:
+    """Cue weight per metric in `text`. Cached: a block's text and its sentences are scored once per
+    figure they hold; a substring test skips the regex for cues absent from the text (most of them)."""
+    low = text.lower()
+    out: dict[str, float] = {}
+    for (metric, pats), words in zip(_cue_res().items(), cues()["metrics"].values(), strict=True):
+        for (pat, w), cue in zip(pats, words, strict=True):
+            if cue.isascii() and cue.lower() not in low:
+                continue
             n = len(pat.findall(text))
             if n:
-                into[metric] = into.get(metric, 0.0) + weight * w * min(n, 2)
+                out[metric] = out.get(metric, 0.0) + w * min(n, 2)
+    return tuple(out.items())
 
 
 @dataclass
