@@ -224,6 +224,12 @@ def _resolve_year(p: _Point, prev_year: int | None, ref_year: int | None) -> boo
 def find_dates(text: str, reference: str | None = None) -> list[DateMention]:
     """Every date in `text`, in order. `reference` (ISO date or year: the document date) dates
     year-less mentions ("in July") when no earlier date in the text gives the year."""
+    return [d.model_copy() for d in _dates_in(text, reference)]
+
+
+@lru_cache(maxsize=4096)
+def _dates_in(text: str, reference: str | None) -> tuple[DateMention, ...]:
+    """Cached: a block's dates are asked for by its figures and again by the document's date list."""
     ref_year = int(reference[:4]) if reference and reference[:4].isdigit() else None
     money = [(m.start, m.end) for m in find_money(text)]
     pts = []
@@ -250,7 +256,7 @@ def find_dates(text: str, reference: str | None = None) -> list[DateMention]:
         out.append(
             DateMention(start=a.start, end=end, text=text[a.start : end], value=value, kind=prefix or kind)
         )
-    return out
+    return tuple(out)
 
 
 def _single(p: _Point) -> str:

@@ -161,6 +161,12 @@ def find_money(text: str) -> list[MoneyMention]:
 
     Accepts raw text with line breaks ("USD\\n35 million"); offsets index `text` as given.
     """
+    return [m.model_copy() for m in _money_in(text)]
+
+
+@lru_cache(maxsize=4096)
+def _money_in(text: str) -> tuple[MoneyMention, ...]:
+    """Cached: figures, dates (to skip amounts) and the figure's own date scan all ask for the same block."""
     out: list[MoneyMention] = []
     for m in _pattern().finditer(text):
         cur_form, n1, s1, n2, s2, first_end = _groups(m)
@@ -189,7 +195,7 @@ def find_money(text: str) -> list[MoneyMention]:
                 qualifier=_qualifier(text, start),
             )
         )
-    return out
+    return tuple(out)
 
 
 def _looks_like_year(num: str, scale: str | None, text: str, m: re.Match[str]) -> bool:
