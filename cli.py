@@ -501,5 +501,31 @@ def compare(
         render(model_rows(checks, CHECK_COLUMNS), fmt, CHECK_COLUMNS)
 
 
+# -- report ------------------------------------------------------------------------------------------------
+@main.command()
+@db_option
+@click.option(
+    "--out",
+    default="restrack-report.html",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="HTML file to write (self-contained: opens offline).",
+)
+@click.option("--no-timestamp", is_flag=True, help="Leave out the generated-at line (byte-identical reruns).")
+def report(db: str, out: str, no_timestamp: bool) -> None:
+    """One HTML report: documents, clause coverage heat map, series charts, failed checks; prints its path."""
+    from datetime import datetime, timezone
+
+    from corpus.report import write_report
+
+    stamp = None if no_timestamp else datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    with open_store(db) as store:
+        try:
+            path = write_report(store, out, stamp)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
+    click.echo(str(path))
+
+
 if __name__ == "__main__":
     main()

@@ -429,13 +429,16 @@ def _series_html(c: _Corpus) -> tuple[str, dict[int, str]]:
     if single:
         rows = "".join(
             f"<tr><td>{esc(s.metric)}</td><td>{esc(s.subject)}</td><td>{esc(p.edition or p.year)}</td>"
-            f'<td class="num">{_point_link(c, p)}</td><td>{_doc_link(c, p.doc_id)}</td></tr>'
+            f'<td class="num">{_point_link(c, p)}</td>'
+            f'<td class="num">{esc(format_amount(p.amount, s.currency))}</td>'
+            f"<td>{_doc_link(c, p.doc_id)}</td></tr>"
             for s in single
             for p in s.points
         )
         out += (
             f"<h3>Figures stated in one edition only ({len(single)})</h3><table><tr><th>metric</th>"
-            f"<th>subject</th><th>edition</th><th>amount</th><th>source</th></tr>{rows}</table>"
+            "<th>subject</th><th>edition</th><th>as written</th><th>amount</th><th>source</th></tr>"
+            f"{rows}</table>"
         )
     return out, anchors
 
@@ -522,8 +525,8 @@ def render_report(c: _Corpus, generated_at: str | None = None) -> str:
     title = f"Resolution {', '.join(res)}: implementation report" if res else "restrack report"
     nav = "".join(
         f'<a href="#{a}">{t}</a>'
-        for a, t in (("documents", "Documents"), ("audit", "Clause coverage"), ("series", "Figures"),
-                     ("checks", "Failed checks"), ("appendix", "Appendix"))
+        for a, t in (("documents", "Documents"), ("audit", "Clause coverage"), ("checks", "Failed checks"),
+                     ("series", "Figures"), ("appendix", "Appendix"))
     )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -532,8 +535,8 @@ def render_report(c: _Corpus, generated_at: str | None = None) -> str:
         f"<h1>{esc(title)}</h1>{stamp}<nav>{nav}</nav>{_summary_html(c, gaps)}"
         f'<h2 id="documents">Documents</h2>{_documents_html(c)}'
         f'<h2 id="audit">Clause coverage by report edition</h2>{audit_html}'
-        f'<h2 id="series">Figures across editions</h2>{series_html}'
         f'<h2 id="checks">Failed checks</h2>{_checks_html(c, anchors)}'
+        f'<h2 id="series">Figures across editions</h2>{series_html}'
         f'<h2 id="appendix">Appendix: figures by document</h2>{_appendix_html(c)}'
         f"</main><script>{JS}</script></body></html>\n"
     )
