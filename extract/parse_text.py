@@ -118,7 +118,10 @@ def parse_text(data: bytes, path: str, limits: Limits) -> Document:
             number, title = head
             level = number.count(".") + 1
             path_stack = [p for p in path_stack if p[0].count(".") + 1 < level] + [(number, title)]
-            blocks.append(Block(id=bid, kind="heading", text=title, level=level, **_section(path_stack)))
+            # text as typed ("2 Monitoring and reporting"), bare title in section_title: as DOCX and PDF do
+            blocks.append(
+                Block(id=bid, kind="heading", text=normalize_text(line), level=level, **_section(path_stack))
+            )
             continue
         body = normalize_text(line)
         labelled = split_label(line)
@@ -144,11 +147,13 @@ def blocks_have_body(blocks: list[Block]) -> bool:
 
 
 def _section(stack: list[tuple[str, str]]) -> dict:
+    """The top-level section number and title ("4" under "4.1 ..."), nested path in section_path: the
+    contract every parser shares."""
     if not stack:
         return {}
-    number, title = stack[-1]
+    number, title = stack[0]
     return {
-        "section": number,
+        "section": number.split(".")[0],
         "section_title": title,
         "section_path": [part for pair in stack for part in pair],
     }

@@ -35,7 +35,7 @@ def test_report_txt_sections_bullets_and_bookmarks():
     assert not any("bookmark" in b.text for b in doc.blocks)
     headings = [(b.section, b.text) for b in doc.blocks if b.kind == "heading"]
     assert [s for s, _ in headings] == ["1", "2", "3", "4", "5", "6"]
-    assert ("1", "Introduction") in headings
+    assert ("1", "1 Introduction") in headings
     in_4 = [b for b in doc.blocks if b.section == "4"]
     assert len(in_4) > 5
     assert all(b.section_path == ["4", "Technical assistance and advocacy actions"] for b in in_4)
@@ -66,16 +66,21 @@ def test_synthetic_layout():
     )
     doc = parse_text(text.encode("utf-8"), "x.txt", Limits())
     by_text = {b.text: b for b in doc.blocks}
-    assert by_text["Scope of work"].kind == "heading" and by_text["Scope of work"].section == "2"
-    sub = by_text["Field missions"]
+    assert by_text["2 Scope of work"].kind == "heading" and by_text["2 Scope of work"].section == "2"
+    assert by_text["2 Scope of work"].section_title == "Scope of work"
+    sub = by_text["2.1 Field missions"]
     assert sub.kind == "heading" and sub.level == 2
     assert sub.section_path == ["2", "Scope of work", "2.1", "Field missions"]
-    assert by_text["first dot bullet"].label == "•" and by_text["first dot bullet"].section == "2.1"
+    # section is the top-level number, section_title its title; the nested path is in section_path
+    assert by_text["first dot bullet"].label == "•" and by_text["first dot bullet"].section == "2"
+    assert by_text["first dot bullet"].section_title == "Scope of work"
+    assert by_text["first dot bullet"].section_path[-2:] == ["2.1", "Field missions"]
+    assert sub.section == "2"
     assert by_text["second bullet"].label == "•"
     assert by_text["dash item"].label == "–"
     assert by_text["lettered item"].label == "a)" and by_text["another lettered item"].label == "(b)"
     assert by_text["2 March 2022 was a date, not a heading"].kind == "paragraph"
-    assert by_text["Next part"].section_path == ["3", "Next part"]
+    assert by_text["3 Next part"].section_path == ["3", "Next part"]
     # the run "1. 1." is renumbered; the lone "1." after a plain paragraph starts a new run and stays 1.
     assert [by_text[t].label for t in ("alpha", "beta", "gamma")] == ["1.", "2.", "1."]
     assert by_text["plain"].section == "3"
@@ -115,3 +120,22 @@ def test_limits_and_binary():
         parse_text(b"x" * 100, "big.txt", Limits(max_file_bytes=10))
     with pytest.raises(DocumentError):
         parse_text(b"abc\x00def", "bin.txt", Limits())
+
+
+def test_headings_match_docx_and_pdf():
+    """TXT, DOCX and PDF of one report give the same (text, section) headings from the first numbered one:
+    the typed number stays in the text, the bare title goes to section_title."""
+    from extract.parse_docx import parse_docx
+    from extract.parse_pdf import parse_pdf
+
+    def heads(doc):
+        hs = [(b.text, b.section, b.section_title) for b in doc.blocks if b.kind == "heading"]
+        first = next(i for i, h in enumerate(hs) if h[1])
+        return hs[first:]
+
+    txt = heads(_parse("c26-res1408-report.txt"))
+    docx = heads(parse_docx((CORPUS / "c26-res1408-report.docx").read_bytes(), "r.docx", Limits()))
+    pdf = heads(parse_pdf((CORPUS / "c26-res1408-report.pdf").read_bytes(), "r.pdf", Limits()))
+    assert [h[:2] for h in txt] == [h[:2] for h in docx] == [h[:2] for h in pdf]
+    assert txt == docx == pdf
+    assert len(txt) == 6 and txt[1] == ("2 Monitoring and reporting", "2", "Monitoring and reporting")
