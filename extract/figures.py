@@ -271,7 +271,12 @@ def figures_in_document(doc: Document, actors: list[ActorMention] | None = None)
     reference = doc.date or (str(doc.year) if doc.year else None)
     out: list[Figure] = []
     last_subject: str | None = None
+    scope: tuple[str | None, str | None] = (None, None)
     for idx, block in enumerate(doc.blocks):
+        # a carried subject belongs to its chapter and top-level section: "losses" in the next sector
+        # chapter are not the energy sector's
+        if (block.chapter, block.section) != scope:
+            scope, last_subject = (block.chapter, block.section), None
         acts = sorted(by_block.get(block.id, []), key=lambda a: a.start)
         figs = figures_in_block(doc, idx, acts, reference)
         for f in figs:

@@ -165,3 +165,36 @@ def _canon():
         return found[0].name if found else name
 
     return canon
+
+
+def _assessment(*rows: tuple[str | None, str | None, str]) -> Document:
+    """(chapter, section, text) per paragraph: a synthetic assessment with sector chapters."""
+    blocks = [
+        Block(id=f"p{i:04d}", kind="paragraph", text=t, page=1, chapter=ch, section=sec)
+        for i, (ch, sec, t) in enumerate(rows)
+    ]
+    return Document(path="a.txt", sha256="0" * 64, format="txt", kind="assessment", year=2025, blocks=blocks)
+
+
+def test_carried_subject_stays_inside_its_chapter() -> None:
+    doc = _assessment(
+        ("Energy", None, "Damage to the energy sector is estimated at US$ 10.6 billion."),
+        ("Energy", None, "Losses are estimated at US$ 2.1 billion."),
+        ("Transport", None, "Losses are estimated at US$ 3.4 billion."),
+        ("Transport", None, "Damage to the transport sector is estimated at US$ 5 billion."),
+        ("Transport", None, "Needs are estimated at US$ 7 billion."),
+    )
+    got = [(f.chapter, f.metric, f.subject) for f in figures_in_document(doc, [])]
+    assert got[0] == ("Energy", "damage", "energy sector")
+    assert got[1] == ("Energy", "losses", "energy sector")  # carried within the chapter
+    assert got[2] == ("Transport", "losses", None)  # not carried into the next chapter
+    assert got[4] == ("Transport", "needs", "transport sector")
+
+
+def test_carried_subject_resets_at_a_new_top_level_section() -> None:
+    doc = _assessment(
+        (None, "2", "Damage to the energy sector is estimated at US$ 10.6 billion."),
+        (None, "2", "Losses are estimated at US$ 2.1 billion."),
+        (None, "3", "Needs are estimated at US$ 9 billion."),
+    )
+    assert [f.subject for f in figures_in_document(doc, [])] == ["energy sector", "energy sector", None]
