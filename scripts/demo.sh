@@ -35,6 +35,11 @@ restrack actors --type member_state
 if has clauses; then step "restrack clauses"; restrack clauses; fi
 if has audit; then step "restrack audit"; restrack audit; fi
 if has compare; then step "restrack compare"; restrack compare; fi
-if has report; then step "restrack report"; restrack report; fi
 
 printf '\ndemo database: %s (try: restrack show <id> --db %s)\n' "$DB" "$DB"
+
+# Last: the HTML report of the sample corpus (open the printed path in a browser; it works offline).
+if has report; then
+    step "restrack report --out $(dirname "$DB")/restrack-report.html"
+    restrack report --out "$(dirname "$DB")/restrack-report.html"
+fi
