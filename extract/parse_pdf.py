@@ -434,24 +434,75 @@ def _strip_furniture(pages: list[Page]) -> list[str]:
         return out
 
     seen: Counter[tuple[str, int]] = Counter()
+    pages_with: Counter[str] = Counter()  # position-free: a header may sit lower on the first page
     for p in pages:
         for key in {(_furniture_key(ln), round(ln.top / 6)) for _, ln in candidates(p)}:
             seen[key] += 1
+        pages_with.update({_furniture_key(ln) for _, ln in candidates(p)})
     need = max(2, round(0.25 * len(pages)))
+    body_size = _body_size(pages)
     kept: list[str] = []
-    for p in pages:
+    for n, p in enumerate(pages):
         drop: set[int] = set()
         for i, ln in candidates(p):
             text = normalize_text(ln.text)
             isolated = _isolated(p.lines, i)
+            count = pages_with[_furniture_key(ln)]
+            in_margin = (count >= 2 or 2 * count >= len(pages)) and _in_margin(pages, n, i, body_size)
             if _matches(text, _PAGE_NUMBER) and isolated:
                 drop.add(i)
-            elif _matches(text, _RUNNING_SYMBOL) or seen[(_furniture_key(ln), round(ln.top / 6))] >= need:
+            elif (
+                _matches(text, _RUNNING_SYMBOL)
+                or seen[(_furniture_key(ln), round(ln.top / 6))] >= need
+                or in_margin
+            ):
                 drop.add(i)
                 if text not in kept:
                     kept.append(text)
         p.lines = [ln for i, ln in enumerate(p.lines) if i not in drop]
     return kept
+
+
+def _body_size(pages: list[Page]) -> float:
+    weight: Counter[float] = Counter()
+    for p in pages:
+        for ln in p.lines:
+            weight[ln.size] += len(ln.text)
+    return weight.most_common(1)[0][0] if weight else 10.0
+
+
+def _in_margin(pages: list[Page], n: int, i: int, body_size: float) -> bool:
+    """A running header or footer that is not an ITU symbol ("Ukraine RDNA4 - February 2025", often absent
+    from page 1): a plain line no larger than body text, set apart from the text below (above) it by more
+    than a paragraph break, and outside the text frame of every other page (above their first line, below
+    their last line, ignoring lines of theirs that look like furniture the same way)."""
+    p, ln = pages[n], pages[n].lines[i]
+    if ln.bold or ln.size > body_size + 0.5 or len(pages) < 2:
+        return False
+    top = i < len(p.lines) / 2
+    nb = p.lines[i + 1] if top else p.lines[i - 1] if i > 0 else None
+    if nb is None:
+        return False
+    gap = nb.top - ln.bottom if top else ln.top - nb.bottom
+    if gap < 1.5 * body_size:
+        return False
+    others = [_frame(q, body_size) for k, q in enumerate(pages) if k != n and q.lines]
+    if not others:
+        return False
+    return all(ln.bottom < f[0] for f in others) if top else all(ln.top > f[1] for f in others)
+
+
+def _frame(p: Page, body_size: float) -> tuple[float, float]:
+    """(top, bottom) of a page's text, skipping a first/last line set apart like furniture."""
+    lines = p.lines
+    first, last = lines[0], lines[-1]
+    plain = not first.bold and first.size <= body_size + 0.5
+    if len(lines) > 1 and plain and lines[1].top - first.bottom >= 1.5 * body_size:
+        first = lines[1]
+    plain = not last.bold and last.size <= body_size + 0.5
+    if len(lines) > 1 and plain and last.top - lines[-2].bottom >= 1.5 * body_size:
+        last = lines[-2]
+    return first.top, last.bottom
 
 
 def _isolated(lines: list[Line], i: int) -> bool:
@@ -586,12 +637,31 @@ def _breaks(para: Para, prev: Line, cur: Line, geo: Geometry) -> bool:
         return True
     if _starts_item(prev, cur, geo):
         return True
+    if _title_block_ends(para, prev, cur, geo):
+        return True
     if _ends_terminal(prev.text) and _next_word_fits(prev, cur, geo.right):
         return True
     lines = para.lines
     if len(lines) >= 2 and lines[1].x0 > lines[0].x0 + 3 and cur.x0 < lines[1].x0 - 3:
         return True  # back out of a hanging indent
     return False
+
+
+def _is_heading_line(line: Line, geo: Geometry) -> bool:
+    return line.bold or line.size >= 1.12 * geo.body_size
+
+
+def _title_block_ends(para: Para, prev: Line, cur: Line, geo: Geometry) -> bool:
+    """Two heading-style lines further apart than a heading's own line spacing are two headings (a title,
+    then the Heading 1 under it), even when the gap is smaller than a body paragraph break."""
+    if not (_is_heading_line(prev, geo) and _is_heading_line(cur, geo)):
+        return False
+    lines = para.lines
+    if len(lines) >= 2:
+        spacing = lines[1].top - lines[0].bottom  # the wrapped title's own spacing
+    else:
+        spacing = geo.line_gap * prev.size / geo.body_size  # body leading scaled to the heading size
+    return cur.top - prev.bottom > spacing + 0.15 * cur.size
 
 
 def _paragraphs(lines: list[Line], page: int, geo: Geometry) -> list[Para]:

@@ -312,3 +312,106 @@ def test_ruled_table_cells_not_duplicated() -> None:
     body = [b.text for b in doc.blocks if b.kind != "table_cell"]
     assert body == ["Figures received so far are listed below.", "The table ends the report."]
     assert [b.kind for b in doc.blocks][1:5] == ["table_cell"] * 4  # cells sit where the table is
+
+
+# --- cross-format: the generated RDNA sample ------------------------------------------------------------
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_rdna_sample_pdf_blocks_match_docx() -> None:
+    """Running header only on later pages (not an ITU symbol) stays out of the body; texts equal the DOCX."""
+    from extract.parse_docx import parse_docx
+
+    pdf = parse_pdf((EXAMPLES / "rdna-sample.pdf").read_bytes(), "rdna.pdf", Limits())
+    docx = parse_docx((EXAMPLES / "rdna-sample.docx").read_bytes(), "rdna.docx", Limits())
+    assert [b.text for b in pdf.blocks] == [b.text for b in docx.blocks]
+    assert pdf.header_text == "Ukraine RDNA4 - February 2025"
+    heads = [b.text for b in pdf.blocks if b.kind == "heading"]
+    assert "Telecommunications, Digital, and Media" in heads and "Overview" in heads
+
+
+_PROSE = (
+    ("Networks were repaired in several regions.", "Operators restored coverage before winter.",
+     "Spare parts remained scarce."),
+    ("Training reached many engineers.", "Cyber defence was strengthened further.",
+     "Postal services reopened branches."),
+    ("Broadcasting towers were rebuilt.", "Fibre links were extended westwards.",
+     "Backup power was installed widely."),
+)
+
+
+def _prose(c, n: int, top: float = 740) -> None:
+    c.setFont("Helvetica", 11)
+    for i, s in enumerate(_PROSE[n - 1]):
+        c.drawString(72, top - 20 * i, s)
+
+
+def test_running_header_absent_from_first_page_removed() -> None:
+    """A two-page report whose plain running header (digits vary) prints from page 2 on: furniture, while the
+    bold title at the top of page 1 stays."""
+
+    def draw(c) -> None:
+        for n in (1, 2):
+            if n == 2:
+                c.setFont("Helvetica", 9)
+                c.drawRightString(520, 805, f"Sector review {2024 + n} - issue {n}")
+            c.setFont("Helvetica-Bold", 14)
+            c.drawString(72, 770, "Annual sector review" if n == 1 else "Findings")
+            _prose(c, n)
+            c.showPage()
+
+    doc = parse_pdf(_pdf(draw), "h2.pdf", Limits())
+    texts = [b.text for b in doc.blocks]
+    assert not any("Sector review" in t for t in texts)
+    assert texts[0] == "Annual sector review" and "Findings" in texts
+    assert len(texts) == 8 and doc.header_text == "Sector review 2026 - issue 2"
+
+
+def test_line_in_top_band_on_one_page_of_many_is_body() -> None:
+    """A plain line set apart at the top of one page among three is not a running header."""
+
+    def draw(c) -> None:
+        for n in (1, 2, 3):
+            if n == 2:
+                c.setFont("Helvetica", 11)
+                c.drawString(72, 800, "A note on method.")
+            _prose(c, n)
+            c.showPage()
+
+    doc = parse_pdf(_pdf(draw), "h3.pdf", Limits())
+    assert "A note on method." in [b.text for b in doc.blocks] and doc.header_text is None
+
+
+def test_title_not_joined_with_the_heading_below() -> None:
+    """Same size and weight, gap under a paragraph break but over the title's own line spacing: two headings;
+    the title's wrapped lines stay one heading."""
+
+    def draw(c) -> None:
+        c.setFont("Helvetica-Bold", 14)
+        c.drawString(72, 780, "Rapid Damage and Needs Assessment of the")
+        c.drawString(72, 763, "Telecommunication Sector")
+        c.drawString(72, 743, "Overview")
+        c.setFont("Helvetica", 11)
+        for i in range(3):
+            c.drawString(72, 720 - 14 * i, f"Body line {i} of the overview paragraph continues here")
+
+    doc = parse_pdf(_pdf(draw), "t.pdf", Limits())
+    assert [(b.kind, b.text) for b in doc.blocks[:2]] == [
+        ("heading", "Rapid Damage and Needs Assessment of the Telecommunication Sector"),
+        ("heading", "Overview"),
+    ]
+    assert doc.blocks[2].kind == "paragraph" and doc.blocks[2].text.startswith("Body line 0")
+
+
+def test_single_line_title_not_joined_with_the_heading_below() -> None:
+    def draw(c) -> None:
+        c.setFont("Helvetica-Bold", 14)
+        c.drawString(72, 780, "Energy Sector Assessment")
+        c.drawString(72, 760, "Damage")
+        c.setFont("Helvetica", 11)
+        for i in range(4):
+            c.drawString(72, 738 - 14 * i, f"Body line {i} of the damage paragraph continues here")
+
+    doc = parse_pdf(_pdf(draw), "t1.pdf", Limits())
+    assert [b.text for b in doc.blocks[:2]] == ["Energy Sector Assessment", "Damage"]
+    assert len(doc.blocks) == 3 and doc.blocks[2].text.startswith("Body line 0")
