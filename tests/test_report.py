@@ -221,11 +221,14 @@ def report_file(sample_db: str, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 
 def test_chromium_renders_matrix_and_charts(report_file):
-    proc = run_chromium(["--dump-dom", report_file.as_uri()])
+    target = re.search(r'<td class="cell"[^>]*><a href="#(ev-[^"]+)"', report_file.read_text()).group(1)
+    proc = run_chromium(["--dump-dom", f"{report_file.as_uri()}#{target}"])  # as after a click on the cell
     dom = proc.stdout
     assert proc.returncode == 0, proc.stderr[-400:]
     assert '<table class="matrix">' in dom and dom.count("<svg") >= 10
     assert "Failed checks" in dom and "sum_mismatch" in dom
+    opened = re.findall(r"<details [^>]*open[^>]*>", dom)
+    assert opened == [f'<details id="{target}" open="">']  # the clicked cell's evidence, and only it, opens
 
 
 def test_screenshot_is_a_real_image(report_file):
