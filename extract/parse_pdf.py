@@ -441,6 +441,7 @@ def _strip_furniture(pages: list[Page]) -> list[str]:
         pages_with.update({_furniture_key(ln) for _, ln in candidates(p)})
     need = max(2, round(0.25 * len(pages)))
     body_size = _body_size(pages)
+    frames = [_frame(q, body_size) if q.lines else None for q in pages]
     kept: list[str] = []
     for n, p in enumerate(pages):
         drop: set[int] = set()
@@ -448,7 +449,7 @@ def _strip_furniture(pages: list[Page]) -> list[str]:
             text = normalize_text(ln.text)
             isolated = _isolated(p.lines, i)
             count = pages_with[_furniture_key(ln)]
-            in_margin = (count >= 2 or 2 * count >= len(pages)) and _in_margin(pages, n, i, body_size)
+            in_margin = (count >= 2 or 2 * count >= len(pages)) and _in_margin(pages, n, i, body_size, frames)
             if _matches(text, _PAGE_NUMBER) and isolated:
                 drop.add(i)
             elif (
@@ -471,7 +472,9 @@ def _body_size(pages: list[Page]) -> float:
     return weight.most_common(1)[0][0] if weight else 10.0
 
 
-def _in_margin(pages: list[Page], n: int, i: int, body_size: float) -> bool:
+def _in_margin(
+    pages: list[Page], n: int, i: int, body_size: float, frames: list[tuple[float, float] | None]
+) -> bool:
     """A running header or footer that is not an ITU symbol ("Ukraine RDNA4 - February 2025", often absent
     from page 1): a plain line no larger than body text, set apart from the text below (above) it by more
     than a paragraph break, and outside the text frame of every other page (above their first line, below
@@ -486,7 +489,7 @@ def _in_margin(pages: list[Page], n: int, i: int, body_size: float) -> bool:
     gap = nb.top - ln.bottom if top else ln.top - nb.bottom
     if gap < 1.5 * body_size:
         return False
-    others = [_frame(q, body_size) for k, q in enumerate(pages) if k != n and q.lines]
+    others = [f for k, f in enumerate(frames) if k != n and f is not None]
     if not others:
         return False
     return all(ln.bottom < f[0] for f in others) if top else all(ln.top > f[1] for f in others)
