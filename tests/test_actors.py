@@ -159,3 +159,28 @@ def test_model_org_cut_by_member_state_is_rejoined() -> None:
         ("MEM", "Ministry of Energy of Moldova", "national_authority"),
         ("Ministry of Health of Ukraine", "Ministry of Health of Ukraine", "national_authority"),
     ]
+
+
+@pytest.mark.parametrize("name", ["c26-res1408-report.pdf", "res1408.docx"])
+def test_model_on_candidate_sentences_only_finds_what_the_whole_block_run_finds(
+    corpus_dir: Path, name: str
+) -> None:
+    """The speed-up that sends only sentences with unmatched capitalised words to the model loses nothing."""
+    from extract.actors import _definition_map, _mentions
+    from extract.nlp import get_nlp, has_model
+    from extract.pipeline import parse
+    from schemas.models import Limits
+
+    if not has_model():
+        pytest.skip("needs the statistical model")
+    doc = parse((corpus_dir / name).read_bytes(), name, Limits())
+    blocks = [b for b in doc.blocks if b.text.strip()]
+    defs = _definition_map([b.text for b in blocks])
+    nlp = get_nlp(True)
+    whole = [
+        (b.id, m.start, m.end, m.name)
+        for b in blocks
+        for m in _mentions(list(nlp(b.text).ents), b.text, defs)
+    ]
+    fast = [(m.block_id, m.start, m.end, m.name) for m in actors_in_document(doc, use_model=True)]
+    assert whole and fast == whole
