@@ -292,12 +292,15 @@ def _entities(texts: list[str], use_model: bool) -> list[list[Any]]:
     as the model on whole blocks on the reference corpus and the samples; on a generated 40-page report six
     more (a title-case acronym the model tags only in a sentence of its own).
     """
-    docs = list(get_nlp(False).pipe(texts, batch_size=64))
+    nlp = get_nlp(use_model)
+    with_model = use_model and has_model(True)
+    # The same pipeline without `ner` is the rules pass: no second pipeline to build at start-up.
+    docs = list(nlp.pipe(texts, batch_size=64, disable=["ner"] if with_model else []))
     ents: list[list[Any]] = [list(d.ents) for d in docs]
-    if not (use_model and has_model(True)):
+    if not with_model:
         return ents
     todo = [(i, sent) for i, d in enumerate(docs) for sent in d.sents if _model_may_add(sent)]
-    model_docs = get_nlp(True).pipe([sent.text for _, sent in todo], batch_size=64)
+    model_docs = nlp.pipe([sent.text for _, sent in todo], batch_size=64)
     for (i, sent), mdoc in zip(todo, model_docs, strict=True):
         lo, hi = sent.start_char, sent.end_char
         kept = [e for e in ents[i] if e.end_char <= lo or e.start_char >= hi]
