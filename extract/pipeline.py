@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
+from extract.classify import classify
 from extract.errors import DocumentError
+from extract.records import extract_records
 from schemas.models import Document, Extraction, Limits
 
 
@@ -54,28 +55,12 @@ def extract_bytes(data: bytes, path: str, limits: Limits | None = None, use_mode
         raise DocumentError("empty file (0 bytes)")
     if len(data) > limits.max_file_bytes:
         raise DocumentError(f"file is {len(data)} bytes, over the limit of {limits.max_file_bytes}")
-    doc = parse(data, path, limits)
-    try:
-        from extract.classify import classify
-    except ImportError:  # classifier not built yet: keep the parser's metadata
-        pass
-    else:
-        doc = classify(doc)
-    result = Extraction(document=doc)
-    _enrich(result, use_model)
-    return result
-
-
-def _enrich(result: Extraction, use_model: bool) -> None:
-    """Figures, dates, actors and clauses; each extractor is optional until its module exists."""
-    doc = result.document
+    doc = classify(parse(data, path, limits))
     if not any(b.text.strip() for b in doc.blocks):
         raise DocumentError("no text layer (scanned or empty document)")
-    try:
-        from extract.records import extract_records
-    except ImportError:
-        return
+    result = Extraction(document=doc)
     extract_records(result, use_model=use_model)
+    return result
 
 
 def extract_file(path: str | Path, limits: Limits | None = None, use_model: bool = True) -> Extraction:
@@ -95,7 +80,3 @@ def extract_file(path: str | Path, limits: Limits | None = None, use_model: bool
     except OSError as exc:
         raise DocumentError(f"cannot read: {exc.strerror or exc}") from None
     return extract_bytes(data, str(p), limits, use_model)
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

@@ -1,14 +1,16 @@
 """The one orchestrator of per-document records: figures, dates, actors and clauses of an Extraction.
 
-Called by extract/pipeline.py after classification. Extractors written in parallel (actors, resolution)
-are optional: when their module is missing the records stay empty and a warning says why.
+Called by extract/pipeline.py after classification.
 """
 
 from __future__ import annotations
 
+from extract.actors import actors_in_document
+from extract.assessment import table_figures, tag_chapters
 from extract.dates import find_dates
 from extract.figures import figures_in_document, sentences
-from schemas.models import ActorMention, DateMention, Document, Extraction
+from extract.resolution import parse_clauses
+from schemas.models import DateMention, Document, Extraction
 
 
 def dates_in_document(doc: Document) -> list[DateMention]:
@@ -34,31 +36,15 @@ def dates_in_document(doc: Document) -> list[DateMention]:
     return out
 
 
-def _actors(doc: Document, use_model: bool, warnings: list[str]) -> list[ActorMention]:
-    try:
-        from extract.actors import actors_in_document
-    except ImportError:
-        warnings.append("actor extraction unavailable (extract.actors missing)")
-        return []
-    return actors_in_document(doc, use_model=use_model)
-
-
 def extract_records(result: Extraction, use_model: bool = True) -> None:
     """Fill result.figures, .dates, .actors and (for resolutions) .clauses in place; no storage."""
     doc = result.document
     if doc.kind == "assessment":  # chapters first, so every figure carries its sector chapter
-        from extract.assessment import table_figures, tag_chapters
-
         doc = result.document = tag_chapters(doc)
-    result.actors = _actors(doc, use_model, result.warnings)
+    result.actors = actors_in_document(doc, use_model=use_model)
     result.figures = figures_in_document(doc, result.actors)
     if doc.kind == "assessment":
         result.figures += table_figures(doc, offset=len(result.figures))
     result.dates = dates_in_document(doc)
     if doc.kind == "resolution":
-        try:
-            from extract.resolution import parse_clauses
-        except ImportError:
-            result.warnings.append("clause extraction unavailable (extract.resolution missing)")
-        else:
-            result.clauses = parse_clauses(doc)
+        result.clauses = parse_clauses(doc)
