@@ -47,7 +47,7 @@ def _point_re() -> re.Pattern[str]:
         rf"|(?P<ly>{_YEAR})\s*/\s*(?P<lrest>(?:19|20)\d\d(?:\s*/\s*(?:19|20)\d\d)*)(?!\d)"
         rf"|(?P<sy>{_YEAR})[-–‑](?P<sy2>\d\d)(?![\d-])"
         rf"|(?P<y>{_YEAR})"
-        rf"|(?P<lone>{_DAY})(?={_DASH}\d{{1,2}}\s+{month})"
+        rf"|(?P<lone>{_DAY})(?={_RANGE_GAP.pattern}\d{{1,2}}\s+{month})"
         rf"|(?P<bm>{month})"
     )
 

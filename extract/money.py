@@ -1,4 +1,5 @@
-"""Monetary amounts in plain text: "CHF 346 000", "USD 2.48 billion", "€30 million", "1-2 million euros".
+"""Monetary amounts in plain text: "CHF 346 000", "USD 2.48 billion", "€30 million", "1-2 million euros",
+"half a million Swiss francs".
 
 An amount needs a currency (code, symbol or name) next to it, so percentages, resolution numbers,
 document symbols, years and footnote marks never become money. Currency data, scale words and
@@ -17,7 +18,8 @@ from schemas.models import MoneyMention
 # Space-like thousands separators: space, no-break, thin, narrow no-break, figure space.
 _SEP = "[ \u00a0\u2009\u202f\u2007]{1,2}"
 _NUM = (
-    rf"\d{{1,3}}(?:{_SEP}\d{{3}}(?!\d))+(?:\.\d+)?"  # 346 000 / 1 250 000.50
+    r"(?i:half\s+an?)(?=\s+(?i:thousand|million|billion)(?![a-z]))"  # half a million
+    rf"|\d{{1,3}}(?:{_SEP}\d{{3}}(?!\d))+(?:\.\d+)?"  # 346 000 / 1 250 000.50
     r"|\d{1,3}(?:,\d{3}(?!\d))+(?:\.\d+)?"  # 1,250,000
     r"|\d{1,3}(?:\.\d{3}(?!\d)){2,}(?:,\d+)?"  # 1.250.000 (continental)
     r"|\d+(?:[.,]\d+)?"  # 35 / 2.48 / 2,5
@@ -96,6 +98,8 @@ def parse_amount(text: str, scale: str | float | None = None) -> float | None:
     if not m:
         return None
     raw = re.sub(_SEP, "", m.group(1))
+    if raw[:1] in "hH":
+        raw = "0.5"
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
         raw = raw.replace(",", "")
     elif re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?", raw):
@@ -128,6 +132,8 @@ def _currency(form: str) -> str | None:
 
 
 def _number(raw: str) -> float:
+    if raw[:1] in "hH":  # "half a", matched only before a scale word
+        return 0.5
     value = parse_amount(raw)
     return value if value is not None else 0.0
 
