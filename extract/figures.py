@@ -135,8 +135,9 @@ def _paren(text: str, m: MoneyMention) -> tuple[int, int] | None:
 
 
 def _owners(text: str, m: MoneyMention, cl: _Clause, acts: list[ActorMention], metric: str) -> list[str]:
-    """Whose money: the actor just before the amount's parenthesis ("Japan (CHF 100 000; 2022)"), the
-    actor after "by"/"from", or the coordinated subjects of a giving verb ("A, B and C have signed ...")."""
+    """Whose money: the actor just before the amount's parenthesis ("Japan (CHF 100 000; 2022)"), a
+    possessive right before it ("Japan's contribution of CHF 100 000"), the actor after "by"/"from" (not
+    "implemented by"), or the coordinated subjects of a giving verb ("A, B and C have signed ...")."""
     c = cues()
     non_owners = set() if metric == "budget" else set(c["non_owners"])
 
@@ -153,11 +154,20 @@ def _owners(text: str, m: MoneyMention, cl: _Clause, acts: list[ActorMention], m
             if a.end <= par[0] and re.fullmatch(r"\s*", text[a.end : par[0]]):
                 return keep([a.name])
     preps = "|".join(c["owner_preps"])
+    doers = "|".join(re.escape(v) for v in c["implementer_verbs"])
     lo, hi = cl.lead_start, cl.trail_end
     for a in acts:
-        if lo <= a.start and a.end <= hi and re.search(
-            rf"(?<!\w)(?:{preps})\s+(?:the\s+)?$", text[max(lo, a.start - 12) : a.start], re.IGNORECASE
+        if lo <= a.start and a.end <= m.start and re.fullmatch(
+            r"[’']s\s+(?:[\w-]+\s+){0,4}", text[a.end : m.start]
         ):
+            names = keep([a.name])
+            if names:
+                return names
+    for a in acts:
+        before = text[max(lo, a.start - 30) : a.start]
+        if lo <= a.start and a.end <= hi and re.search(
+            rf"(?<!\w)(?:{preps})\s+(?:the\s+)?$", before, re.IGNORECASE
+        ) and not re.search(rf"(?<!\w)(?:{doers})\s+by\s+(?:the\s+)?$", before, re.IGNORECASE):
             names = keep([a.name])
             if names:
                 return names
@@ -169,7 +179,9 @@ def _owners(text: str, m: MoneyMention, cl: _Clause, acts: list[ActorMention], m
             continue
         group = [a]
         for b in reversed(in_lead[:a_idx]):
-            if re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*&)\s*", text[b.end : group[-1].start]):
+            # "A, B and C": the join next to the verb's subject is "and"; "Under X, C pledged" is no list
+            join = r"\s*(?:,|,?\s*and|,?\s*&)\s*" if len(group) > 1 else r",?\s*(?:and|&)\s*"
+            if re.fullmatch(rf"{join}(?:the\s+)?", text[b.end : group[-1].start]):
                 group.append(b)
             else:
                 break
@@ -231,7 +243,9 @@ def figures_in_block(
         sent_low = sentence.lower()
         cumulative = _any_word(local, c["cumulative"]) and not _any_word(sent_low, c["not_cumulative"])
         par = _paren(text, mm)
-        years = sorted({int(d.value[:4]) for d in dates if par and _in(d, *par) and d.kind in (
+        # years stated with the amount: inside its parenthesis, else in its own clause ("CHF 5 000 in 2022")
+        lo, hi = par or (cl.lead_start, cl.trail_end)
+        years = sorted({int(d.value[:4]) for d in dates if _in(d, lo, hi) and d.kind in (
             "year", "year_list", "since")})
         as_of = next((d.value for d in dates if d.kind == "as_of" and _in(d, s0, s1)), None)
         period = next(
