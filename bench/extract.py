@@ -8,7 +8,6 @@ cost. Model load time is reported once; the timed runs use the warm pipeline, as
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ sys.path.insert(0, str(REPO))
 
 from extract.nlp import count_tokens, get_nlp, model_name  # noqa: E402
 from extract.pipeline import parse  # noqa: E402
+from extract.records import extract_records  # noqa: E402
 from schemas.models import Document, Extraction, Limits  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -25,20 +25,8 @@ CORPUS = REPO.parent / "shared" / "corpus"
 
 def _extract(doc: Document, use_model: bool) -> str:
     """Run the whole record extraction; returns which implementation ran."""
-    if importlib.util.find_spec("extract.records"):
-        from extract.records import extract_records
-
-        extract_records(Extraction(document=doc.model_copy(deep=True)), use_model=use_model)
-        return "extract.records.extract_records"
-    from extract.actors import actors_in_document
-    from extract.dates import find_dates
-    from extract.money import find_money
-
-    actors_in_document(doc, use_model=use_model)
-    for b in doc.blocks:
-        find_money(b.text)
-        find_dates(b.text, doc.date)
-    return "actors_in_document + find_money + find_dates"
+    extract_records(Extraction(document=doc.model_copy(deep=True)), use_model=use_model)
+    return "extract.records.extract_records"
 
 
 def main(argv: list[str] | None = None) -> None:

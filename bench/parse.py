@@ -1,4 +1,4 @@
-"""Parsing throughput: pages/s of parse_pdf (and parse_docx when it exists), and parse_pdf's cost relative to
+"""Parsing throughput: pages/s of parse_pdf and parse_docx, and parse_pdf's cost relative to
 bare pdfplumber `page.extract_text()` over the same file, one core, best of N runs.
 
 Usage: python bench/parse.py [FILES...] [--repeat N]
@@ -18,13 +18,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from extract.parse_docx import parse_docx  # noqa: E402
 from extract.parse_pdf import parse_pdf  # noqa: E402
 from schemas.models import Limits  # noqa: E402
-
-try:
-    from extract.parse_docx import parse_docx
-except ImportError:  # another engineer's module; benchmark PDFs alone until it lands
-    parse_docx = None
 
 CORPUS = REPO.parent / "shared" / "corpus"
 
@@ -70,9 +66,6 @@ def main(argv: list[str] | None = None) -> int:
             tot["pdf_bare"] += bare
             print(f"{path.name:40} {pages:5d} {ours:8.4f} {pages / ours:8.1f} {bare:8.4f} {ours / bare:6.2f}")
         elif path.suffix.lower() == ".docx":
-            if parse_docx is None:
-                print(f"{path.name:40} skipped: extract/parse_docx.py not available")
-                continue
             secs, doc = _best(lambda d=data, p=path: parse_docx(d, str(p), limits), args.repeat)
             pages = doc.pages or 1  # DOCX pages only when the file records page breaks
             tot["docx_pages"] += pages

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from corpus.audit import audit
+from corpus.compare import compare
 from schemas.models import AuditRow, Check, Clause, Document, Figure, Series, SeriesPoint
 
 _FORMAT_RANK = {"docx": 0, "txt": 1, "pdf": 2}
@@ -142,23 +144,14 @@ def gather(store: Any) -> _Corpus:
     for f in store.figures():
         corpus.figures[f.doc_id or ""].append(f)
     try:
-        from corpus.audit import audit
-
         corpus.audit = audit(store)
         resolutions = sorted({d.resolution for d in docs if d.kind == "report" and d.resolution})
         corpus.clauses = [
             c for r in resolutions for c in store.clauses(resolution=r) if c.kind == "operative"
         ]
-    except ImportError:
-        corpus.audit_note = "the audit module is not installed in this build"
     except LookupError as exc:
         corpus.audit_note = str(exc).strip("'\"")
-    try:
-        from corpus.compare import compare
-
-        corpus.series, corpus.checks = compare(store)
-    except ImportError:
-        corpus.compare_note = "the compare module is not installed in this build"
+    corpus.series, corpus.checks = compare(store)
     return corpus
 
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from extract.actors import actors_in_document
 from extract.dates import find_dates
 from extract.money import find_money
 from schemas import DATA_DIR
@@ -307,8 +308,4 @@ def figures_in_document(doc: Document, actors: list[ActorMention] | None = None)
 
 
 def _actors(doc: Document) -> list[ActorMention]:
-    try:
-        from extract.actors import actors_in_document
-    except ImportError:
-        return []
     return actors_in_document(doc, use_model=False)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
 from extract.actors import actors_in_document, find_actors, find_definitions, fold_actors, guess_type
-from schemas.models import Block, Document
+from extract.parse_docx import parse_docx
+from extract.parse_pdf import parse_pdf
+from extract.parse_text import parse_text
+from schemas.models import Block, Document, Limits
 
 LABELS = Path(__file__).resolve().parent / "labels" / "c26_report_actors.json"
 
@@ -120,26 +122,13 @@ def test_rules_only_finds_gazetteer_actors() -> None:
     ]
 
 
-def _parsers() -> dict[str, object]:
-    out: dict[str, object] = {}
-    for fmt, mod, fn in (("txt", "parse_text", "parse_text"), ("docx", "parse_docx", "parse_docx"),
-                         ("pdf", "parse_pdf", "parse_pdf")):
-        if importlib.util.find_spec(f"extract.{mod}"):
-            out[fmt] = getattr(importlib.import_module(f"extract.{mod}"), fn)
-    return out
-
-
-import importlib  # noqa: E402
+PARSERS = {"txt": parse_text, "docx": parse_docx, "pdf": parse_pdf}
 
 
 @pytest.mark.parametrize("fmt", ["txt", "docx", "pdf"])
 @pytest.mark.parametrize("use_model", [True, False])
 def test_report_actor_f1(corpus_dir: Path, fmt: str, use_model: bool) -> None:
-    parser = _parsers().get(fmt)
-    if parser is None:
-        pytest.skip(f"no {fmt} parser yet")
-    from schemas.models import Limits
-
+    parser = PARSERS[fmt]
     path = corpus_dir / f"c26-res1408-report.{fmt}"
     doc = parser(path.read_bytes(), str(path), Limits())
     expected = {e["name"] for e in json.loads(LABELS.read_text(encoding="utf-8"))}

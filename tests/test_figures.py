@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from extract.actors import find_actors
 from extract.figures import figures_in_document, sentences
+from extract.nlp import get_nlp
+from extract.pipeline import extract_file
 from extract.records import dates_in_document
 from schemas.models import ActorMention, Block, Document
 
@@ -132,11 +135,7 @@ def test_dates_in_document_carry_block_page_and_sentence() -> None:
 
 @pytest.mark.parametrize("fmt", ["txt", "docx", "pdf"])
 def test_report_money_against_labels(corpus_dir: Path, fmt: str) -> None:
-    pipeline = pytest.importorskip("extract.pipeline")
-    try:
-        result = pipeline.extract_file(corpus_dir / f"c26-res1408-report.{fmt}", use_model=False)
-    except ImportError as exc:  # a parser not landed yet
-        pytest.skip(f"{fmt} parser unavailable: {exc}")
+    result = extract_file(corpus_dir / f"c26-res1408-report.{fmt}", use_model=False)
     gold = json.loads((HERE / "labels" / "c26_report_money.json").read_text(encoding="utf-8"))
     canon = _canon()
     money = scorer()(result.figures, gold, canon)
@@ -153,11 +152,6 @@ def test_report_money_against_labels(corpus_dir: Path, fmt: str) -> None:
 
 def _canon():
     """Gold actor names through the gazetteer, so "ITU" compares equal to its canonical name."""
-    try:
-        from extract.actors import find_actors
-        from extract.nlp import get_nlp
-    except ImportError:
-        return lambda s: s
     nlp = get_nlp(False)
 
     def canon(name: str) -> str:

@@ -5,7 +5,6 @@ committed examples/ match what the generator writes."""
 from __future__ import annotations
 
 import functools
-import importlib.util
 import io
 import re
 import sys
@@ -15,6 +14,8 @@ import docx
 import pdfplumber
 import pytest
 
+from extract.parse_docx import parse_docx
+from extract.parse_pdf import parse_pdf
 from extract.text import normalize_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -269,20 +270,14 @@ def test_no_sentence_copied_from_the_reference_corpus(out: Path) -> None:
     assert not copied, copied[:5]
 
 
-def _parsers():
-    if not (importlib.util.find_spec("extract.parse_docx") and importlib.util.find_spec("extract.parse_pdf")):
-        pytest.skip("project parsers not written yet")
-    from extract.parse_docx import parse_docx
-    from extract.parse_pdf import parse_pdf
-
-    return {"docx": parse_docx, "pdf": parse_pdf}
+PARSERS = {"docx": parse_docx, "pdf": parse_pdf}
 
 
 @pytest.mark.parametrize("ext", ["docx", "pdf"])
 def test_project_parsers_see_the_resolution_numbers(out: Path, ext: str) -> None:
     from schemas.models import Limits
 
-    parse = _parsers()[ext]
+    parse = PARSERS[ext]
     path = out / f"res1408-sample.{ext}"
     doc = parse(path.read_bytes(), str(path), Limits())
     numbered = [b for b in doc.blocks if b.label in ("1.", "2.", "3.")]
@@ -295,7 +290,7 @@ def test_project_parsers_see_the_resolution_numbers(out: Path, ext: str) -> None
 def test_project_parsers_keep_furniture_out_of_the_report_body(out: Path, ext: str) -> None:
     from schemas.models import Limits
 
-    parse = _parsers()[ext]
+    parse = PARSERS[ext]
     path = out / f"c26-report-sample.{ext}"
     doc = parse(path.read_bytes(), str(path), Limits())
     texts = [b.text for b in doc.blocks]
