@@ -355,8 +355,12 @@ def _analyse(docs: list[Document], figures: list[Figure]) -> _Result:
         alone = per_doc[(f.doc.id, fig.metric, fig.currency)] == 1
         _place_fuzzy(f, fuzzy[(fig.metric, fig.currency)], builds, checks, alone)
 
+    rdna_years: dict[int | str, int] = {}
+    for d in canon:
+        if d.kind == "assessment" and d.year:
+            rdna_years.update({k: d.year for k in (d.edition, d.cutoff) if k})
     for b in builds.values():
-        _fill_points(b, checks, cutoffs)
+        _fill_points(b, checks, cutoffs, rdna_years)
     return _Result(list(builds.values()), figs, checks, cutoffs)
 
 
@@ -424,8 +428,12 @@ def _pick(members: list[_Fig]) -> _Fig:
     return min(members, key=lambda g: (g.doc.kind != "assessment", g.doc.year or 0, g.index))
 
 
-def _fill_points(b: _Build, checks: list, cutoffs: dict[int, str]) -> None:
+def _fill_points(
+    b: _Build, checks: list, cutoffs: dict[int, str], rdna_years: dict[int | str, int] | None = None
+) -> None:
     s = b.series
+    latest = _latest_per_doc(b)
+    source: dict[int, _Fig] = {}  # id(point) -> the figure it shows
     for pk in sorted(b.members, key=lambda k: (0, k, "") if isinstance(k, int) else (1, 0, str(k))):
         members = b.members[pk]
         amounts: dict[float, list[_Fig]] = defaultdict(list)
@@ -447,7 +455,12 @@ def _fill_points(b: _Build, checks: list, cutoffs: dict[int, str]) -> None:
             label = best.doc.symbol or (str(best.doc.year) if best.doc.year else None)
         p = _point(best, label)
         p.also_in = sorted({g.doc.id or "" for g in amounts[best.fig.amount]} - {p.doc_id})
+        if s.axis == "assessment" and _is_older(best, latest):
+            _year_of_cited(p, best, rdna_years or {})
+        source[id(p)] = best
         s.points.append(p)
+    if s.axis == "assessment":
+        s.points = _one_point_per_year(s.points, source)
     for prev, cur in zip(s.points, s.points[1:], strict=False):
         cur.change = cur.amount - prev.amount
         cur.pct_change = round(cur.change / prev.amount * 100, 2) if prev.amount else None
@@ -456,7 +469,91 @@ def _fill_points(b: _Build, checks: list, cutoffs: dict[int, str]) -> None:
             and cur.period
             and (prev.period.start, prev.period.end) != (cur.period.start, cur.period.end)
         ):
-            cur.note = f"period {prev.period.start}-{prev.period.end} -> {cur.period.start}-{cur.period.end}"
+            period = f"period {prev.period.start}-{prev.period.end} -> {cur.period.start}-{cur.period.end}"
+            cur.note = _add_note(cur.note, period)
+
+
+# -- years on the RDNA axis: one point per year --
+def _add_note(note: str | None, more: str) -> str:
+    return f"{note}; {more}" if note else more
+
+
+def _rank(g: _Fig) -> tuple[str, int]:
+    return (g.cutoff or "", g.edition or 0)
+
+
+def _latest_per_doc(b: _Build) -> dict[str | None, tuple[str, int]]:
+    """Per document, the latest cut-off (else edition) among its figures in the series: the figure it
+    states as current; anything earlier in the same document is an older edition it cites."""
+    latest: dict[str | None, tuple[str, int]] = {}
+    for members in b.members.values():
+        for g in members:
+            if g.doc.id not in latest or _rank(g) > latest[g.doc.id]:
+                latest[g.doc.id] = _rank(g)
+    return latest
+
+
+def _is_older(g: _Fig, latest: dict[str | None, tuple[str, int]]) -> bool:
+    if g.doc.kind == "assessment" or g.doc.id not in latest:
+        return False  # an RDNA document's points keep its year
+    cut, ed = latest[g.doc.id]
+    if g.cutoff and cut:
+        return g.cutoff < cut
+    return bool(g.edition and ed and g.edition < ed)
+
+
+def rdna_year(cutoff: str | None) -> int | None:
+    """The year an RDNA edition came out, from its cut-off (ISO date): published some months later
+    (rules: rdna_publication_lag_months), so a 31 December cut-off belongs to the next year's edition."""
+    m = re.match(r"(\d{4})(?:-(\d\d))?", cutoff or "")
+    if not m:
+        return None
+    month = int(m.group(2) or 12) + rules()["rdna_publication_lag_months"]
+    return int(m.group(1)) + (month - 1) // 12
+
+
+def _year_of_cited(p: SeriesPoint, g: _Fig, rdna_years: dict[int | str, int]) -> None:
+    """An older figure a report cites besides its current one: the year of its RDNA edition, not the
+    report's, so each report year keeps one point (its own edition's figure)."""
+    cited = f"cited by {g.doc.id} ({g.doc.year}) as an earlier figure"
+    known = (rdna_years.get(g.edition) if g.edition else None) or (
+        rdna_years.get(g.cutoff) if g.cutoff else None
+    )
+    if known:
+        p.year, why = known, "year of the RDNA document of that edition in the corpus"
+    else:
+        est = rdna_year(g.cutoff or p.as_of)
+        if est is None:
+            return
+        lag = rules()["rdna_publication_lag_months"]
+        p.year, why = est, f"RDNA edition year estimated from cut-off {g.cutoff or p.as_of} + {lag} months"
+    p.note = _add_note(p.note, f"year {p.year}: {why}; {cited}")
+
+
+def _one_point_per_year(points: list[SeriesPoint], source: dict[int, _Fig]) -> list[SeriesPoint]:
+    """Where two points still share a year, keep the one whose year is its cut-off's edition year
+    (then an RDNA document's, then the later cut-off); the other is recorded in the kept one's also_in."""
+    by_year: dict[int | None, list[SeriesPoint]] = defaultdict(list)
+    for p in points:
+        by_year[p.year].append(p)
+    drop: set[int] = set()
+    for year, group in by_year.items():
+        if year is None or len(group) < 2:
+            continue
+
+        def merit(p: SeriesPoint, year: int = year) -> tuple:
+            g = source.get(id(p))
+            return (rdna_year(p.as_of) == year, g is not None and g.doc.kind == "assessment", p.as_of or "")
+
+        keep = max(group, key=merit)  # max keeps the first of equals: the earlier on the axis
+        for other in group:
+            if other is keep:
+                continue
+            drop.add(id(other))
+            keep.also_in = sorted(set(keep.also_in) | {other.doc_id, *other.also_in} - {keep.doc_id})
+            dropped = f"{other.doc_id} also states {other.text} as of {other.as_of or '?'} for {year}"
+            keep.note = _add_note(keep.note, dropped)
+    return [p for p in points if id(p) not in drop]
 
 
 def build_series(docs: list[Document], figures: list[Figure]) -> list[Series]:

@@ -362,3 +362,143 @@ def test_compare_cli_json_contract_and_filters(sample_db: str) -> None:
     assert lines[0].startswith("metric,subject,currency,edition,doc_id") and len(lines) == 4
     out = run(main, ["compare", "--db", sample_db, "--metric", "total"])
     assert "312 000" in out.output and "sum_mismatch" in out.output
+
+
+# -- RDNA axis: one point per year ------------------------------------------------------------------------
+def _damage(series, subject: str = "telecommunications"):
+    (s,) = [x for x in series if x.metric == "damage" and x.subject == subject]
+    return s
+
+
+def _years_unique(s) -> bool:
+    years = [p.year for p in s.points]
+    return len(years) == len(set(years))
+
+
+def test_older_rdna_figures_a_report_cites_take_their_edition_year() -> None:
+    a = (
+        "Direct damage to the telecom sector is assessed at USD 2.21 billion as of 31 December 2023 (RDNA3), "
+        "up from USD 1.79 billion as of 24 February 2023 (RDNA2)."
+    )
+    b = "Direct damage to the telecom sector is assessed at USD 2.1 billion as of 31 December 2024 (RDNA4)."
+    c = (
+        "Direct damage to the telecom sector is assessed at USD 2.48 billion as of 31 December 2025 (RDNA5), "
+        "up from USD 2.1 billion as of 31 December 2024 (RDNA4)."
+    )
+    docs = [doc("r24", 2024, blocks=(a,)), doc("r25", 2025, blocks=(b,)), doc("r26", 2026, blocks=(c,))]
+    figures = [
+        fig("r24", "USD 2.21 billion", 2.21e9, "damage", a, as_of="2023-12-31"),
+        fig("r24", "USD 1.79 billion", 1.79e9, "damage", a, as_of="2023-02-24"),
+        fig("r25", "USD 2.1 billion", 2.1e9, "damage", b, as_of="2024-12-31"),
+        fig("r26", "USD 2.48 billion", 2.48e9, "damage", c, as_of="2025-12-31"),
+        fig("r26", "USD 2.1 billion", 2.1e9, "damage", c, as_of="2024-12-31"),
+    ]
+    series, checks = analyse(docs, figures)
+    s = _damage(series)
+    assert [(p.year, p.amount, p.doc_id) for p in s.points] == [
+        (2023, 1.79e9, "r24"),  # cited by the 2024 report: RDNA2 (cut-off + 3 months) came out in 2023
+        (2024, 2.21e9, "r24"),  # the 2024 report's own (latest) figure keeps its year
+        (2025, 2.1e9, "r25"),
+        (2026, 2.48e9, "r26"),
+    ]
+    assert _years_unique(s)
+    assert "estimated from cut-off 2023-02-24" in (s.points[0].note or "") and s.points[1].note is None
+    assert s.points[2].also_in == ["r26"]  # the 2026 report quotes RDNA4 again: same point
+    assert [p.pct_change for p in s.points[1:]] == pytest.approx([23.46, -4.98, 18.1], abs=0.01)
+    assert failed(checks) == []
+
+    # without the 2025 report, the 2026 report's "up from" figure still lands on 2025, not on 2026
+    series, _ = analyse([docs[0], docs[2]], [f for f in figures if f.doc_id != "r25"])
+    s = _damage(series)
+    assert [(p.year, p.amount, p.doc_id) for p in s.points] == [
+        (2023, 1.79e9, "r24"),
+        (2024, 2.21e9, "r24"),
+        (2025, 2.1e9, "r26"),
+        (2026, 2.48e9, "r26"),
+    ]
+
+
+def test_cited_edition_takes_the_year_of_its_rdna_document_when_in_the_corpus() -> None:
+    h = "Damage to housing reached USD 50 billion."
+    rdna = doc("rdna3", 2024, kind="assessment", edition=3, cutoff="2023-06-30", blocks=(h,))
+    t = (
+        "Direct damage to the telecom sector is assessed at USD 2.1 billion as of 31 December 2024 (RDNA4), "
+        "up from USD 1.9 billion as of 30 June 2023 (RDNA3)."
+    )
+    docs = [rdna, doc("r25", 2025, blocks=(t,))]
+    figures = [
+        fig("rdna3", "USD 50 billion", 5e10, "damage", h, chapter="Housing"),
+        fig("r25", "USD 2.1 billion", 2.1e9, "damage", t, as_of="2024-12-31"),
+        fig("r25", "USD 1.9 billion", 1.9e9, "damage", t, as_of="2023-06-30"),
+    ]
+    s = _damage(build_series(docs, figures))
+    assert [(p.year, p.amount) for p in s.points] == [(2024, 1.9e9), (2025, 2.1e9)]  # not 2023 (estimate)
+    assert "RDNA document" in (s.points[0].note or "")
+
+
+def test_two_documents_on_one_year_keep_the_edition_of_that_year() -> None:
+    old = "Direct damage to the telecom sector stands at USD 2.21 billion as of 31 December 2023."
+    new = "Direct damage to the telecom sector stands at USD 2.1 billion as of 31 December 2024."
+    rdna = doc("rdna4", 2025, kind="assessment", edition=4, cutoff="2024-12-31", blocks=(new,))
+    docs = [rdna, doc("r25", 2025, blocks=(old,))]  # a stale report: its only figure is RDNA3's
+    figures = [
+        fig("rdna4", "USD 2.1 billion", 2.1e9, "damage", new, as_of="2024-12-31"),
+        fig("r25", "USD 2.21 billion", 2.21e9, "damage", old, as_of="2023-12-31"),
+    ]
+    s = _damage(build_series(docs, figures))
+    assert [(p.year, p.amount, p.doc_id) for p in s.points] == [(2025, 2.1e9, "rdna4")]
+    assert s.points[0].also_in == ["r25"] and "USD 2.21 billion" in (s.points[0].note or "")
+
+
+def test_sample_damage_series_one_point_per_year(sample_db: str) -> None:
+    with Store(sample_db) as store:
+        series, _ = compare(store, metric="damage")
+    s = _damage(series)
+    assert [(p.year, p.amount) for p in s.points] == [
+        (2023, 1.79e9),
+        (2024, 2.21e9),
+        (2025, 2.1e9),
+        (2026, 2.48e9),
+    ]
+    assert s.points[2].doc_id == "rdna-sample.docx"  # points from the RDNA document keep its year
+
+
+@pytest.fixture(scope="module")
+def reports_only_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if not (EXAMPLES / "c26-report-sample.docx").exists():
+        pytest.skip("examples/ not generated")
+    db = str(tmp_path_factory.mktemp("cmp") / "reports.db")
+    with Store(db) as store:
+        for name in ("c24-report", "c25-report", "c26-report", "res1408"):
+            store.ingest(extract_file(EXAMPLES / f"{name}-sample.docx", use_model=False))
+    return db
+
+
+def test_reports_only_one_point_per_report_year_and_only_the_deliberate_errors(reports_only_db: str) -> None:
+    with Store(reports_only_db) as store:
+        series, checks = compare(store)
+        donors = {f.actors[0] for f in store.figures() if f.metric == "contribution" and len(f.actors) == 1}
+    scope = [
+        s for s in series if s.metric in ("damage", "losses", "needs") and s.subject == "telecommunications"
+    ]
+    (total,) = [s for s in series if s.metric == "total" and s.currency == "CHF"]
+    per_donor = [s for s in series if s.metric == "contribution" and s.subject in donors]
+    assert len(scope) == 3 and len(per_donor) >= 4
+    for s in [*scope, total, *per_donor]:
+        years = [p.year for p in s.points]
+        assert years == sorted(set(years)), (s.metric, s.subject, years)  # one point per year, in order
+        stated = [y for y in years if y and y >= 2024]
+        assert stated == [2024, 2025, 2026][-len(stated) :] and len(stated) >= 2, (s.metric, s.subject, years)
+    for s in [*scope, total]:
+        assert [p.year for p in s.points if p.year and p.year >= 2024] == [2024, 2025, 2026]
+    assert [(p.year, p.amount) for p in scope[0].points] == [
+        (2023, 1.79e9),  # the RDNA2 figure the 2024 report cites besides its own
+        (2024, 2.21e9),
+        (2025, 2.1e9),
+        (2026, 2.48e9),
+    ]
+    assert sorted((c.kind, c.doc_id) for c in checks) == [
+        ("stated_change", "c26-report-sample.docx"),  # wrong stated change
+        ("sum_mismatch", "c25-report-sample.docx"),  # the 2025 edition's parts do not add up
+    ]
+    assert total.checks and total.checks[0].kind == "sum_mismatch" and not total.checks[0].ok
