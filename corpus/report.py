@@ -65,7 +65,6 @@ class _Corpus:
     clauses: list[Clause] = field(default_factory=list)
     series: list[Series] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
-    compare_note: str | None = None
 
     def fig_anchor(self, doc_id: str | None, block_id: str | None, text: str, amount: float) -> str | None:
         """The appendix row of a figure quoted by compare (same document, block and wording or amount)."""
@@ -398,8 +397,6 @@ def _flagged(s: Series) -> list[SeriesPoint]:
 def _series_html(c: _Corpus) -> tuple[str, dict[int, str]]:
     """Cards with a chart and the points for series over two or more editions; single-figure series in one
     table. Returns the HTML and id(series) -> card anchor, for the checks to link to."""
-    if c.compare_note:
-        return f'<p class="note">No series: {esc(c.compare_note)}</p>', {}
     multi = [s for s in c.series if len(s.points) >= 2]
     single = [s for s in c.series if len(s.points) == 1]
     cards, anchors = [], {}
@@ -439,8 +436,6 @@ def _series_html(c: _Corpus) -> tuple[str, dict[int, str]]:
 
 
 def _checks_html(c: _Corpus, series_anchor: dict[int, str]) -> str:
-    if c.compare_note:
-        return f'<p class="note">No checks: {esc(c.compare_note)}</p>'
     failed = [ch for ch in c.checks if not ch.ok]
     if not failed:
         return '<p class="ok">Every check passed.</p>'
@@ -503,12 +498,11 @@ def _summary_html(c: _Corpus, gaps: list[str]) -> str:
             + (f'<span class="bad">{esc("; ".join(gaps))}</span>' if gaps else "none")
             + ' (<a href="#audit">matrix</a>).'
         )
-    if not c.compare_note:
-        items.append(
-            f"{sum(len(s.points) >= 2 for s in c.series)} figure series across editions; "
-            + (f'<span class="bad">{len(failed)} failed check(s)</span>' if failed else "no failed check")
-            + ' (<a href="#checks">checks</a>).'
-        )
+    items.append(
+        f"{sum(len(s.points) >= 2 for s in c.series)} figure series across editions; "
+        + (f'<span class="bad">{len(failed)} failed check(s)</span>' if failed else "no failed check")
+        + ' (<a href="#checks">checks</a>).'
+    )
     items.append("Every amount links to its document, page and sentence in the appendix; pages marked * "
                  "are taken from the PDF of the same edition.")
     return '<ul class="summary">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
