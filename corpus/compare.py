@@ -11,11 +11,14 @@ Rules and thresholds: schemas/data/series_rules.json.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -754,6 +757,51 @@ def analyse(docs: list[Document], figures: list[Figure]) -> tuple[list[Series], 
     return [b.series for b in res.builds], [c for c, _ in pairs]
 
 
+_CACHE_DDL = "CREATE TABLE IF NOT EXISTS compare_cache (key TEXT PRIMARY KEY, data TEXT NOT NULL)"
+
+
+def _cache_key(store: Any) -> str:
+    """Changes with any stored document (added, replaced, removed) and with the rules or the code."""
+    import extract.dates
+    import extract.money
+
+    h = hashlib.sha256()
+    for path in (DATA_DIR / "series_rules.json", Path(__file__), Path(extract.dates.__file__),
+                 Path(extract.money.__file__)):
+        h.update(path.read_bytes())
+    rows = store.conn.execute("SELECT id, sha256, ingested_at, n_figures FROM documents ORDER BY id")
+    h.update(repr(rows.fetchall()).encode())
+    return h.hexdigest()[:32]
+
+
+def _analysed(store: Any) -> list[Series]:
+    """Every series with all its checks, from the cache when the corpus and the rules are unchanged.
+
+    The analysis reads every block and figure of the corpus; a query should not pay it twice (a read-only
+    or busy database just skips the cache)."""
+    key = _cache_key(store)
+    try:
+        store.conn.execute(_CACHE_DDL)
+        row = store.conn.execute("SELECT data FROM compare_cache WHERE key = ?", (key,)).fetchone()
+    except sqlite3.Error:
+        row = None
+    if row:
+        return [Series.model_validate(s) for s in json.loads(row[0])]
+    docs = [
+        d.model_copy(update={"blocks": store.blocks(d.id)}) for d in canonical_documents(store.documents())
+    ]
+    series, _ = analyse(docs, store.figures())
+    try:
+        store.conn.execute("DELETE FROM compare_cache")
+        store.conn.execute(
+            "INSERT INTO compare_cache VALUES (?, ?)",
+            (key, json.dumps([s.model_dump(mode="json") for s in series])),
+        )
+    except sqlite3.Error:
+        pass
+    return series
+
+
 def compare(
     store: Any,
     metric: str | None = None,
@@ -763,18 +811,13 @@ def compare(
 ) -> tuple[list[Series], list[Check]]:
     """Series of the stored corpus (filtered by metric, subject substring, currency) and their checks;
     only failed checks unless `all_checks`. References resolve against the whole corpus, not the filter."""
-    docs = [
-        d.model_copy(update={"blocks": store.blocks(d.id)}) for d in canonical_documents(store.documents())
-    ]
-    series, checks = analyse(docs, store.figures())
     keep = [
         s
-        for s in series
+        for s in _analysed(store)
         if (not metric or s.metric == metric)
         and (not currency or s.currency == currency.upper())
         and (not subject or subject.lower() in (s.subject or "").lower())
     ]
     for s in keep:
         s.checks = [c for c in s.checks if all_checks or not c.ok]
-    ids = {id(c) for s in keep for c in s.checks}
-    return keep, [c for c in checks if id(c) in ids]
+    return keep, [c for s in keep for c in s.checks]

@@ -502,3 +502,29 @@ def test_reports_only_one_point_per_report_year_and_only_the_deliberate_errors(r
         ("sum_mismatch", "c25-report-sample.docx"),  # the 2025 edition's parts do not add up
     ]
     assert total.checks and total.checks[0].kind == "sum_mismatch" and not total.checks[0].ok
+
+
+def test_compare_is_cached_until_the_corpus_changes(tmp_path, monkeypatch) -> None:
+    """A second query reads the cache (no analysis); ingesting another document recomputes."""
+    import corpus.compare as compare_module
+
+    with Store(tmp_path / "c.db") as store:
+        for name in ("c24-report", "c25-report"):
+            store.ingest(extract_file(EXAMPLES / f"{name}-sample.docx", use_model=False))
+        first, first_checks = compare(store, all_checks=True)
+        real = compare_module.analyse
+
+        def must_not_run(*args, **kwargs):
+            raise AssertionError("the corpus did not change: the analysis must come from the cache")
+
+        monkeypatch.setattr(compare_module, "analyse", must_not_run)
+        again, again_checks = compare(store, all_checks=True)
+        assert [s.model_dump() for s in again] == [s.model_dump() for s in first]
+        assert [c.model_dump() for c in again_checks] == [c.model_dump() for c in first_checks]
+
+        calls = []
+        monkeypatch.setattr(compare_module, "analyse", lambda *a, **k: calls.append(1) or real(*a, **k))
+        store.ingest(extract_file(EXAMPLES / "c26-report-sample.docx", use_model=False))
+        after, _ = compare(store)
+    assert calls == [1]
+    assert any(p.year == 2026 for s in after for p in s.points)
