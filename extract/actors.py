@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from extract.dates import month_numbers
 from extract.nlp import ACTOR_LABEL, DATA_DIR, alias_index, gazetteer, get_nlp, has_model
 from schemas.models import Actor, ActorMention, Document
 
@@ -43,9 +44,10 @@ class Definition:
 @lru_cache(maxsize=1)
 def filters() -> dict[str, Any]:
     data = json.loads((DATA_DIR / "actor_filters.json").read_text(encoding="utf-8"))
-    low = {k: {w.lower() for w in data[k]} for k in ("places", "generic", "months")}
+    low = {k: {w.lower() for w in data[k]} for k in ("places", "generic")}
     return {
         **low,
+        "months": {m.lower() for m in month_numbers()},
         "currency": set(data["currency_codes"]),
         "org_heads": {w.lower() for w in data["org_heads"]},
         "non_actor_heads": {w.lower() for w in data["non_actor_heads"]},

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from extract.dates import month_numbers
 from extract.text import normalize_text
 from schemas import DATA_DIR
 from schemas.models import Block, Document
@@ -25,7 +26,7 @@ def cues() -> dict:
 
 
 def _month_alt() -> str:
-    return "|".join(m.capitalize() for m in cues()["months"])
+    return "|".join(sorted(month_numbers(), key=len, reverse=True))
 
 
 def _re(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -33,7 +34,7 @@ def _re(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 
 def month_number(name: str) -> int:
-    return cues()["months"].index(name.lower()) + 1
+    return next(n for m, n in month_numbers().items() if m.lower() == name.lower())
 
 
 def iso_date(text: str) -> str | None:

@@ -72,8 +72,13 @@ class _Point:
         return (self.y or 0, self.m or 0, self.d or 0)
 
 
+def month_numbers() -> dict[str, int]:
+    """Month names and abbreviations -> month number: the one month table every rule in extract/ reads."""
+    return _cues()["months"]
+
+
 def _month(name: str) -> int:
-    return _cues()["months"][name.rstrip(".")]
+    return month_numbers()[name.rstrip(".")]
 
 
 def _day(text: str) -> int:

@@ -119,3 +119,9 @@ def test_date_helpers_and_content_year_rule():
 def test_plain_other_document():
     doc = classify(_synthetic(["Minutes of a meeting", "Nothing about assessments here."]))
     assert doc.kind == "other" and doc.resolution is None
+
+
+def test_header_dates_read_the_same_month_table_as_the_date_extractor() -> None:
+    """Abbreviated months ("Dec", "Sept") are dates for classification too, not only for `dates`."""
+    assert iso_date("figures as of 31 Dec 2024") == "2024-12-31"
+    assert iso_date("Sept 2025") == "2025-09"
