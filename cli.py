@@ -267,7 +267,7 @@ def documents(db: str, fmt: str, kind: str | None) -> None:
     with open_store(db) as store:
         counts = store.block_counts()
         rows = [_doc_row(d, counts.get(d.id or "", 0)) for d in store.documents(kind)]
-    render(rows, fmt, DOC_COLUMNS, ["id", "kind", "symbol", "year", "pages", "blocks", "title"])
+    render(rows, fmt, DOC_COLUMNS, ["id", "kind", "symbol", "year", "pages", "blocks", "reports_on", "title"])
 
 
 @main.command()
@@ -525,6 +525,31 @@ def report(db: str, out: str, no_timestamp: bool) -> None:
         except OSError as exc:
             raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
     click.echo(str(path))
+
+
+
+# -- citations ---------------------------------------------------------------------------------------------
+CITATION_COLUMNS = ["doc_id", "cited", "text", "page", "block_id", "relation"]
+
+
+@main.command()
+@db_option
+@format_option
+@click.option("--doc", help="Citations made by this document (id, path, file name or sha256 prefix).")
+@click.option("--cited", help="Only citations of this symbol (A/RES/79/318, 1408, PP-34, C23/59).")
+@click.option("--reports-on", "only_reports_on", is_flag=True, help="Only what documents say they report on.")
+def citations(db: str, fmt: str, doc: str | None, cited: str | None, only_reports_on: bool) -> None:
+    """References to resolutions and documents, normalised; relation reports_on or cites."""
+    from corpus.store import citations as stored_citations
+
+    with open_store(db) as store:
+        found = stored_citations(store, _doc_id(store, doc), cited, "reports_on" if only_reports_on else None)
+    render(
+        model_rows(found, CITATION_COLUMNS),
+        fmt,
+        CITATION_COLUMNS,
+        ["doc_id", "cited", "relation", "page", "block_id", "text"],
+    )
 
 
 if __name__ == "__main__":

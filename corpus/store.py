@@ -58,9 +58,15 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX actor_mentions_type ON actor_mentions (type)",
         "CREATE INDEX clauses_resolution ON clauses (resolution, id)",
     ],
+    [  # citations (extract/citations.py): what each document cites and reports on
+        """CREATE TABLE IF NOT EXISTS citations (
+            doc_id TEXT NOT NULL, seq INTEGER NOT NULL, cited TEXT NOT NULL, cited_key TEXT NOT NULL,
+            kind TEXT, relation TEXT, block_id TEXT, data TEXT NOT NULL, PRIMARY KEY (doc_id, seq))""",
+        "CREATE INDEX IF NOT EXISTS citations_cited ON citations (cited_key, relation)",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
-_RECORD_TABLES = ("blocks", "figures", "dates", "actor_mentions", "clauses")
+_RECORD_TABLES = ("blocks", "figures", "dates", "actor_mentions", "clauses", "citations")
 _FORMAT_RANK = {"docx": 0, "txt": 1, "pdf": 2}  # whose clause catalogue wins when formats disagree
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
@@ -294,6 +300,25 @@ class Store:
                 for i, k in enumerate(ex.clauses)
             ],
         )
+        self._insert_citations(c, doc_id, ex)
+
+    def _insert_citations(self, c: sqlite3.Connection, doc_id: str, ex: Extraction) -> None:
+        c.executemany(
+            "INSERT INTO citations VALUES (?,?,?,?,?,?,?,?)",
+            [
+                (
+                    doc_id,
+                    i,
+                    k.cited,
+                    _cited_key(k.cited),
+                    k.kind,
+                    k.relation,
+                    k.block_id,
+                    k.model_copy(update={"doc_id": doc_id}).model_dump_json(),
+                )
+                for i, k in enumerate(ex.citations)
+            ],
+        )
 
     # -- reading ---------------------------------------------------------------------------------------------
     def documents(self, kind: str | None = None) -> list[Document]:
@@ -449,3 +474,28 @@ class Store:
         if where:
             sql += " WHERE " + " AND ".join(where)
         return self.conn.execute(sql + " ORDER BY f.doc_id, f.seq", args).fetchall()
+
+
+def _cited_key(symbol: str) -> str:
+    """Same key as extract.citations.canonical: spacing and case do not matter when looking a symbol up."""
+    return re.sub(r"\s+", "", symbol).upper()
+
+
+def citations(
+    store: Store, doc_id: str | None = None, cited: str | None = None, relation: str | None = None
+) -> list:
+    """Stored citations (schemas.models.Citation), filtered by citing document, cited symbol (any spacing
+    or case) and relation."""
+    from schemas.models import Citation
+
+    where, args = [], []
+    if doc_id:
+        where.append("f.doc_id = ?")
+        args.append(doc_id)
+    if cited:
+        where.append("f.cited_key = ?")
+        args.append(_cited_key(cited))
+    if relation:
+        where.append("f.relation = ?")
+        args.append(relation)
+    return [Citation.model_validate_json(r[0]) for r in store._select("citations", where, args)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from extract.actors import actors_in_document
 from extract.assessment import table_figures, tag_chapters
+from extract.citations import add_citations
 from extract.dates import find_dates
 from extract.figures import figures_in_document, sentences
 from extract.resolution import parse_clauses
@@ -48,3 +49,4 @@ def extract_records(result: Extraction, use_model: bool = True) -> None:
     result.dates = dates_in_document(doc)
     if doc.kind == "resolution":
         result.clauses = parse_clauses(doc)
+    add_citations(result)  # citations of every document; sets document.reports_on

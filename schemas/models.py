@@ -63,6 +63,7 @@ class Document(BaseModel):
     pages: int | None = None
     header_text: str | None = None  # page header / first-page header table, kept out of the body
     blocks: list[Block] = Field(default_factory=list)
+    reports_on: list[str] = Field(default_factory=list)  # symbols of what it reports on (citations)
 
 
 class Period(BaseModel):
@@ -210,6 +211,7 @@ class Extraction(BaseModel):
     actors: list[ActorMention] = Field(default_factory=list)
     clauses: list[Clause] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
 
 
 class Limits(BaseModel):
@@ -220,3 +222,47 @@ class Limits(BaseModel):
     max_seconds: float = 600.0  # wall time per file
     max_uncompressed_bytes: int = 256 * 1024 * 1024  # DOCX: total of the zip members we read
     max_compression_ratio: float = 200.0  # DOCX: per member, to catch zip bombs early
+
+
+class Citation(BaseModel):
+    """A reference to a resolution or document, normalised (as extract/citations.py says), with provenance."""
+
+    doc_id: str | None = None
+    cited: str  # normalised symbol: "A/RES/79/318", "S/RES/2231 (2015)", "1408", "PP-34", "C23/59"
+    kind: Literal["resolution", "document"] = "resolution"
+    body: str | None = None  # the organ that adopted a cited resolution: "General Assembly", "ITU Council"
+    version: str | None = None  # as cited: "Mod. 2023", "Rev. Dubai, 2018"
+    paragraph: str | None = None  # "paragraph 10 of resolution 77/267" -> "10"
+    text: str  # as written
+    start: int  # character span in the block's text
+    end: int
+    page: int | None = None
+    block_id: str | None = None
+    sentence: str | None = None
+    relation: Literal["reports_on", "cites"] = "cites"
+
+
+class ClauseChange(BaseModel):
+    """One aligned pair of clauses between two versions of a resolution (corpus/versions.py)."""
+
+    change: Literal["added", "removed", "changed", "unchanged"]
+    old_id: str | None = None
+    new_id: str | None = None
+    old_number: str | None = None
+    new_number: str | None = None
+    similarity: float = 0.0  # 0..100, rapidfuzz
+    old_text: str | None = None
+    new_text: str | None = None
+
+
+class ResolutionVersion(BaseModel):
+    """One stored text of a resolution: which document, which version label, how many clauses."""
+
+    resolution: str
+    doc_id: str
+    version: str | None = None  # "Mod. 2023", "draft A/80/L.12", or None for the original text
+    year: int | None = None
+    symbol: str | None = None
+    clauses: int = 0
+    operative: int = 0
+    shown: bool = False  # the one `clauses` shows without --version
