@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import BaseModel, Field
+from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
 from schemas.models import ActorMention, Block, Clause, Evidence, Figure
@@ -74,9 +76,30 @@ _SUFFIXES = (
 )
 
 
+_LINK_DATA = _DATA.with_name("link_cues.json")
+
+
 @lru_cache(maxsize=1)
 def _lexicon() -> dict:
-    return json.loads(_DATA.read_text(encoding="utf-8"))
+    """clause_cues.json with the linker's own additions (link_cues.json: UN-family generic and procedural
+    wording, BM25 damping) appended to its lists."""
+    lex = json.loads(_DATA.read_text(encoding="utf-8"))
+    extra = _link_data()
+    for key in ("generic", "procedural"):
+        lex[key] = lex[key] + [x for x in extra.get(key, []) if x not in lex[key]]
+    return lex
+
+
+class _LinkData(BaseModel):
+    generic: list[str] = []
+    procedural: list[str] = []
+    bm25_damp: float = Field(ge=0.0, le=1.0)
+
+
+@lru_cache(maxsize=1)
+def _link_data() -> dict:
+    raw = json.loads(_LINK_DATA.read_text(encoding="utf-8"))
+    return _LinkData.model_validate({k: v for k, v in raw.items() if not k.startswith("_")}).model_dump()
 
 
 @lru_cache(maxsize=65536)
@@ -247,6 +270,16 @@ def _index_for(key: tuple[tuple[str, str], ...]) -> CueIndex:
     return CueIndex(tuple(cid for cid, _ in key), first, frozenset(first))
 
 
+@lru_cache(maxsize=256)
+def _bm25_for(key: tuple[tuple[str, str], ...]) -> BM25Okapi | None:
+    """BM25 over the clause texts (content words, stemmed): which clause a paragraph's words are most
+    specific to, whatever the resolution's wording."""
+    docs = [content_words(text) for _, text in key]
+    if len(docs) < 2 or not all(docs):
+        return None
+    return BM25Okapi(docs)
+
+
 @dataclass
 class LinkContext:
     """What the scorer needs beyond the block: cached clause cues and one document's records per block."""
@@ -256,13 +289,28 @@ class LinkContext:
     actors: dict[str, list[ActorMention]] = field(default_factory=dict)
     leadin: dict[str, str] = field(default_factory=dict)  # list item id -> text of its introducing paragraph
     index: CueIndex | None = None
+    bm25: BM25Okapi | None = None  # over the operative clauses' content words, in index order
+    relevance: dict[str, tuple[float, ...]] = field(default_factory=dict)  # block text -> damping per clause
+
+    def damp(self, text: str) -> tuple[float, ...]:
+        """Per clause: 1 - bm25_damp * (1 - its BM25 score / the best clause's); 1.0 without BM25 signal."""
+        if text not in self.relevance:
+            n = len(self.index.ids) if self.index else 0
+            scores = self.bm25.get_scores(_content(tokens(text))) if self.bm25 is not None else []
+            best = max(scores, default=0.0)
+            d = _link_data()["bm25_damp"]
+            if best <= 0:
+                self.relevance[text] = (1.0,) * n
+            else:
+                self.relevance[text] = tuple(round(1.0 - d * (1.0 - max(0.0, x) / best), 4) for x in scores)
+        return self.relevance[text]
 
 
 def build_context(
     clauses: Iterable[Clause], figures: Iterable[Figure] = (), actors: Iterable[ActorMention] = ()
 ) -> LinkContext:
     key = _key(clauses)
-    ctx = LinkContext({c.clause_id: c for c in _cues_for(key)}, index=_index_for(key))
+    ctx = LinkContext({c.clause_id: c for c in _cues_for(key)}, index=_index_for(key), bm25=_bm25_for(key))
     for f in figures:
         if f.block_id:
             ctx.figures.setdefault(f.block_id, []).append(f)
@@ -359,15 +407,19 @@ def _score(block: Block, cues: ClauseCues, context: LinkContext, explain: bool) 
     fz = _similarity(fuzz.token_set_ratio(features(block.text).content, cues.content))
     extra, reasons = _records_signal(block, cues, context, cue)
     overview = _is_overview(block)
-    score = _combine(cue, head, lead, fz, extra, overview)
+    ids = context.index.ids if context.index else ()
+    damp = context.damp(block.text)[ids.index(cues.clause_id)] if cues.clause_id in ids else 1.0
+    score = _combine(cue, head, lead, fz, extra, overview, damp)
     if explain:
-        reasons = _reasons(block, cue, hits, head, lead, lhits, fz, overview) + reasons
+        reasons = _reasons(block, cue, hits, head, lead, lhits, fz, overview, damp) + reasons
     return score, reasons
 
 
-def _combine(cue: float, head: float, lead: float, fz: float, extra: float, overview: bool) -> float:
+def _combine(
+    cue: float, head: float, lead: float, fz: float, extra: float, overview: bool, damp: float = 1.0
+) -> float:
     score = W_CUE * cue + W_HEADING * head + W_LEADIN * lead + W_FUZZY * fz + extra
-    return round(min(1.0, score * (OVERVIEW_FACTOR if overview else 1.0)), 4)
+    return round(min(1.0, score * (OVERVIEW_FACTOR if overview else 1.0) * damp), 4)
 
 
 def _reasons(
@@ -379,6 +431,7 @@ def _reasons(
     lhits: list[str],
     fz: float,
     overview: bool,
+    damp: float = 1.0,
 ) -> list[str]:
     out = []
     if hits:
@@ -391,6 +444,8 @@ def _reasons(
         out.append(f"similar {fz:.2f}")
     if overview:
         out.append(f"overview paragraph: x{OVERVIEW_FACTOR}")
+    if damp < 1.0:
+        out.append(f"bm25 below the best clause: x{damp:.2f}")
     return out
 
 
@@ -434,15 +489,17 @@ def _scored_evidence(
     if block.kind == "list_item" and block.id in context.leadin:
         lead, lhits = index.text_vector(context.leadin[block.id])
     overview = _is_overview(block)
+    damp = context.damp(block.text)
     out = []
     for i, c in enumerate(ops):
         cues = context.cues[c.id]
         h, ld, fz = head[i] if head else 0.0, lead[i] if lead else 0.0, _similarity(fz_row[i])
         extra, rec = _records_signal(block, cues, context, cue[i])
-        score = _combine(cue[i], h, ld, fz, extra, overview)
+        score = _combine(cue[i], h, ld, fz, extra, overview, damp[i])
         ev = None
         if score >= LINK_THRESHOLD:
-            reasons = _reasons(block, cue[i], hits[i], h, ld, lhits[i] if lhits else [], fz, overview) + rec
+            li = lhits[i] if lhits else []
+            reasons = _reasons(block, cue[i], hits[i], h, ld, li, fz, overview, damp[i]) + rec
             ev = Evidence(
                 block_id=block.id,
                 text=block.text,
