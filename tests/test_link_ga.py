@@ -52,7 +52,9 @@ def ga_clauses(name: str) -> tuple[Clause, ...]:
     paras = re.split(r"\n(?=\d{1,3}\.\s+[A-Z][a-z]+)", text)[1:]
     out = []
     for p in paras:
-        m = re.match(r"(\d{1,3})\.\s+((?:[A-Z][a-z]+)(?:\s(?:also|further|again|with|note|to))*),?\s(.*)", p, re.S)
+        m = re.match(
+            r"(\d{1,3})\.\s+((?:[A-Z][a-z]+)(?:\s(?:also|further|again|with|note|to))*),?\s(.*)", p, re.S
+        )
         assert m, p[:60]
         body = re.sub(r"\n[A-Z][^\n.;,]{3,60}$", "", m.group(3))  # a section heading after the paragraph
         body = re.sub(r"\s*\n\s*", " ", body).replace("\ufffe", "-").strip()
@@ -69,11 +71,15 @@ def ga_clauses(name: str) -> tuple[Clause, ...]:
     return tuple(out)
 
 
-def _report(sections: list[tuple[str, list[tuple[str, list[int]]]]]) -> tuple[list[Block], dict[str, set[int]]]:
+def _report(
+    sections: list[tuple[str, list[tuple[str, list[int]]]]],
+) -> tuple[list[Block], dict[str, set[int]]]:
     """Blocks of a report given as (heading, [(paragraph, [operative numbers it addresses])]) + labels."""
     blocks, gold = [], {}
     for s, (title, paras) in enumerate(sections, 1):
-        blocks.append(Block(id=f"h{s}", kind="heading", text=f"{s}. {title}", section=str(s), section_title=title))
+        blocks.append(
+            Block(id=f"h{s}", kind="heading", text=f"{s}. {title}", section=str(s), section_title=title)
+        )
         for j, (text, ops) in enumerate(paras, 1):
             bid = f"p{s}{j:02d}"
             blocks.append(
@@ -99,14 +105,15 @@ TRANSPORT = [
         "Launch and leadership",
         [
             (
-                "The Decade was launched at a ceremony at Headquarters in December 2025, attended by ministers"
-                " of transport, heads of regional commissions and the maritime and aviation organizations. The"
-                " implementation plan, prepared after two years of consultations, entered its first phase.",
+                "The Decade was launched at a ceremony at Headquarters in December 2025, attended by"
+                " ministers of transport, heads of regional commissions and the maritime and aviation"
+                " organizations. The implementation plan, prepared after two years of consultations,"
+                " entered its first phase.",
                 [1],
             ),
             (
-                "The Department of Economic and Social Affairs leads the observance of the Decade. It agreed a"
-                " joint workplan with the five regional commissions, and a small team funded from voluntary"
+                "The Department of Economic and Social Affairs leads the observance of the Decade. It agreed"
+                " a joint workplan with the five regional commissions, and a small team funded from voluntary"
                 " contributions supports the activities.",
                 [2],
             ),
@@ -127,14 +134,15 @@ TRANSPORT = [
                 [6],
             ),
             (
-                "Work has started on an online atlas of transport sustainability. A first version shows twelve"
-                " global indicators and national dashboards for 40 countries, drawing on data from the"
+                "Work has started on an online atlas of transport sustainability. A first version shows"
+                " twelve global indicators and national dashboards for 40 countries, drawing on data from the"
                 " regional commissions, so that users can follow progress over the Decade.",
                 [7],
             ),
             (
-                "The Third Global Sustainable Transport Conference, which will serve as the midterm review, is"
-                " planned for 2030 alongside an existing international meeting, and a host is being sought.",
+                "The Third Global Sustainable Transport Conference, which will serve as the midterm review,"
+                " is planned for 2030 alongside an existing international meeting, and a host is being"
+                " sought.",
                 [5],
             ),
         ],
@@ -155,8 +163,8 @@ TRANSPORT = [
                 [9],
             ),
             (
-                "Safety remains central: the Decade team and the secretariat of the Second Decade of Action for"
-                " Road Safety hold joint meetings and have aligned their reporting calendars.",
+                "Safety remains central: the Decade team and the secretariat of the Second Decade of Action"
+                " for Road Safety hold joint meetings and have aligned their reporting calendars.",
                 [10],
             ),
             (
@@ -176,13 +184,13 @@ TRANSPORT = [
             ),
             (
                 "Multilateral development banks announced new lending of $4 billion for urban rail and bus"
-                " rapid transit in developing countries, and bilateral donors co-financed port electrification"
-                " in two small island developing States.",
+                " rapid transit in developing countries, and bilateral donors co-financed port"
+                " electrification in two small island developing States.",
                 [12],
             ),
             (
-                "World Sustainable Transport Day was used in November 2026 to publish a first progress snapshot"
-                " and to showcase good practices at events in 30 cities.",
+                "World Sustainable Transport Day was used in November 2026 to publish a first progress"
+                " snapshot and to showcase good practices at events in 30 cities.",
                 [13],
             ),
         ],
@@ -238,4 +246,144 @@ def test_clauses_located_in_the_resolution():
 def test_transport_decade_report_links():
     p, r, f1, cov = measure("A_RES_80_132", TRANSPORT)
     print(f"A/RES/80/132: P {p:.2f} R {r:.2f} F1 {f1:.2f} coverage {cov:.2f}")
-    assert f1 >= 0.0
+    # measured P 0.72 R 1.00 F1 0.84, coverage 14/15 (op 4: one paragraph at 0.43, under 0.45)
+    assert f1 >= 0.80 and r >= 0.9 and cov >= 0.9
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx", "pdf"])
+def test_resolution_1408_link_f1_stays(fmt):
+    """The BM25 damping must not cost the ITU audit anything: F1 0.90+ in every format, as before."""
+    from test_link import link_f1
+
+    assert link_f1(fmt)[0] >= 0.90
+
+
+# HELD OUT: written and labelled before the linker was run on it; evaluated last; not tuned for.
+REFUGEES = [
+    (
+        "Introduction",
+        [
+            (
+                "The present report is submitted pursuant to General Assembly resolution 80/188 and covers"
+                " the period from July 2025 to June 2026.",
+                [],
+            ),
+        ],
+    ),
+    (
+        "Legal frameworks and regional initiatives",
+        [
+            (
+                "Two further States ratified the African Union Convention on internally displaced persons"
+                " during the period, bringing the number of States parties to 36.",
+                [2],
+            ),
+            (
+                "Pledges made by African States at the Global Refugee Forum under the Global Compact on"
+                " Refugees, on including refugees in national education and health systems, were followed up"
+                " at a stocktaking event.",
+                [4],
+            ),
+            (
+                "In the Lake Chad basin, the Governments of Cameroon, Chad, the Niger and Nigeria met to"
+                " review the Abuja Action Statement, focusing on civilian protection and voluntary returns.",
+                [8],
+            ),
+            (
+                "In the Sahel, UNHCR supported Mali, Burkina Faso and the Niger in following up the Bamako"
+                " regional dialogue on protection and solutions.",
+                [9],
+            ),
+        ],
+    ),
+    (
+        "Protection",
+        [
+            (
+                "Registration and civil documentation remained priorities: biometric registration was"
+                " extended in eight countries and birth certificates were issued to 120,000 refugee"
+                " children.",
+                [20, 21],
+            ),
+            (
+                "Unaccompanied and separated children were identified at border points and referred to"
+                " best-interest procedures, and education in emergencies reached 900,000 refugee children.",
+                [18],
+            ),
+            (
+                "Security incidents affecting humanitarian staff increased in the Sudan and in the east of"
+                " the Democratic Republic of the Congo, where two staff members of the Office were killed.",
+                [29],
+            ),
+            (
+                "Refugees were refouled at several borders; the Office intervened with the authorities to"
+                " uphold the principle of non-refoulement.",
+                [28],
+            ),
+        ],
+    ),
+    (
+        "Solutions",
+        [
+            (
+                "Some 210,000 refugees returned home voluntarily, mainly to Burundi, the Central African"
+                " Republic and South Sudan, with return packages and reintegration support.",
+                [32],
+            ),
+            (
+                "Resettlement submissions for African refugees reached 40,000, though departures remained"
+                " well below the needs identified.",
+                [36],
+            ),
+            (
+                "Floods and droughts linked to climate change displaced hundreds of thousands in the Horn of"
+                " Africa and put additional pressure on host communities.",
+                [35],
+            ),
+        ],
+    ),
+    (
+        "Funding",
+        [
+            (
+                "By June 2026, operations in Africa were funded at 38 per cent of requirements, the lowest"
+                " level in a decade, forcing cuts in food and shelter assistance.",
+                [37],
+            ),
+            (
+                "Development partners and the World Bank financed community-based programmes benefiting both"
+                " refugees and host communities in Ethiopia, Kenya and Uganda.",
+                [34],
+            ),
+            (
+                "The Secretary-General urges donors to fund the refugee programmes in Africa generously and"
+                " predictably.",
+                [39],
+            ),
+        ],
+    ),
+    (
+        "Internally displaced persons",
+        [
+            (
+                "The Special Rapporteur on the human rights of internally displaced persons visited two"
+                " countries of the region and held a dialogue with their Governments.",
+                [46],
+            ),
+            (
+                "Africa hosts more internally displaced persons than any other region; the African Union"
+                " strengthened the regional mechanisms for their protection.",
+                [42],
+            ),
+        ],
+    ),
+    ("Conclusion", [("The General Assembly may wish to take note of the present report.", [])]),
+]
+
+
+def test_heldout_refugees_report_links():
+    """Held out (47 operative paragraphs). The floor was set before the first run; the score is reported."""
+    p, r, f1, cov = measure("A_RES_80_188", REFUGEES)
+    print(f"A/RES/80/188 (held out): P {p:.2f} R {r:.2f} F1 {f1:.2f} coverage {cov:.2f}")
+    # measured P 0.68 R 0.76 F1 0.72, coverage 38/47 (first run, not tuned)
+    assert f1 >= 0.5
