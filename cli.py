@@ -403,16 +403,21 @@ def _clause_match(clause_id: str, wanted: str) -> bool:
 @click.option("--resolution", help="Only reports on this resolution number.")
 @click.option("--clause", "clause", help="Show the evidence paragraphs for this clause id (or its tail).")
 def audit(db: str, fmt: str, doc: str | None, resolution: str | None, clause: str | None) -> None:
-    """Which operative clauses each report edition addresses: matrix, or evidence with --clause."""
-    from corpus.audit import audit as run_audit
+    """Which operative clauses each report edition addresses: matrix, or evidence with --clause.
+
+    Each report is audited against the resolution(s) it reports on (see `citations --reports-on`); a report
+    that cannot be audited is listed with the reason, and the listing goes on."""
+    from corpus.audit import audit_all as run_audit
 
     with open_store(db) as store:
         if doc:
             doc = _find(store, doc).id
         try:
-            rows = run_audit(store, doc, resolution)
+            every = run_audit(store, doc, resolution)
         except LookupError as exc:
             raise click.ClickException(str(exc).strip("'\"")) from None
+    rows = [r for r in every if r.status == "audited"]
+    skipped = [r for r in every if r.status != "audited"]
     if clause:
         hits = [
             {"doc_id": r.doc_id, "year": r.year, "clause_id": c.clause_id, **e.model_dump(mode="json")}
@@ -427,7 +432,7 @@ def audit(db: str, fmt: str, doc: str | None, resolution: str | None, clause: st
         render(hits, fmt, AUDIT_EVIDENCE_COLUMNS, ["doc_id", "clause_id", "page", "section", "score", "text"])
         return
     if fmt == "json":
-        click.echo(json.dumps([_audit_json(r) for r in rows], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([_audit_json(r) for r in every], ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
         flat = [
@@ -442,7 +447,9 @@ def audit(db: str, fmt: str, doc: str | None, resolution: str | None, clause: st
             for r in rows
             for c in r.clauses
         ]
-        render(flat, fmt, ["doc_id", "year", "clause_id", "addressed", "score", "evidence"])
+        flat += [_skipped_row(r) for r in skipped]
+        cols = ["doc_id", "year", "clause_id", "addressed", "score", "evidence", "status", "reason"]
+        render(flat, fmt, cols)
         return
     years = [str(r.year or "?") for r in rows]
     heads = [y if years.count(y) == 1 else f"{y} {r.doc_id}" for y, r in zip(years, rows, strict=True)]
@@ -451,8 +458,11 @@ def audit(db: str, fmt: str, doc: str | None, resolution: str | None, clause: st
         for c in r.clauses:
             cell = f"yes ({len(c.evidence)})" if c.addressed else f"no ({len(c.evidence)})"
             matrix.setdefault(c.clause_id, {"clause": c.clause_id})[head] = cell
-    render(list(matrix.values()), fmt, ["clause", *heads])
-    click.echo("cell: addressed? (evidence paragraphs); evidence: --doc DOC --clause ID", err=True)
+    _say_versions(rows)
+    if rows or not skipped:
+        render(list(matrix.values()), fmt, ["clause", *heads])
+        click.echo("cell: addressed? (evidence paragraphs); evidence: --doc DOC --clause ID", err=True)
+    _say_skipped(skipped)
 
 
 # -- compare -----------------------------------------------------------------------------------------------
@@ -550,6 +560,31 @@ def citations(db: str, fmt: str, doc: str | None, cited: str | None, only_report
         CITATION_COLUMNS,
         ["doc_id", "cited", "relation", "page", "block_id", "text"],
     )
+
+
+
+# -- audit on a mixed archive, resolution versions ----------------------------------------------------------
+def _say_versions(rows: Sequence[Any]) -> None:
+    """Every command that picks one text of a resolution says which (on stderr, so listings stay clean)."""
+    seen = {(r.resolution, r.version, r.resolution_doc) for r in rows if r.resolution_doc}
+    for res, version, doc_id in sorted(seen, key=str):
+        click.echo(f"resolution {res}: {version or 'original text'} ({doc_id})", err=True)
+    for r in rows:
+        if r.reason:
+            click.echo(f"note: {r.doc_id}: {r.reason}", err=True)
+
+
+def _say_skipped(skipped: Sequence[Any]) -> None:
+    if not skipped:
+        return
+    click.echo()
+    click.echo("not audited:")
+    for r in skipped:  # whole reasons, not cut to a column width: they say what to do
+        click.echo(f"  {r.doc_id} ({r.year or '?'}): {r.status}: {r.reason}")
+
+
+def _skipped_row(r: Any) -> dict[str, Any]:
+    return {"doc_id": r.doc_id, "year": r.year, "status": r.status, "reason": r.reason}
 
 
 if __name__ == "__main__":

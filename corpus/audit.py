@@ -24,6 +24,7 @@ from pathlib import Path
 
 from corpus import link
 from corpus.link import LINK_THRESHOLD, build_context, link_blocks
+from extract.citations import canonical
 from schemas.models import ActorMention, AuditRow, Block, Clause, ClauseCoverage, Document, Figure
 
 ADDRESSED_THRESHOLD = 0.45
@@ -67,7 +68,7 @@ def unaddressed(row: AuditRow) -> list[str]:
     return [c.clause_id for c in row.clauses if not c.addressed]
 
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 _CACHE_DDL = (
     "CREATE TABLE IF NOT EXISTS audit_cache (doc_id TEXT NOT NULL, key TEXT NOT NULL, sha256 TEXT NOT NULL,"
     " ingested_at TEXT, n_blocks INTEGER, n_figures INTEGER, data TEXT NOT NULL, PRIMARY KEY (doc_id, key))"
@@ -77,7 +78,12 @@ _CACHE_DDL = (
 def _cache_key(clauses: Sequence[Clause]) -> str:
     """Changes whenever the clauses, the cue lexicon, the thresholds or the scoring code change."""
     h = hashlib.sha256(CACHE_VERSION.encode())
-    for path in (link._DATA, Path(link.__file__), Path(__file__)):  # the rules and the code that applies them
+    for path in (
+        link._DATA,
+        link._LINK_DATA,
+        Path(link.__file__),
+        Path(__file__),
+    ):  # the rules and the code that applies them
         h.update(path.read_bytes())
     consts = (
         link.LINK_THRESHOLD,
@@ -127,50 +133,146 @@ def _remember(store, key: str, rows: list[AuditRow]) -> None:
         pass
 
 
-def audit(store, doc_ref: str | None = None, resolution: str | None = None) -> list[AuditRow]:
-    """Audit every stored report (or `doc_ref`), optionally only those on `resolution`, by year then id.
+def _keys(symbol: str) -> list[str]:
+    """Lookup keys of a resolution symbol: any spacing/case; "A/RES/80/132" also as "80/132"."""
+    k = canonical(symbol)
+    return [k, k.removeprefix("A/RES/")] if k.startswith("A/RES/") else [k]
 
-    Raises MissingResolution naming the resolution when a report's resolution text is not ingested, and
-    LookupError when there is no report to audit.
+
+def resolution_index(store) -> dict[str, str]:
+    """Key of every symbol a stored resolution is known by (its clauses' resolution, the text's own symbol
+    and number) -> the value `Store.clauses(resolution=...)` takes."""
+    index: dict[str, str] = {}
+    rows = store.conn.execute(
+        "SELECT c.resolution, d.symbol, d.resolution FROM clauses c JOIN documents d ON d.id = c.doc_id"
+        " WHERE c.resolution IS NOT NULL GROUP BY c.doc_id, c.resolution"
+    ).fetchall()
+    for res, symbol, number in rows:
+        for name in (res, symbol, number):
+            for k in _keys(name or ""):
+                if k:
+                    index.setdefault(k, res)
+    return index
+
+
+def targets(doc: Document) -> list[tuple[str, str | None]]:
+    """(resolution, version wanted) a report says it reports on: its reports_on citations, else the
+    resolution classification found it most concerned with; the version as the report cites it."""
+    found = list(doc.reports_on) or ([doc.resolution] if doc.resolution else [])
+    same = {canonical(doc.resolution)} if doc.resolution else set()
+    return [(r, doc.resolution_version if canonical(r) in same else None) for r in found]
+
+
+def _candidates(store, doc_ref: str | None) -> list[Document]:
+    if doc_ref:
+        doc = store.document(doc_ref)
+        if doc.kind == "resolution":
+            raise LookupError(f"{doc.id} is a resolution, not a report on one (see `restrack clauses`)")
+        return [doc]
+    return [d for d in store.documents() if d.kind == "report" or (d.kind != "resolution" and d.reports_on)]
+
+
+def audit_all(store, doc_ref: str | None = None, resolution: str | None = None) -> list[AuditRow]:
+    """One row per report and resolution it reports on, by year then id; never raises for one document.
+
+    A report is audited against each resolution it says it reports on that is in the store (`--resolution`:
+    only that one; a report that names none is then audited against it). A report that cannot be audited gets
+    a row with status `no_resolution` (it names no resolution) or `not_ingested` (the resolution's text is not
+    in the store) and the reason. LookupError only for a wrong request: DOC is a resolution, or no report
+    concerns `resolution`.
     """
-    docs = [store.document(doc_ref)] if doc_ref else store.documents(kind="report")
-    if doc_ref and docs[0].kind == "resolution":
-        raise LookupError(f"{docs[0].id} is a resolution, not a report on one (see `restrack clauses`)")
-    if resolution:
-        docs = [d for d in docs if (d.resolution or "") == resolution]
-    if not docs:
-        what = f" on resolution {resolution}" if resolution else ""
-        raise LookupError(f"no report{what} in the store (ingest reports first; see `restrack documents`)")
+    from corpus import versions
+
+    docs = _candidates(store, doc_ref)
+    index = resolution_index(store)
+    wanted = set(_keys(resolution)) if resolution else None
+    plans: list[tuple[Document, list[tuple[str, str | None]]]] = []
+    for doc in docs:
+        aims = targets(doc)
+        if wanted is not None:
+            aims = [(r, v) for r, v in aims if set(_keys(r)) & wanted]
+            if not aims and (doc_ref or not targets(doc)):
+                aims = [(resolution, None)]
+            if not aims:
+                continue
+        plans.append((doc, aims))
+    if wanted is not None and not plans:
+        raise LookupError(f"no report on resolution {resolution} in the store (see `restrack citations`)")
     catalogue: dict[str, tuple[list[Clause], str, dict[str, str]]] = {}
     rows, fresh = [], []
-    for doc in docs:
-        res = doc.resolution or resolution
-        if not res:
-            raise MissingResolution(f"{doc.id}: cannot tell which resolution it reports on")
-        if res not in catalogue:
-            ops = [c for c in store.clauses(resolution=res) if c.kind == "operative"]
-            key = _cache_key(ops)
-            catalogue[res] = (ops, key, _cached(store, key) if ops else {})
-        ops, key, cached = catalogue[res]
-        if not ops:
-            raise MissingResolution(
-                f"resolution {res} is not ingested (no operative clauses stored): ingest it to audit {doc.id}"
+    for doc, aims in plans:
+        if not aims:
+            reason = "cannot tell which resolution it reports on: no references line or reporting cue"
+            rows.append(
+                AuditRow(doc_id=doc.id or doc.path, year=doc.year, status="no_resolution", reason=reason)
             )
-        if doc.id in cached:
-            rows.append(AuditRow.model_validate_json(cached[doc.id]))
             continue
-        row = audit_document(
-            doc,
-            store.blocks(doc.id),
-            ops,
-            store.figures(doc_id=doc.id),
-            store.actor_mentions(doc_id=doc.id),
-        )
-        rows.append(row)
-        fresh.append((key, row))
+        for res, version in aims:
+            stored = next((index[k] for k in _keys(res) if k in index), None)
+            picked = versions.pick(store, stored, version) if stored else None
+            note = None
+            if stored and picked is None:  # the cited version is not stored: say so, use the default text
+                picked = versions.pick(store, stored)
+                used = versions.describe(picked) if picked else ""
+                note = f"cites version {version}, which is not ingested: audited against {used}"
+            if picked is None:
+                rows.append(
+                    AuditRow(
+                        doc_id=doc.id or doc.path,
+                        year=doc.year,
+                        resolution=res,
+                        version=version,
+                        status="not_ingested",
+                        reason=f"resolution {res} is not ingested (no operative clauses stored)",
+                    )
+                )
+                continue
+            ckey = picked.doc_id + "\x00" + (stored or "")
+            if ckey not in catalogue:
+                ops = [
+                    c for c in store.clauses(resolution=stored, doc_id=picked.doc_id) if c.kind == "operative"
+                ]
+                key = _cache_key(ops)
+                catalogue[ckey] = (ops, key, _cached(store, key) if ops else {})
+            ops, key, cached = catalogue[ckey]
+            extra = {
+                "resolution": stored,
+                "version": picked.version,
+                "resolution_doc": picked.doc_id,
+                "reason": note,
+            }
+            if doc.id in cached:
+                row = AuditRow.model_validate_json(cached[doc.id]).model_copy(update=extra)
+                rows.append(row)
+                continue
+            row = audit_document(
+                doc,
+                store.blocks(doc.id),
+                ops,
+                store.figures(doc_id=doc.id),
+                store.actor_mentions(doc_id=doc.id),
+            ).model_copy(update=extra)
+            rows.append(row)
+            fresh.append((key, row))
     for key in {k for k, _ in fresh}:
         _remember(store, key, [r for k, r in fresh if k == key])
-    return sorted(rows, key=lambda r: (r.year or 0, r.doc_id))
+    return sorted(rows, key=lambda r: (r.year or 0, r.doc_id, r.resolution or ""))
+
+
+def audit(store, doc_ref: str | None = None, resolution: str | None = None) -> list[AuditRow]:
+    """The audited rows of `audit_all` (what the HTML report and the cache refresh read).
+
+    Raises MissingResolution with the reasons when reports exist but none could be audited, and LookupError
+    when there is no report to audit.
+    """
+    rows = audit_all(store, doc_ref, resolution)
+    done = [r for r in rows if r.status == "audited"]
+    if not rows:
+        what = f" on resolution {resolution}" if resolution else ""
+        raise LookupError(f"no report{what} in the store (ingest reports first; see `restrack documents`)")
+    if not done:
+        raise MissingResolution("; ".join(f"{r.doc_id}: {r.reason}" for r in rows))
+    return done
 
 
 def refresh_cache(store) -> int:

@@ -166,6 +166,11 @@ class AuditRow(BaseModel):
     doc_id: str
     year: int | None = None
     clauses: list[ClauseCoverage] = Field(default_factory=list)
+    resolution: str | None = None  # the resolution audited against ("1408", "A/RES/80/132")
+    version: str | None = None  # its version used ("Mod. 2023"; None: the original text)
+    resolution_doc: str | None = None  # the stored text whose clauses were used
+    status: Literal["audited", "no_resolution", "not_ingested"] = "audited"
+    reason: str | None = None  # why a report could not be audited
 
 
 class SeriesPoint(BaseModel):
