@@ -374,10 +374,14 @@ AUDIT_EVIDENCE_COLUMNS = ["doc_id", "year", "clause_id", "block_id", "page", "se
 @click.argument("resolution", required=False)
 @db_option
 @format_option
-def clauses(resolution: str | None, db: str, fmt: str) -> None:
-    """The clause catalogue of RESOLUTION (e.g. 1408), or of every ingested resolution."""
+@click.option("--version", "version", help="Which stored text: 'Mod. 2023', a year, a symbol or a doc id.")
+def clauses(resolution: str | None, db: str, fmt: str, version: str | None) -> None:
+    """The clause catalogue of RESOLUTION (e.g. 1408), or of every ingested resolution; says which version."""
     with open_store(db) as store:
-        found = store.clauses(resolution=resolution)
+        found, shown = _clauses_version(store, resolution, version)
+    if fmt == "table":
+        for line in shown:
+            click.echo(line, err=True)
     if resolution and not found:
         raise click.ClickException(
             f"no clauses of resolution {resolution}: ingest the resolution's text first"
@@ -537,7 +541,6 @@ def report(db: str, out: str, no_timestamp: bool) -> None:
     click.echo(str(path))
 
 
-
 # -- citations ---------------------------------------------------------------------------------------------
 CITATION_COLUMNS = ["doc_id", "cited", "text", "page", "block_id", "relation"]
 
@@ -562,7 +565,6 @@ def citations(db: str, fmt: str, doc: str | None, cited: str | None, only_report
     )
 
 
-
 # -- audit on a mixed archive, resolution versions ----------------------------------------------------------
 def _say_versions(rows: Sequence[Any]) -> None:
     """Every command that picks one text of a resolution says which (on stderr, so listings stay clean)."""
@@ -585,6 +587,60 @@ def _say_skipped(skipped: Sequence[Any]) -> None:
 
 def _skipped_row(r: Any) -> dict[str, Any]:
     return {"doc_id": r.doc_id, "year": r.year, "status": r.status, "reason": r.reason}
+
+
+def _clauses_version(
+    store: Store, resolution: str | None, version: str | None
+) -> tuple[list[Any], list[str]]:
+    """Clauses of the version asked for (or the default one) and a line per resolution saying which text."""
+    from corpus import versions
+
+    if version and not resolution:
+        raise click.UsageError("--version needs a RESOLUTION")
+    if version:
+        assert resolution is not None
+        picked = versions.pick(store, resolution, version)
+        if picked is None:
+            known = "; ".join(versions.describe(v) for v in versions.versions(store, resolution)) or "none"
+            raise click.ClickException(f"no version {version!r} of resolution {resolution} (stored: {known})")
+        found = store.clauses(resolution=resolution, doc_id=picked.doc_id)
+        return found, [f"version shown: {versions.describe(picked)}"]
+    found = store.clauses(resolution=resolution)
+    lines = []
+    for res in dict.fromkeys(c.resolution for c in found):
+        stored = versions.versions(store, res)
+        shown = next((v for v in stored if v.shown), None)
+        if shown:
+            more = f"; {len(stored) - 1} other version(s): --version" if len(stored) > 1 else ""
+            lines.append(f"version shown: {versions.describe(shown)}{more}")
+    return found, lines
+
+
+CHANGE_COLUMNS = ["change", "old_number", "new_number", "similarity", "old_id", "new_id", "old_text"]
+CHANGE_COLUMNS += ["new_text"]
+
+
+@main.command("compare-text")
+@click.argument("old")
+@click.argument("new")
+@db_option
+@format_option
+@click.option("--all", "show_all", is_flag=True, help="Also list the clauses that did not change.")
+def compare_text(old: str, new: str, db: str, fmt: str, show_all: bool) -> None:
+    """Clauses added, removed and changed between two texts of a resolution (OLD, NEW: document ids, paths
+    or file names), aligned paragraph by paragraph."""
+    from corpus import versions
+
+    with open_store(db) as store:
+        a, b = _find(store, old), _find(store, new)
+        before, after = versions.clauses_of(store, a.id or ""), versions.clauses_of(store, b.id or "")
+    changes = versions.align(before, after)
+    for doc, role in ((a, "old"), (b, "new")):
+        if fmt == "table":
+            click.echo(f"{role}: {doc.id} ({versions.version_label(doc) or 'original text'})", err=True)
+    rows = [c.model_dump(mode="json") for c in changes if show_all or c.change != "unchanged"]
+    shown = ["change", "old_number", "new_number", "similarity", "new_text", "old_text"]
+    render(rows, fmt, CHANGE_COLUMNS, shown)
 
 
 if __name__ == "__main__":
