@@ -72,6 +72,7 @@ _RES_WORD = re.compile(r"\b(?P<word>[Rr]esolutions?|RESOLUTIONS?|Res\.)\s+(?:[Nn
 _LIST_SEP = re.compile(
     r"(?:,?\s+entitled\s+[“\"][^”\"]{0,300}[”\"])?(?:\s*,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+and\s+|\s+as\s+well\s+as\s+)"
 )
+_DATED = re.compile(r"\s+of\s+(?:\d{1,2}\s+)?[A-Z][a-z]+\s+\d{4}")
 _PARAGRAPH = re.compile(
     r"\bparagraphs?\s+(\d+(?:\s?\([a-z]{1,4}\))?(?:\s*(?:,|and|to)\s*\d+(?:\s?\([a-z]{1,4}\))?)*)"
     r"\s+of\s+[^.;]{0,60}$"
@@ -147,7 +148,8 @@ def _resolution_spans(text: str) -> list[tuple[int, int, str, str | None, str, s
             out.append((start, m.end(), sym, version, name, text[start : m.end()]))
             if not plural:
                 break
-            sep = _LIST_SEP.match(text, m.end())
+            dated = _DATED.match(text, m.end())  # "69/213 of 19 December 2014, 70/197 of ..."
+            sep = _LIST_SEP.match(text, dated.end() if dated else m.end())
             if not sep or not _NUMBER_RE.match(text, sep.end()):
                 break
             pos, first = sep.end(), False

@@ -197,3 +197,58 @@ def test_store_and_cli(tmp_path, c26, sect4):
     assert docs["c26-res1408-report.docx"]["reports_on"] == ["1408"]
     result = CliRunner().invoke(cli.main, ["citations", "--doc", "c26-res1408-report.docx", "--db", db])
     assert result.exit_code == 0 and "reports_on" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def ga_doc():
+    """A real GA resolution as parsed, with the symbol the classifier of real documents gives it."""
+
+    def load(name: str, symbol: str) -> Document:
+        path = REAL / f"{name}.pdf"
+        if not path.exists():
+            pytest.skip("real corpus missing")
+        doc = extract_file(path, use_model=False).document
+        return doc.model_copy(update={"symbol": symbol, "kind": "resolution"})
+
+    return load
+
+
+def test_ga_resolution_citations(ga_doc):
+    """My labels on A/RES/80/132 (development): preamble lists with dates between numbers, footnotes."""
+    cits = citations_in_blocks(ga_doc("A_RES_80_132", "A/RES/80/132"))
+    found = [c.cited for c in cits]
+    assert "A/RES/80/132" not in found  # its own symbol in the running head and masthead
+    for symbol in (
+        "A/80/555",
+        "A/RES/78/148",
+        "A/RES/69/213",
+        "A/RES/70/197",
+        "A/RES/72/212",
+        "A/RES/75/313",
+    ):
+        assert symbol in found
+    assert {"E/RES/1980/67", "A/RES/53/199", "A/RES/61/185", "A/RES/70/1", "A/RES/79/323"} <= set(found)
+    assert [c.page for c in cits if c.cited == "A/RES/77/286"][-1] == 4  # operative paragraph 13
+    assert all(c.relation == "cites" for c in cits)  # a resolution reports on nothing
+
+
+def test_heldout_ga_resolution_citations(ga_doc):
+    """HELD OUT, evaluated last: pages 1-2 of A/RES/80/229, labelled by reading the PDF before running."""
+    labels = {
+        1: "A/80/545 A/RES/46/152 A/RES/60/1 A/RES/67/1 A/RES/69/193 A/RES/69/196 A/RES/70/178 A/RES/70/182"
+        " A/RES/71/209 A/RES/72/196 A/RES/73/186 A/RES/74/177 A/RES/75/196 A/RES/76/187 A/RES/77/237"
+        " A/RES/78/229 A/RES/79/243",
+        2: "A/RES/80/226 A/RES/78/223 A/RES/79/186 A/RES/80/225 A/RES/73/183 A/RES/78/225 A/RES/73/185"
+        " A/RES/74/175 A/RES/78/226 A/CONF.234/16 A/RES/76/181",
+    }
+    cits = citations_in_blocks(ga_doc("A_RES_80_229", "A/RES/80/229"))
+    tp = fp = fn = 0
+    for page, symbols in labels.items():
+        truth = set(symbols.split())
+        pred = {c.cited for c in cits if c.page == page}
+        tp, fp, fn = tp + len(pred & truth), fp + len(pred - truth), fn + len(truth - pred)
+    p, r = tp / (tp + fp), tp / (tp + fn)
+    print(f"A/RES/80/229 pages 1-2 citations: P {p:.2f} R {r:.2f}")
+    # first run: P 0.93 R 1.00; the 2 "false" ones (70/1, 70/299) are right but on page 3, in a paragraph that
+    # starts on page 2 (a block carries its first page): a labelling boundary, left as measured
+    assert p >= 0.9 and r >= 0.9
