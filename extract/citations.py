@@ -179,8 +179,7 @@ def _is_references_line(blocks: list[Block], i: int) -> bool:
     _, _, label, inline, _, _ = _compiled()
     if inline.match(blocks[i].text):
         return True
-    prev = next((b for b in reversed(blocks[:i]) if b.text.strip()), None)
-    return prev is not None and bool(label.match(prev.text))
+    return i > 0 and bool(label.match(blocks[i - 1].text))  # blocks are the non-empty ones
 
 
 def _reports_on(sentence: str, offset: int) -> bool:

@@ -252,3 +252,14 @@ def test_heldout_ga_resolution_citations(ga_doc):
     # first run: P 0.93 R 1.00; the 2 "false" ones (70/1, 70/299) are right but on page 3, in a paragraph that
     # starts on page 2 (a block carries its first page): a labelling boundary, left as measured
     assert p >= 0.9 and r >= 0.9
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx", "pdf"])
+def test_reports_on_is_the_same_in_every_format(fmt):
+    from test_link import extraction
+
+    ex = extraction("c26-res1408-report", fmt)
+    assert ex.document.reports_on == ["1408"]
+    refs = [c for c in ex.citations if c.relation == "reports_on"]
+    assert len(refs) == 2 and any(c.version == "Mod. 2023" for c in refs)  # summary box + References line
+    assert {c.cited for c in ex.citations} == {"1408", "C23/59"}
