@@ -94,6 +94,7 @@ class _LinkData(BaseModel):
     generic: list[str] = []
     procedural: list[str] = []
     bm25_damp: float = Field(ge=0.0, le=1.0)
+    name_weight: float = Field(ge=0.0, le=2.0)
 
 
 @lru_cache(maxsize=1)
@@ -185,6 +186,26 @@ def features(text: str) -> Features:
     return Features(toks, frozenset(toks), f" {' '.join(toks)} ", " ".join(words), n_words)
 
 
+_NAME = re.compile(
+    r"\b[A-Z][\w'’-]+(?:\s+(?:(?:of|for|on|and|the|in|to)\s+)*[A-Z][\w'’-]+)+"
+)
+
+
+def named_bodies(text: str) -> list[tuple[str, ...]]:
+    """Stemmed token phrases of the capitalised names a clause holds (bodies, programmes, instruments), two
+    words or more once the generic ones are dropped; the first word of the text is not a name by itself."""
+    out = []
+    for m in _NAME.finditer(text):
+        toks = tuple(tokens(m.group(0)))
+        while toks and toks[0] in _stop():
+            toks = toks[1:]
+        while toks and toks[-1] in _stop():
+            toks = toks[:-1]
+        if len(_content(toks)) >= 2:
+            out.append(toks)
+    return out
+
+
 @lru_cache(maxsize=256)
 def _cues_for(clauses_key: tuple[tuple[str, str], ...]) -> tuple[ClauseCues, ...]:
     """Cue sets for one resolution's operative clauses; cached because every audit query reuses them."""
@@ -198,6 +219,8 @@ def _cues_for(clauses_key: tuple[tuple[str, str], ...]) -> tuple[ClauseCues, ...
                 for phrase in entry["add"]:
                     p = tuple(tokens(phrase))
                     cues[p] = max(cues.get(p, 0.0), 1.0 if len(p) > 1 else 0.6)
+        for p in named_bodies(text):  # the clause's own names: "Department of Economic and Social Affairs"
+            cues[p] = max(cues.get(p, 0.0), _link_data()["name_weight"])
         # "member states" in the clause: "member" or "states" alone (Academia Members) says little
         in_phrases = {w for p in cues if len(p) > 1 and _contains(toks, p) for w in p}
         for w in in_phrases:
