@@ -49,6 +49,7 @@ class _Patterns(BaseModel):
     self_reference: str
     cue_window: int
     front_blocks: int
+    reports_on_anaphora: str
 
 
 @lru_cache(maxsize=1)
@@ -235,6 +236,28 @@ def citations_in_blocks(doc: Document) -> list[Citation]:
                     relation=relation,
                 )
             )
+    return _anaphora(blocks, out)
+
+
+def _anaphora(blocks: list[Block], out: list[Citation]) -> list[Citation]:
+    """"In its resolution 79/318, the Assembly requested a report. The present report is submitted in
+    response to that request.": the resolution cited last before such a sentence (same or previous block)
+    is what the document reports on."""
+    rx, self_ref = re.compile(patterns().reports_on_anaphora, re.I), _compiled()[5]
+    by_block: dict[str, list[int]] = {}
+    for k, c in enumerate(out):
+        if c.kind == "resolution" and c.block_id:
+            by_block.setdefault(c.block_id, []).append(k)
+    for i, block in enumerate(blocks):
+        for s0, s1 in sentences(block.text):
+            sentence = block.text[s0:s1]
+            if not (rx.search(sentence) and self_ref.search(sentence)):
+                continue
+            here = [k for k in by_block.get(block.id, []) if out[k].start < s0]
+            before = by_block.get(blocks[i - 1].id, []) if i > 0 else []
+            last = (here or before)[-1:] if (here or before) else []
+            for k in last:
+                out[k] = out[k].model_copy(update={"relation": "reports_on"})
     return out
 
 

@@ -263,3 +263,17 @@ def test_reports_on_is_the_same_in_every_format(fmt):
     refs = [c for c in ex.citations if c.relation == "reports_on"]
     assert len(refs) == 2 and any(c.version == "Mod. 2023" for c in refs)  # summary box + References line
     assert {c.cited for c in ex.citations} == {"1408", "C23/59"}
+
+
+def test_reports_on_through_that_request():
+    doc = _doc(
+        "In its resolution 79/318, the General Assembly requested the Secretary-General to report on the"
+        " review. The present report is submitted in response to that request.",
+        "The Assembly also recalled resolution 70/1.",
+    )
+    assert _relations(doc) == [("A/RES/79/318", "reports_on"), ("A/RES/70/1", "cites")]
+    split = _doc(
+        "By resolution 78/10, the Assembly asked for a study.",
+        "This report responds to that request.",
+    )
+    assert reports_on(citations_in_blocks(split)) == ["A/RES/78/10"]
