@@ -603,7 +603,7 @@ def _clauses_version(
         if picked is None:
             known = "; ".join(versions.describe(v) for v in versions.versions(store, resolution)) or "none"
             raise click.ClickException(f"no version {version!r} of resolution {resolution} (stored: {known})")
-        found = store.clauses(resolution=resolution, doc_id=picked.doc_id)
+        found = versions.clauses_of(store, picked.doc_id)
         return found, [f"version shown: {versions.describe(picked)}"]
     found = store.clauses(resolution=resolution)
     lines = []

@@ -34,9 +34,14 @@ def settings() -> _Settings:
     return _Settings.model_validate({k: v for k, v in raw.items() if not k.startswith("_")})
 
 
+def is_draft(doc: Document) -> bool:
+    """A draft resolution: flagged by classification, or a UN "L." document symbol (A/80/L.12)."""
+    return bool(getattr(doc, "draft", False) or re.search(r"/L\.\d+", doc.symbol or ""))
+
+
 def version_label(doc: Document) -> str | None:
-    """ "Mod. 2023" as the text states it; "draft A/80/L.12" for a draft; None for an original text."""
-    if getattr(doc, "draft", False):
+    """The version as the text states it ("Mod. 2023"); "draft A/80/L.12" for a draft; None: original."""
+    if is_draft(doc):
         return f"draft {doc.symbol}" if doc.symbol else "draft"
     return doc.resolution_version
 
@@ -45,17 +50,29 @@ def _key(text: str | None) -> str:
     return re.sub(r"[\s.]+", "", (text or "").casefold())
 
 
+def _title(doc: Document) -> str:
+    return re.sub(r"\W+", " ", (doc.title or "").casefold()).strip()
+
+
 def versions(store, resolution: str) -> list[ResolutionVersion]:
-    """Every stored text of `resolution`, oldest first; `shown` marks the one `Store.clauses` shows."""
-    rows = store.conn.execute(
+    """Every stored text of `resolution`, oldest first, plus drafts with the same title (a draft A/80/L.12
+    carries its own symbol); `shown` marks the one `Store.clauses` shows (never a draft if another exists)."""
+    sql = (
         "SELECT c.doc_id, COUNT(*), SUM(c.kind = 'operative'), d.year, d.format, d.ingested_at, d.data"
-        " FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE c.resolution = ? GROUP BY c.doc_id",
-        (resolution,),
-    ).fetchall()
+        " FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE {} GROUP BY c.doc_id"
+    )
+    rows = store.conn.execute(sql.format("c.resolution = ?"), (resolution,)).fetchall()
+    titles = {_title(Document.model_validate_json(r[6])) for r in rows} - {""}
+    if titles:
+        known = {r[0] for r in rows}
+        for row in store.conn.execute(sql.format("d.kind = 'resolution'")).fetchall():
+            doc = Document.model_validate_json(row[6])
+            if row[0] not in known and is_draft(doc) and _title(doc) in titles:
+                rows.append(row)
     out, ranked = [], []
     for doc_id, n, ops, year, fmt, at, data in rows:
         doc = Document.model_validate_json(data)
-        ranked.append(((-(year or 0), -n, _FORMAT_RANK.get(fmt, 9), at, doc_id), doc_id))
+        ranked.append(((is_draft(doc), -(year or 0), -n, _FORMAT_RANK.get(fmt, 9), at, doc_id), doc_id))
         out.append(
             ResolutionVersion(
                 resolution=resolution,

@@ -6,6 +6,7 @@ heading, one operative item reworded, one removed, one clause added), so the exp
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -17,7 +18,7 @@ from corpus import versions
 from corpus.audit import audit_all
 from corpus.store import Store
 from extract.pipeline import extract_bytes
-from schemas.models import Clause
+from schemas.models import Clause, Document, Extraction
 
 
 def original() -> str:
@@ -115,3 +116,56 @@ def test_cli_clauses_version_and_compare_text(db):
     assert (
         out.exit_code == 0 and "unchanged" in out.stdout and "old: res1408.txt (original text)" in out.stderr
     )
+
+
+def _ga_text(symbol: str, clauses: list[Clause], draft_of: str | None = None) -> Extraction:
+    doc = Document(
+        path=f"{symbol.replace('/', '_')}.txt",
+        sha256=hashlib.sha256(symbol.encode()).hexdigest(),
+        format="txt",
+        kind="resolution",
+        symbol=symbol,
+        resolution=symbol,
+        title="United Nations Decade of Sustainable Transport 2026-2035",
+        year=2025,
+    )
+    return Extraction(document=doc, clauses=clauses)
+
+
+def test_draft_and_adopted_text(tmp_path):
+    """A draft A/80/L.x and the adopted A/RES/80/132: the draft is my edit of the adopted clauses (paragraph 6
+    reworded, paragraph 14 absent), stored under its own symbol and found by its title."""
+    from test_link_ga import ga_clauses
+
+    adopted = list(ga_clauses("A_RES_80_132"))
+    draft = []
+    for c in adopted:
+        if c.number == "14":
+            continue
+        text = c.text.replace("eighty-first session", "eighty-second session") if c.number == "6" else c.text
+        draft.append(
+            c.model_copy(
+                update={
+                    "id": c.id.replace("A/RES/80/132", "A/80/L.12"),
+                    "text": text,
+                    "resolution": "A/80/L.12",
+                }
+            )
+        )
+    db = str(tmp_path / "d.db")
+    with Store(db) as store:
+        store.ingest(_ga_text("A/RES/80/132", adopted))
+        store.ingest(_ga_text("A/80/L.12", draft))
+        found = versions.versions(store, "A/RES/80/132")
+        assert [(v.doc_id, v.version, v.shown) for v in found] == [
+            ("A_RES_80_132.txt", None, True),
+            ("A_80_L.12.txt", "draft A/80/L.12", False),
+        ]
+    run = CliRunner().invoke
+    out = run(main, ["clauses", "A/RES/80/132", "--db", db])
+    assert "version shown: A/RES/80/132 (original text; A_RES_80_132.txt); 1 other version(s)" in out.stderr
+    out = run(main, ["clauses", "A/RES/80/132", "--version", "draft", "--db", db, "--format", "json"])
+    assert out.exit_code == 0 and len(json.loads(out.stdout)) == 14
+    out = run(main, ["compare-text", "A_80_L.12.txt", "A_RES_80_132.txt", "--db", db, "--format", "json"])
+    changes = [(r["change"], r["old_number"], r["new_number"]) for r in json.loads(out.stdout)]
+    assert changes == [("changed", "6", "6"), ("added", None, "14")]
