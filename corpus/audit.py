@@ -24,7 +24,7 @@ from pathlib import Path
 
 from corpus import link
 from corpus.link import LINK_THRESHOLD, build_context, link_blocks
-from extract.citations import canonical
+from extract.citations import canonical, normalise_symbol
 from schemas.models import ActorMention, AuditRow, Block, Clause, ClauseCoverage, Document, Figure
 
 ADDRESSED_THRESHOLD = 0.45
@@ -185,7 +185,7 @@ def audit_all(store, doc_ref: str | None = None, resolution: str | None = None) 
 
     docs = _candidates(store, doc_ref)
     index = resolution_index(store)
-    wanted = set(_keys(resolution)) if resolution else None
+    wanted = set(_keys(resolution)) | set(_keys(normalise_symbol(resolution))) if resolution else None
     plans: list[tuple[Document, list[tuple[str, str | None]]]] = []
     for doc in docs:
         aims = targets(doc)

@@ -493,8 +493,10 @@ def citations(
         where.append("f.doc_id = ?")
         args.append(doc_id)
     if cited:
+        from extract.citations import normalise_symbol
+
         where.append("f.cited_key = ?")
-        args.append(_cited_key(cited))
+        args.append(_cited_key(normalise_symbol(cited)))
     if relation:
         where.append("f.relation = ?")
         args.append(relation)

@@ -171,6 +171,20 @@ def _document_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, 
     return out
 
 
+def normalise_symbol(text: str) -> str:
+    """A symbol as a user types it, normalised like a citation: "77/267" -> A/RES/77/267, "PP Resolution 34"
+    -> PP-34, "Security Council resolution 2231 (2015)" -> S/RES/2231 (2015); anything else unchanged."""
+    text = normalize_text(text).strip()
+    for candidate in (text, f"resolution {text}"):
+        res = _resolution_spans(candidate)
+        if len(res) == 1 and res[0][1] == len(candidate):  # "PP Resolution 34": the body precedes the span
+            return res[0][2]
+    docs = _document_spans(text, [])
+    if docs and docs[0][0] == 0 and docs[0][1] == len(text):
+        return docs[0][2]
+    return text
+
+
 def canonical(symbol: str) -> str:
     """Key to compare symbols however spaced or cased: "A/RES/1514 (XV)" == "a/res/1514(XV)"."""
     return re.sub(r"\s+", "", symbol).upper()

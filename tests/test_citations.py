@@ -13,7 +13,7 @@ from conftest import CORPUS
 import cli
 from corpus.store import Store
 from corpus.store import citations as stored
-from extract.citations import canonical, citations_in_blocks, reports_on
+from extract.citations import canonical, citations_in_blocks, normalise_symbol, reports_on
 from extract.pipeline import extract_file
 from schemas.models import Block, Document
 
@@ -112,6 +112,21 @@ def _relations(doc: Document) -> list[tuple[str, str]]:
     return [(c.cited, c.relation) for c in citations_in_blocks(doc)]
 
 
+@pytest.mark.parametrize(
+    "typed, symbol",
+    [
+        ("77/267", "A/RES/77/267"),
+        ("PP Resolution 34", "PP-34"),
+        ("2231 (2015)", "S/RES/2231 (2015)"),
+        ("1408", "1408"),
+        ("A/80/6 (Sect. 5)", "A/80/6 (Sect. 5)"),
+        ("C23/59", "C23/59"),
+    ],
+)
+def test_a_symbol_as_typed_is_normalised_like_a_citation(typed, symbol):
+    assert normalise_symbol(typed) == symbol
+
+
 def test_own_symbol_is_not_a_citation():
     doc = _doc("See A/80/6 (Sect. 4) and A/79/6 (Sect. 4).", symbol="A/80/6 (Sect. 4)")
     assert [c.cited for c in citations_in_blocks(doc)] == ["A/79/6 (Sect. 4)"]
@@ -183,6 +198,7 @@ def test_store_and_cli(tmp_path, c26, sect4):
         assert {c.doc_id for c in stored(store, cited="1408")} == {"c26-res1408-report.docx"}
         assert [c.cited for c in stored(store, relation="reports_on")] == ["1408", "1408"]
         assert stored(store, cited="a/res/77/267")  # any case and spacing
+        assert stored(store, cited="77/267")  # as a user types it
     result = CliRunner().invoke(
         cli.main, ["citations", "--cited", "A/RES/79/40", "--db", db, "--format", "json"]
     )
