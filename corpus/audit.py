@@ -25,7 +25,16 @@ from pathlib import Path
 from corpus import link
 from corpus.link import LINK_THRESHOLD, build_context, link_blocks
 from extract.citations import canonical, normalise_symbol
-from schemas.models import ActorMention, AuditRow, Block, Clause, ClauseCoverage, Document, Figure
+from schemas.models import (
+    ActorMention,
+    AuditRow,
+    Block,
+    Clause,
+    ClauseCoverage,
+    Document,
+    Figure,
+    ResolutionVersion,
+)
 
 ADDRESSED_THRESHOLD = 0.45
 MIN_WEAK_EVIDENCE = 2
@@ -199,6 +208,7 @@ def audit_all(store, doc_ref: str | None = None, resolution: str | None = None) 
     if wanted is not None and not plans:
         raise LookupError(f"no report on resolution {resolution} in the store (see `restrack citations`)")
     catalogue: dict[str, tuple[list[Clause], str, dict[str, str]]] = {}
+    picks: dict[tuple[str, str | None], ResolutionVersion | None] = {}
     rows, fresh = [], []
     for doc, aims in plans:
         if not aims:
@@ -209,10 +219,10 @@ def audit_all(store, doc_ref: str | None = None, resolution: str | None = None) 
             continue
         for res, version in aims:
             stored = next((index[k] for k in _keys(res) if k in index), None)
-            picked = versions.pick(store, stored, version) if stored else None
+            picked = _pick(store, stored, version, picks) if stored else None
             note = None
             if stored and picked is None:  # the cited version is not stored: say so, use the default text
-                picked = versions.pick(store, stored)
+                picked = _pick(store, stored, None, picks)
                 used = versions.describe(picked) if picked else ""
                 note = f"cites version {version}, which is not ingested: audited against {used}"
             if picked is None:
@@ -257,6 +267,15 @@ def audit_all(store, doc_ref: str | None = None, resolution: str | None = None) 
     for key in {k for k, _ in fresh}:
         _remember(store, key, [r for k, r in fresh if k == key])
     return sorted(rows, key=lambda r: (r.year or 0, r.doc_id, r.resolution or ""))
+
+
+def _pick(store, resolution: str, version: str | None, memo: dict) -> ResolutionVersion | None:
+    """versions.pick once per resolution and version asked for in one audit (200 reports, one query)."""
+    from corpus import versions
+
+    if (resolution, version) not in memo:
+        memo[(resolution, version)] = versions.pick(store, resolution, version)
+    return memo[(resolution, version)]
 
 
 def audit(store, doc_ref: str | None = None, resolution: str | None = None) -> list[AuditRow]:
