@@ -186,9 +186,7 @@ def features(text: str) -> Features:
     return Features(toks, frozenset(toks), f" {' '.join(toks)} ", " ".join(words), n_words)
 
 
-_NAME = re.compile(
-    r"\b[A-Z][\w'’-]+(?:\s+(?:(?:of|for|on|and|the|in|to)\s+)*[A-Z][\w'’-]+)+"
-)
+_NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:(?:of|for|on|and|the|in|to)\s+)*[A-Z][\w'’-]+)+")
 
 
 def named_bodies(text: str) -> list[tuple[str, ...]]:

@@ -254,9 +254,9 @@ def citations_in_blocks(doc: Document) -> list[Citation]:
 
 
 def _anaphora(blocks: list[Block], out: list[Citation]) -> list[Citation]:
-    """"In its resolution 79/318, the Assembly requested a report. The present report is submitted in
-    response to that request.": the resolution cited last before such a sentence (same or previous block)
-    is what the document reports on."""
+    """A sentence like "The present report is submitted in response to that request", after "In its
+    resolution 79/318, the Assembly requested a report": the resolution cited last before it (same or
+    previous block) is what the document reports on."""
     rx, self_ref = re.compile(patterns().reports_on_anaphora, re.I), _compiled()[5]
     by_block: dict[str, list[int]] = {}
     for k, c in enumerate(out):
