@@ -389,3 +389,111 @@ def test_heldout_refugees_report_links():
     # cues (asked for by the issue; dev set and 1408 unchanged): P 0.76 R 0.76 F1 0.76, coverage 39/47. That
     # second number is no longer a clean held-out score.
     assert f1 >= 0.5
+
+
+# SECOND HELD-OUT SET, written and labelled after every linker change above, then run once: a report on
+# A/RES/80/223 (22 operative paragraphs that share most of their wording: a hard case for the cues).
+OCCUPIED = [
+    (
+        "Introduction",
+        [
+            (
+                "The present report is submitted pursuant to General Assembly resolution 80/223 and covers"
+                " the period from 1 January to 31 May 2026.",
+                [],
+            ),
+        ],
+    ),
+    (
+        "Access and monitoring",
+        [
+            (
+                "The Secretary-General continued to seek ways to secure access for the human rights"
+                " monitoring mechanisms to Crimea and the other occupied areas, including through"
+                " consultations with the High Commissioner and regional organizations; no access was granted during the period.",
+                [16],
+            ),
+            (
+                "The Russian Federation did not respond to requests to allow international monitoring"
+                " missions and non-governmental organizations into places of detention in the occupied territories.",
+                [17],
+            ),
+        ],
+    ),
+    (
+        "Human rights situation",
+        [
+            (
+                "The Office of the High Commissioner documented arbitrary detention, torture and enforced"
+                " disappearance of civilians by the occupying authorities, including of Crimean Tatars.",
+                [5],
+            ),
+            (
+                "Residents were pressured to acquire Russian passports, and those without them lost access to"
+                " health care and pensions. Local elections and a population census were organized by the"
+                " occupying authorities.",
+                [14],
+            ),
+            (
+                "Ukrainian school curricula were replaced and the use of the Ukrainian language in schools"
+                " was restricted.",
+                [14],
+            ),
+            (
+                "Human rights defenders and journalists from the occupied territories received support from"
+                " Member States through protection programmes and relocation grants.",
+                [12],
+            ),
+        ],
+    ),
+    (
+        "International cooperation",
+        [
+            (
+                "The International Crimea Platform held its fifth summit, where participating States"
+                " discussed diplomatic efforts to improve the human rights situation on the peninsula.",
+                [13],
+            ),
+            (
+                "Within the United Nations system, the Secretariat coordinated the work of agencies on the"
+                " implementation of the resolution through a task force.",
+                [19],
+            ),
+            (
+                "The Secretary-General raised the situation in his contacts with the parties and offered his"
+                " good offices.",
+                [20],
+            ),
+            (
+                "Ukraine maintained its services for citizens living under occupation, including online"
+                " administrative services, pension payments and independent news broadcasts.",
+                [10],
+            ),
+            (
+                "United Nations entities were reminded to refer to the occupied territories in their official"
+                " documents and statistics in line with the resolution.",
+                [11],
+            ),
+        ],
+    ),
+    (
+        "Conclusions",
+        [
+            (
+                "An interim report was presented to the Human Rights Council in 2026, followed by an"
+                " interactive dialogue.",
+                [21],
+            ),
+            ("The General Assembly may wish to take note of the present report.", []),
+        ],
+    ),
+]
+
+
+def test_second_heldout_occupied_territories_report_links():
+    p, r, f1, cov = measure("A_RES_80_223", OCCUPIED)
+    print(f"A/RES/80/223 (second held out): P {p:.2f} R {r:.2f} F1 {f1:.2f} coverage {cov:.2f}")
+    # first and only run: P 0.43 R 0.83 F1 0.57, coverage 17/22. The clauses share most of their words
+    # ("temporarily occupied territories", "Russian Federation", "human rights"), so a paragraph's second and
+    # third clauses stay within the relative floor: precision is the open problem on such resolutions.
+    assert f1 >= 0.5
