@@ -410,12 +410,14 @@ OCCUPIED = [
             (
                 "The Secretary-General continued to seek ways to secure access for the human rights"
                 " monitoring mechanisms to Crimea and the other occupied areas, including through"
-                " consultations with the High Commissioner and regional organizations; no access was granted during the period.",
+                " consultations with the High Commissioner and regional organizations; no access was granted"
+                " during the period.",
                 [16],
             ),
             (
                 "The Russian Federation did not respond to requests to allow international monitoring"
-                " missions and non-governmental organizations into places of detention in the occupied territories.",
+                " missions and non-governmental organizations into places of detention in the occupied"
+                " territories.",
                 [17],
             ),
         ],
