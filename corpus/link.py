@@ -31,7 +31,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -95,6 +95,8 @@ class _LinkData(BaseModel):
     procedural: list[str] = []
     bm25_damp: float = Field(ge=0.0, le=1.0)
     name_weight: float = Field(ge=0.0, le=2.0)
+    length_norm: float = Field(ge=0.0, le=2.0)
+    length_free: float = Field(ge=1.0)
 
 
 @lru_cache(maxsize=1)
@@ -238,6 +240,23 @@ def _cues_for(clauses_key: tuple[tuple[str, str], ...]) -> tuple[ClauseCues, ...
         toks = tokens(text)
         addressee = next((k for k, p in addressees.items() if _contains(toks, p)), None)
         out.append(ClauseCues(cid, weights, " ".join(content_words(text)), addressee, frozenset(toks)))
+    return _length_normalised(tuple(out))
+
+
+def _length_normalised(cues: tuple[ClauseCues, ...]) -> tuple[ClauseCues, ...]:
+    """A clause with many more cues than the resolution's median clause (a paragraph with a long list of
+    sub-items) matches paragraphs by the number of its words alone: its weights are divided by
+    (its cue mass / (length_free x the median mass)) ** length_norm, as BM25 normalises by length; clauses
+    within length_free times the median keep theirs."""
+    alpha = _link_data()["length_norm"]
+    masses = sorted(sum(c.weights.values()) for c in cues)
+    if alpha <= 0 or len(masses) < 3 or masses[len(masses) // 2] <= 0:
+        return cues
+    median = masses[len(masses) // 2]
+    out = []
+    for c in cues:
+        scale = max(1.0, sum(c.weights.values()) / (_link_data()["length_free"] * median)) ** alpha
+        out.append(c if scale == 1.0 else replace(c, weights={p: w / scale for p, w in c.weights.items()}))
     return tuple(out)
 
 
