@@ -378,7 +378,7 @@ AUDIT_EVIDENCE_COLUMNS = ["doc_id", "year", "clause_id", "block_id", "page", "se
 def clauses(resolution: str | None, db: str, fmt: str, version: str | None) -> None:
     """The clause catalogue of RESOLUTION (e.g. 1408), or of every ingested resolution; says which version."""
     with open_store(db) as store:
-        found, shown = _clauses_version(store, resolution, version)
+        found, shown, labels = _clauses_version(store, resolution, version)
     if fmt == "table":
         for line in shown:
             click.echo(line, err=True)
@@ -386,7 +386,8 @@ def clauses(resolution: str | None, db: str, fmt: str, version: str | None) -> N
         raise click.ClickException(
             f"no clauses of resolution {resolution}: ingest the resolution's text first"
         )
-    render(model_rows(found, CLAUSE_COLUMNS), fmt, CLAUSE_COLUMNS, ["id", "kind", "number", "verb", "text"])
+    rows = [{**r, "version": labels.get(r["resolution"])} for r in model_rows(found, CLAUSE_COLUMNS)]
+    render(rows, fmt, CLAUSE_COLUMNS, ["id", "kind", "number", "verb", "text"])
 
 
 def _audit_json(row: Any) -> dict[str, Any]:
@@ -591,12 +592,20 @@ def _skipped_row(r: Any) -> dict[str, Any]:
 
 def _clauses_version(
     store: Store, resolution: str | None, version: str | None
-) -> tuple[list[Any], list[str]]:
-    """Clauses of the version asked for (or the default one) and a line per resolution saying which text."""
+) -> tuple[list[Any], list[str], dict[str, str | None]]:
+    """Clauses of the version asked for (or the default one), a line per resolution saying which text, and
+    the version label per resolution (the `version` field of each clause row). RESOLUTION may be typed as
+    a citation would be ("80/132" for A/RES/80/132)."""
     from corpus import versions
+    from corpus.audit import resolution_index
+    from extract.citations import canonical, normalise_symbol
 
     if version and not resolution:
         raise click.UsageError("--version needs a RESOLUTION")
+    if resolution:
+        index = resolution_index(store)
+        keys = (canonical(resolution), canonical(normalise_symbol(resolution)))
+        resolution = next((index[k] for k in keys if k in index), resolution)
     if version:
         assert resolution is not None
         picked = versions.pick(store, resolution, version)
@@ -604,16 +613,18 @@ def _clauses_version(
             known = "; ".join(versions.describe(v) for v in versions.versions(store, resolution)) or "none"
             raise click.ClickException(f"no version {version!r} of resolution {resolution} (stored: {known})")
         found = versions.clauses_of(store, picked.doc_id)
-        return found, [f"version shown: {versions.describe(picked)}"]
+        labels = {c.resolution: picked.version for c in found}
+        return found, [f"version shown: {versions.describe(picked)}"], labels
     found = store.clauses(resolution=resolution)
-    lines = []
+    lines, labels = [], {}
     for res in dict.fromkeys(c.resolution for c in found):
         stored = versions.versions(store, res)
         shown = next((v for v in stored if v.shown), None)
         if shown:
+            labels[res] = shown.version
             more = f"; {len(stored) - 1} other version(s): --version" if len(stored) > 1 else ""
             lines.append(f"version shown: {versions.describe(shown)}{more}")
-    return found, lines
+    return found, lines, labels
 
 
 CHANGE_COLUMNS = ["change", "old_number", "new_number", "similarity", "old_id", "new_id", "old_text"]

@@ -101,7 +101,9 @@ def test_cli_clauses_version_and_compare_text(db):
     assert out.exit_code == 0 and "version shown: 1408 (Mod. 2023; res1408-mod2023.txt)" in out.stderr
     out = run(main, ["clauses", "1408", "--version", "original", "--db", db, "--format", "json"])
     rows = json.loads(out.stdout)
-    assert sum(r["kind"] == "operative" for r in rows) == 5
+    assert sum(r["kind"] == "operative" for r in rows) == 5 and {r["version"] for r in rows} == {None}
+    rows = json.loads(run(main, ["clauses", "1408", "--db", db, "--format", "json"]).stdout)
+    assert {r["version"] for r in rows} == {"Mod. 2023"}
     out = run(main, ["clauses", "1408", "--version", "Rev. 2030", "--db", db])
     assert out.exit_code != 0 and "stored:" in out.output
 
@@ -164,7 +166,7 @@ def test_draft_and_adopted_text(tmp_path):
     run = CliRunner().invoke
     out = run(main, ["clauses", "A/RES/80/132", "--db", db])
     assert "version shown: A/RES/80/132 (original text; A_RES_80_132.txt); 1 other version(s)" in out.stderr
-    out = run(main, ["clauses", "A/RES/80/132", "--version", "draft", "--db", db, "--format", "json"])
+    out = run(main, ["clauses", "80/132", "--version", "draft", "--db", db, "--format", "json"])
     assert out.exit_code == 0 and len(json.loads(out.stdout)) == 14
     out = run(main, ["compare-text", "A_80_L.12.txt", "A_RES_80_132.txt", "--db", db, "--format", "json"])
     changes = [(r["change"], r["old_number"], r["new_number"]) for r in json.loads(out.stdout)]
