@@ -527,5 +527,47 @@ def report(db: str, out: str, no_timestamp: bool) -> None:
     click.echo(str(path))
 
 
+
+# -- tables ------------------------------------------------------------------------------------------------
+TABLE_LIST_COLUMNS = ["doc_id", "id", "number", "caption", "unit", "pages", "n_rows", "n_cols", "header_rows"]
+
+
+@main.command()
+@db_option
+@format_option
+@click.option("--doc", help="Document id, path, file name or sha256 prefix.")
+def tables(db: str, fmt: str, doc: str | None) -> None:
+    """Tables found in the documents: id, printed number, caption, unit line, pages, size."""
+    with open_store(db) as store:
+        found = store.tables(_doc_id(store, doc))
+    rows = model_rows(found, TABLE_LIST_COLUMNS)
+    if fmt != "json":
+        for r in rows:
+            r.pop("cells", None)
+    render(rows, fmt, TABLE_LIST_COLUMNS)
+
+
+@main.command()
+@click.argument("table_id")
+@db_option
+@click.option("--doc", help="Document id, path, file name or sha256 prefix (else DOC:ID or the first match).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+def table(table_id: str, db: str, doc: str | None, fmt: str) -> None:
+    """One table (id "t30", "DOC:t30" or its number "4.22") as a grid a spreadsheet opens as printed: caption
+    and unit lines, header rows, stub and cells, notes (csv); or the whole Table model (json)."""
+    from extract.tables import grid_rows
+
+    with open_store(db) as store:
+        found = store.table(table_id, _doc_id(store, doc))
+    if found is None:
+        raise click.ClickException(f"no table {table_id}: `restrack tables` lists them")
+    if fmt == "json":
+        click.echo(json.dumps(found.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(grid_rows(found))
+    click.echo(buf.getvalue(), nl=False)
+
+
 if __name__ == "__main__":
     main()

@@ -81,12 +81,15 @@ def table_figures(
     tables: list[Table] | None = None,
     actors: list[ActorMention] | None = None,
     skip_blocks: set[str] | None = None,
+    skip_tables: set[str] | None = None,
 ) -> list[Figure]:
-    """Figures of every numeric money cell of `doc`'s tables (built when not given). Tables holding any
-    block of `skip_blocks` (another route, e.g. RDNA tables, already read them) are left out whole; cells
-    whose block already gave a running-text figure are left out one by one via the same set."""
+    """Figures of every numeric money cell of `doc`'s tables (built when not given). Cells holding a block
+    of `skip_blocks` (it already gave a running-text figure) are left out; tables holding any block of
+    `skip_tables` (another route, the RDNA tables of extract/assessment.py, read them) are left out whole."""
     tables = build_tables(doc) if tables is None else tables
     skip = skip_blocks or set()
+    if skip_tables:
+        tables = [t for t in tables if not any(skip_tables.intersection(c.block_ids) for c in t.cells)]
     by_block: dict[str, list[ActorMention]] = {}
     for a in actors or []:
         if a.block_id:

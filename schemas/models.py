@@ -226,6 +226,7 @@ class Extraction(BaseModel):
     actors: list[ActorMention] = Field(default_factory=list)
     clauses: list[Clause] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)  # extract/tables.py, continued parts merged
 
 
 class Limits(BaseModel):
