@@ -105,10 +105,15 @@ class _Part:
         return sorted({r for r, _ in self.cells})
 
     def text(self, r: int, c: int) -> str:
-        return normalize_text(" ".join(b.text for b in self.cells.get((r, c), [])))
+        return _text(self.cells.get((r, c), []))
 
     def ncols(self) -> int:
         return max((c + (bs[0].col_span or 1) for (_, c), bs in self.cells.items()), default=0)
+
+
+def _text(bs: list[Block]) -> str:
+    """A cell's text as printed: a list label the reader moved out of the text ("A.") put back."""
+    return normalize_text(" ".join(f"{b.label} {b.text}" if b.label else b.text for b in bs))
 
 
 def _parts(doc: Document) -> list[_Part]:
@@ -225,6 +230,7 @@ def build_tables(doc: Document) -> list[Table]:
     """Every table of `doc` in reading order, continued parts merged, ids "t<ordinal of first part>"."""
     out: list[Table] = []
     prev: tuple[_Part, Table, int] | None = None  # last part, its table, index after its notes
+    base: dict[str, str | None] = {}  # table id -> its caption without a part's sub-title
     for p in _parts(doc):
         rows = p.rows()
         n_head = _header_count(p, rows)
@@ -243,14 +249,28 @@ def build_tables(doc: Document) -> list[Table]:
             # "(2) Extrabudgetary": a part of the table above under its own sub-title
             above = prev[1]
             table.number, table.unit = above.number, above.unit
-            table.caption = " — ".join(x for x in (above.caption, table.caption) if x) or None
+            base[table.id] = base.get(above.id, above.caption)
+            table.caption = " — ".join(x for x in (base[table.id], table.caption) if x) or None
         table.header_rows = n_head
         _append(table, p, rows)
         out.append(table)
         prev = (p, table, after)
     for t in out:
+        _strip_marks(t)
         _paths(t)
     return out
+
+
+def _strip_marks(t: Table) -> None:
+    """A footnote letter glued to a head or stub label ("2024 expenditurea") whose note the table prints
+    ("a Excludes ...") goes to the cell's `note`, so the label reads as in a table without the note."""
+    marks = {m.group(1) for n in t.notes if (m := re.match(r"^([a-z]{1,2})\s", n))}
+    for c in t.cells:
+        if c.value is not None or not marks:
+            continue
+        m = re.match(r"^(.*[a-z)])([a-z]{1,2})$", c.text)
+        if m and m.group(2) in marks and len(m.group(1)) > 2:
+            c.text, c.note = m.group(1), m.group(2)
 
 
 def _same_header(a: _Part, b: _Part, n: int) -> bool:
@@ -284,7 +304,7 @@ def _append(t: Table, p: _Part, rows: list[int]) -> None:
     for (r, c), bs in sorted(p.cells.items()):
         if r not in index:
             continue
-        text = normalize_text(" ".join(b.text for b in bs))
+        text = _text(bs)
         value, note = cell_value(text)
         row_span = bs[0].row_span or 1
         last_row = max((index[x] for x in rows if r <= x < r + row_span), default=index[r])
