@@ -749,7 +749,7 @@ def analyse(docs: list[Document], figures: list[Figure]) -> tuple[list[Series], 
     builds = {b.key: b for b in res.builds}
     pairs: list[tuple[Check, tuple]] = list(res.checks)
     pairs += [(c, t.key) for c, t in _sum_checks(res.figs)]
-    pairs = table_checks.with_table_checks(pairs, docs, figures)
+    pairs = table_checks.with_table_checks(pairs, docs, figures, res.figs)
     pairs += _stated_changes(res.figs, builds, res.cutoffs)
     for b in res.builds:
         pairs += [(c, b.key) for c in _cumulative_checks(b)]

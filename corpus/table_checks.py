@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from extract.table_figures import _cue_res
 from extract.tables import build_tables, row_kind
@@ -127,13 +128,22 @@ def table_checks(docs: Iterable[Document], figures: Iterable[Figure] = ()) -> li
     return out
 
 
-def with_table_checks(pairs: list[tuple[Check, tuple]], docs: Iterable[Document],
-                      figures: Iterable[Figure]) -> list[tuple[Check, tuple]]:
-    """compare's (check, series key) pairs with the table sum checks added (key None: no series) and
-    compare's own column-total checks of table figures dropped (they miss groups and subtotals)."""
+def with_table_checks(pairs: list[tuple[Check, tuple]], docs: Iterable[Document], figures: Iterable[Figure],
+                      placed: Iterable[Any] = ()) -> list[tuple[Check, tuple]]:
+    """compare's (check, series key) pairs with the table sum checks added and compare's own column-total
+    checks of table figures dropped (they miss groups and subtotals). `placed`: compare's figures with their
+    series key (objects with .fig and .key); a table check joins the series of its total, and only the
+    documents compare placed figures of (one format per document) are checked."""
     figs = list(figures)
+    keys: dict[tuple, tuple] = {}
+    doc_ids: set[str | None] = set()
+    for p in placed:
+        doc_ids.add(p.fig.doc_id)
+        keys[(p.fig.doc_id, p.fig.block_id)] = p.key
     cells = {f.block_id for f in figs if f.table_id and f.block_id}
     kept = [(c, k) for c, k in pairs
             if not (c.kind == "sum_mismatch" and "table Total" in c.message and c.figures
                     and c.figures[0].block_id in cells)]
-    return kept + [(c, ()) for c in table_checks(docs, figs)]
+    docs = [d for d in docs if not doc_ids or d.id in doc_ids]
+    added = [(c, keys.get((c.doc_id, c.figures[0].block_id), ())) for c in table_checks(docs, figs)]
+    return kept + added
