@@ -75,15 +75,7 @@ def check_table(t: Table, figures: Iterable[Figure] = ()) -> list[Check]:
         if kind == "total" and sums:
             parts = sums
         else:
-            parts = []
-            for e in scope:
-                if e.row_path[:-1] != prefix or row_kind(e.text) != "row":
-                    continue
-                if e.row in has_values:
-                    parts.append(e)
-                else:  # a group without values: counted through its own (sub)total
-                    inner = [x for x in scope if x.row_path[:-1] == e.row_path and row_kind(x.text) != "row"]
-                    parts += inner[-1:]
+            parts = _parts(prefix, scope, has_values)
         for k in cols:
             total = grid.get((s.row, k))
             if total is None:
@@ -94,6 +86,21 @@ def check_table(t: Table, figures: Iterable[Figure] = ()) -> list[Check]:
             if c:
                 out.append(c)
     out += _column_checks(t, cols, grid, figs)
+    return out
+
+
+def _parts(prefix: list[str], scope: list[TableCell], has_values: set[int]) -> list[TableCell]:
+    """Rows a sum row under `prefix` adds up: its sibling rows; a group without values of its own counts
+    through its last (sub)total, or through its own rows when it has none."""
+    out: list[TableCell] = []
+    for e in scope:
+        if e.row_path[:-1] != prefix or row_kind(e.text) != "row":
+            continue
+        if e.row in has_values:
+            out.append(e)
+            continue
+        inner = [x for x in scope if x.row_path[:-1] == e.row_path and row_kind(x.text) != "row"]
+        out += inner[-1:] if inner else _parts(e.row_path, scope, has_values)
     return out
 
 
