@@ -83,17 +83,48 @@ Subtotal, C|5 248.9|5 518.3|–|240.0|–|240.0|4.3|5 758.3
 D. Programme support|355.3|413.8|–|–|–|–|–|413.8
 Subtotal, 1|6 457.7|6 759.9|–|490.0|–|490.0|7.2|7 249.9"""
 
+# Table 4.25 (1) Regular budget (Sect. 4 PDF p. 38) and (2) Extrabudgetary, continued on p. 39.
+T425_1 = """A. Policymaking organs|–|9.2|–|–|(9.2)|(9.2)|(100)|–
+B. Executive direction and management|2 480.9|2 877.8|–|100.8|256.5|357.3|12.4|3 235.1
+1. Multilateral negotiations|3 111.3|3 642.2|–|–|(76.0)|(76.0)|(2.1)|3 566.2
+2. Weapons of mass destruction|1 802.9|2 026.7|–|179.7|50.7|230.4|11.4|2 257.1
+3. Conventional arms|1 670.8|4 860.6|(18.8)|1 125.8|(437.0)|670.0|13.8|5 530.6
+4. Information and outreach|1 394.3|1 631.9|–|–|76.8|76.8|4.7|1 708.7
+5. Regional disarmament|3 028.4|3 323.1|50.8|–|(207.2)|(156.4)|(4.7)|3 166.7
+Subtotal, C|11 007.7|15 484.5|32.0|1 305.5|(592.7)|744.8|4.8|16 229.3
+D. Programme support|766.2|756.2|–|–|168.5|168.5|22.3|924.7
+Subtotal, 1|14 254.8|19 127.7|32.0|1 406.3|(176.9)|1 261.4|6.6|20 389.1"""
+T425_2_COLS = ["2024 expenditure", "2025 estimate", "Change", "Percentage", "2026 estimate"]
+T425_2 = """A. Policymaking organs|–|–|–|–|–
+B. Executive direction and management|355.4|302.0|–|–|302.0
+1. Multilateral negotiations|8 778.5|7 900.0|150.0|1.9|8 050.0
+2. Weapons of mass destruction|3 364.3|3 027.0|250.0|8.3|3 277.0
+3. Conventional arms|3 943.9|3 700.0|–|–|3 700.0
+4. Information and outreach|192.3|198.0|22.0|11.1|220.0
+5. Regional disarmament|4 373.9|4 036.0|–|–|4 036.0
+Subtotal, C|20 652.9|18 861.0|422.0|2.2|19 283.0
+D. Programme support|382.0|400.0|10.0|2.5|410.0
+Subtotal, 2|21 390.3|19 563.0|432.0|2.2|19 995.0
+Total (1+2)|35 645.1|38 690.7|1 693.4|6.6|40 384.1"""
+
+LABELLED = [  # (file, table number, part, printed rows, columns)
+    ("A_80_6_Sect4_advance.docx", "4.22", 0, T422, T422_COLS),
+    ("A_80_6_Sect4_advance.docx", "4.25", 0, T425_1, T422_COLS),
+    ("A_80_6_Sect4_advance.docx", "4.25", 1, T425_2, T425_2_COLS),
+    ("A_80_6_Sect5_advance.docx", "5.I.18", 0, T518, T518_COLS),
+]
+
 
 def _expected(printed: str, cols: list[str], factor: float = 1e3) -> set[tuple[str, str, float]]:
     """(row label, column, amount in USD) of every money cell of a printed table: dashes and the
-    Percentage column are not money."""
+    Percentage column are not money. Row labels are compared on their first 28 characters."""
     out = set()
     for line in printed.splitlines():
         label, *cells = line.split("|")
         for col, text in zip(cols, cells, strict=True):
             value, _ = cell_value(text)
             if value is not None and col != "Percentage":
-                out.add((label, col, round(value * factor, 2)))
+                out.add((label[:28], col, round(value * factor, 2)))
     return out
 
 
@@ -103,7 +134,7 @@ def _column(f) -> str:
 
 
 def _got(figs, table_id) -> set[tuple[str, str, float]]:
-    return {(_leaf(f), _column(f), round(f.amount, 2)) for f in figs if f.table_id == table_id}
+    return {(_leaf(f)[:28], _column(f), round(f.amount, 2)) for f in figs if f.table_id == table_id}
 
 
 # --- cells and units ----------------------------------------------------------------------------------------
@@ -193,18 +224,32 @@ def test_posts_rows_are_not_money_docx():
     assert any(f.subject == "Financial resources by main category of expenditure / Non-post" for f in mine)
 
 
-def test_precision_recall_docx():
-    """Measured: P = R = 1.0 on 4.22 (70 money cells) and 5.I.18 (1) (32 money cells) in the Word files."""
-    _, t4, f4 = _docx("A_80_6_Sect4_advance.docx")
-    _, t5, f5 = _docx("A_80_6_Sect5_advance.docx")
-    expected = {("4.22",) + x for x in _expected(T422, T422_COLS)}
-    expected |= {("5.I.18",) + x for x in _expected(T518, T518_COLS)}
-    got = {("4.22",) + x for x in _got(f4, _table(t4, "4.22").id)}
-    got |= {("5.I.18",) + x for x in _got(f5, _table(t5, "5.I.18").id)}
+def _pr(load) -> tuple[float, float, int, list, list]:
+    expected: set = set()
+    got: set = set()
+    for name, number, part, printed, cols in LABELLED:
+        _, tables, figs = load(name.replace("_advance.docx", ".pdf")) if load is _pdf else load(name)
+        expected |= {(number, part) + x for x in _expected(printed, cols)}
+        found = [t for t in tables if t.number == number]
+        if len(found) > part:
+            got |= {(number, part) + x for x in _got(figs, found[part].id)}
     tp = len(expected & got)
-    precision, recall = tp / len(got), tp / len(expected)
-    assert len(expected) == 102
-    assert precision >= 0.98 and recall >= 0.98, (sorted(expected - got)[:5], sorted(got - expected)[:5])
+    return (tp / len(got) if got else 0.0, tp / len(expected), len(expected), sorted(expected - got)[:5],
+            sorted(got - expected)[:5])
+
+
+def test_precision_recall_docx():
+    """Measured: P = R = 1.0 over the 196 money cells of 4.22, 4.25 (1), 4.25 (2), 5.I.18 (1) (Word files).
+    A figure counts when its row label, lowest column head and amount (scaled to USD) match the label."""
+    precision, recall, n, missed, extra = _pr(_docx)
+    assert n == 196  # 70 + 57 + 37 + 32
+    assert precision >= 0.98 and recall >= 0.98, (missed, extra)
+
+
+@pytest.mark.xfail(reason="needs the PDFium reader's unruled tables", strict=False)
+def test_precision_recall_pdf():
+    precision, recall, _, missed, extra = _pr(_pdf)
+    assert precision >= 0.95 and recall >= 0.95, (missed, extra)
 
 
 # --- checks -------------------------------------------------------------------------------------------------
@@ -261,3 +306,21 @@ def test_heldout_sect6_table():
     heads = {c.col: c.col_path for c in t.cells if not c.header and not c.stub}
     assert not any("Percentage" in heads[f.col] for f in mine)
     assert all(c.ok for c in check_table(t, figs))
+
+
+def test_labelled_columns_give_metric_years_and_detail_docx():
+    want = {
+        "2024 expenditure": ([2024], "expenditure"), "2025 approved": ([2025], "appropriation"),
+        "2025 estimate": ([2025], "estimate"), "2026 estimate": ([2026], "estimate"),
+        "Technical adjustments": ([], "change"), "New/expanded mandates": ([], "change"),
+        "Other": ([], "change"), "Total": ([], "change"), "Change": ([], "change"),
+    }
+    seen = 0
+    for name, number, part, _, _ in LABELLED:
+        _, tables, figs = _docx(name)
+        t = [x for x in tables if x.number == number][part]
+        for f in figs:
+            if f.table_id == t.id:
+                assert f.metric == "budget" and (f.years, f.metric_detail) == want[_column(f)], f
+                seen += 1
+    assert seen == 196
