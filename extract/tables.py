@@ -257,6 +257,7 @@ def build_tables(doc: Document) -> list[Table]:
         prev = (p, table, after)
     for t in out:
         _strip_marks(t)
+        _spans_from_boxes(t)
         _paths(t)
     return out
 
@@ -418,6 +419,34 @@ def _column_centres(t: Table) -> dict[int, float]:
         if not c.header and c.bbox and c.col_span == 1:
             xs.setdefault(c.col, []).append((c.bbox[0] + c.bbox[2]) / 2)
     return {k: sum(v) / len(v) for k, v in xs.items()}
+
+
+def _spans_from_boxes(t: Table) -> None:
+    """Readers that give boxes but no spans (PDF): a head in an upper header row whose box reaches over
+    several columns spans the widest run of them, unclaimed by another head of its row, whose joint extent
+    has the same centre. A word box over one column stays there: centring alone cannot tell "Changes" over
+    four columns from "Changes" over eight (a reader should give a spanning head its span or its full box)."""
+    if any(c.col_span > 1 for c in t.cells) or t.header_rows < 2:
+        return
+    extent: dict[int, tuple[float, float]] = {}
+    for c in t.cells:
+        if c.bbox and not (c.header and c.row < t.header_rows - 1):
+            x0, x1 = extent.get(c.col, (c.bbox[0], c.bbox[2]))
+            extent[c.col] = (min(x0, c.bbox[0]), max(x1, c.bbox[2]))
+    for h in [c for c in t.cells if c.header and c.row < t.header_rows - 1 and c.bbox and c.col > 0]:
+        taken = {c.col for c in t.cells if c.row == h.row and c is not h}
+        centre = (h.bbox[0] + h.bbox[2]) / 2
+        best = (h.col, h.col)
+        for a in range(1, h.col + 1):
+            for b in range(h.col, t.n_cols):
+                if any(k in taken or k not in extent or extent[k][1] < h.bbox[0] or extent[k][0] > h.bbox[2]
+                       for k in range(a, b + 1)):
+                    continue
+                width = extent[b][1] - extent[a][0]
+                centred = abs((extent[a][0] + extent[b][1]) / 2 - centre) <= max(8.0, 0.1 * width)
+                if centred and b - a > best[1] - best[0]:
+                    best = (a, b)
+        h.col, h.col_span = best[0], best[1] - best[0] + 1
 
 
 def _covers(h: TableCell, col: int, centres: dict[int, float]) -> bool:

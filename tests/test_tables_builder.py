@@ -146,3 +146,20 @@ def test_compare_call_swaps_generic_table_total_for_table_checks():
                     figures=[SeriesPoint(doc_id="d1", amount=1.0, text="x", block_id=total.block_id)])
     out = with_table_checks([(generic, ("k",))], [doc], figs)
     assert generic not in [c for c, _ in out] and all(c.kind == "table_sum" for c, _ in out)
+
+
+
+@pytest.mark.parametrize("box,span", [((335, 455), (2, 2)), ((345, 375), (2, 1))])
+def test_spanning_head_from_its_box(box, span):
+    """A head box reaching over two columns spans them; a word box over one column is left alone (its
+    centre alone cannot tell how many columns it spans)."""
+    doc = _continued_doc()
+    for b in doc.blocks:
+        if b.text == "Changes":
+            b.bbox = (box[0], b.bbox[1], box[1], b.bbox[3])
+    t = build_tables(doc)[0]
+    changes = next(c for c in t.cells if c.text == "Changes")
+    assert (changes.col, changes.col_span) == span
+    other = next(c for c in t.cells if c.text == "50.0" and c.row == 3).col_path
+    assert other == (["Changes", "Other"] if span[1] == 2 else ["Other"])
+    assert next(c for c in t.cells if c.text == "1 050.0").col_path == ["2026 estimate"]
