@@ -18,7 +18,7 @@ from extract.dates import find_dates
 from extract.tables import build_tables, rules
 from extract.text import normalize_text
 from schemas import DATA_DIR
-from schemas.models import ActorMention, Document, Figure, Period, Table, TableCell
+from schemas.models import ActorMention, Document, Figure, Metric, Period, Table, TableCell
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
@@ -52,14 +52,14 @@ def unit_of(text: str | None) -> Unit | None:
 
 
 @lru_cache(maxsize=1)
-def _cue_res() -> tuple[re.Pattern[str], list[tuple[re.Pattern[str], str, str | None]]]:
+def _cue_res() -> tuple[re.Pattern[str], list[tuple[re.Pattern[str], Metric, str | None]]]:
     r = rules()
     counts = re.compile("|".join(rf"(?<![\w]){re.escape(c)}" for c in r.count_cues), re.IGNORECASE)
     metrics = [(re.compile(rf"(?<![\w]){re.escape(c)}", re.IGNORECASE), m, d) for c, m, d in r.metric_cues]
     return counts, metrics
 
 
-def _metric(texts: list[str]) -> tuple[str, str | None]:
+def _metric(texts: list[str]) -> tuple[Metric, str | None]:
     for t in texts:
         for pat, metric, detail in _cue_res()[1]:
             if pat.search(t):

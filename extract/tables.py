@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from extract.text import normalize_text
 from schemas import DATA_DIR
-from schemas.models import Block, Document, Table, TableCell
+from schemas.models import Block, Document, Metric, Table, TableCell
 
 
 class TableRules(BaseModel):
@@ -32,7 +32,7 @@ class TableRules(BaseModel):
     total_rows: list[str]
     subtotal_rows: list[str]
     count_cues: list[str]
-    metric_cues: list[tuple[str, str, str | None]]
+    metric_cues: list[tuple[str, Metric, str | None]]
     compact_unit: str
     indent_tolerance: float
 
@@ -210,7 +210,8 @@ def _caption(doc: Document, first: int) -> _Caption:
 
 def _notes(doc: Document, last: int) -> tuple[list[str], list[str], int]:
     """Note lines right after a table ("a Includes ...", "Note: ..."): texts, block ids, index after them."""
-    texts, ids = [], []
+    texts: list[str] = []
+    ids: list[str] = []
     i = last + 1
     while i < len(doc.blocks) and len(texts) < 8:
         b = doc.blocks[i]
@@ -435,11 +436,13 @@ def _spans_from_boxes(t: Table) -> None:
             extent[c.col] = (min(x0, c.bbox[0]), max(x1, c.bbox[2]))
     for h in [c for c in t.cells if c.header and c.row < t.header_rows - 1 and c.bbox and c.col > 0]:
         taken = {c.col for c in t.cells if c.row == h.row and c is not h}
-        centre = (h.bbox[0] + h.bbox[2]) / 2
+        assert h.bbox is not None
+        left, right = h.bbox[0], h.bbox[2]
+        centre = (left + right) / 2
         best = (h.col, h.col)
         for a in range(1, h.col + 1):
             for b in range(h.col, t.n_cols):
-                if any(k in taken or k not in extent or extent[k][1] < h.bbox[0] or extent[k][0] > h.bbox[2]
+                if any(k in taken or k not in extent or extent[k][1] < left or extent[k][0] > right
                        for k in range(a, b + 1)):
                     continue
                 width = extent[b][1] - extent[a][0]
