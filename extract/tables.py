@@ -107,6 +107,9 @@ class _Part:
     def text(self, r: int, c: int) -> str:
         return _text(self.cells.get((r, c), []))
 
+    def nested(self) -> bool:
+        return any(b.parent_table is not None for bs in self.cells.values() for b in bs)
+
     def ncols(self) -> int:
         return max((c + (bs[0].col_span or 1) for (_, c), bs in self.cells.items()), default=0)
 
@@ -233,6 +236,9 @@ def build_tables(doc: Document) -> list[Table]:
     prev: tuple[_Part, Table, int] | None = None  # last part, its table, index after its notes
     base: dict[str, str | None] = {}  # table id -> its caption without a part's sub-title
     for p in _parts(doc):
+        if p.nested():
+            out.append(_nested_table(doc, p))  # a table inside a cell: never a part of its neighbours
+            continue
         rows = p.rows()
         n_head = _header_count(p, rows)
         cap = _caption(doc, p.first)
@@ -273,6 +279,13 @@ def _strip_marks(t: Table) -> None:
         m = re.match(r"^(.*[a-z)])([a-z]{1,2})$", c.text)
         if m and m.group(2) in marks and len(m.group(1)) > 2:
             c.text, c.note = m.group(1), m.group(2)
+
+
+def _nested_table(doc: Document, p: _Part) -> Table:
+    rows = p.rows()
+    t = Table(id=f"t{p.ordinal}", doc_id=doc.id, header_rows=_header_count(p, rows))
+    _append(t, p, rows)
+    return t
 
 
 def _same_header(a: _Part, b: _Part, n: int) -> bool:

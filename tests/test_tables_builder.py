@@ -163,3 +163,21 @@ def test_spanning_head_from_its_box(box, span):
     other = next(c for c in t.cells if c.text == "50.0" and c.row == 3).col_path
     assert other == (["Changes", "Other"] if span[1] == 2 else ["Other"])
     assert next(c for c in t.cells if c.text == "1 050.0").col_path == ["2026 estimate"]
+
+
+def test_repeated_header_on_next_page_is_merged_once():
+    rows = [["Item", "2025", "2026", "", ""], ["Radios", "1.0", "2.0", "", ""]]
+    more = [rows[0], ["Masts", "3.0", "4.0", "", ""], ["Total", "4.0", "6.0", "", ""]]
+    doc = _doc([_para("Table 9"), _para("(US$ million)"), *_rows(0, rows), *_rows(1, more, page=4)])
+    (t,) = build_tables(doc)
+    assert t.pages == [3, 4] and t.header_rows == 1 and t.n_rows == 4
+    assert [c.text for c in t.cells if c.stub] == ["Item", "Radios", "Masts", "Total"]
+    assert all(c.ok for c in check_table(t)) and len(check_table(t)) == 2
+
+
+def test_nested_table_stays_its_own_table():
+    outer = _rows(0, [["Item", "Cost", "", "", ""], ["Radios", "1.0", "", "", ""]])
+    inner = [b.model_copy(update={"parent_table": 0}) for b in _rows(1, [["Sub", "2.0", "", "", ""]])]
+    doc = _doc([_para("(US$ million)"), outer[0], outer[1], *inner, *outer[2:]])
+    tables = build_tables(doc)
+    assert [t.id for t in tables] == ["t0", "t1"] and tables[0].n_rows == 2 and tables[1].n_rows == 1
