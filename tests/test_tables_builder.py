@@ -181,3 +181,20 @@ def test_nested_table_stays_its_own_table():
     doc = _doc([_para("(US$ million)"), outer[0], outer[1], *inner, *outer[2:]])
     tables = build_tables(doc)
     assert [t.id for t in tables] == ["t0", "t1"] and tables[0].n_rows == 2 and tables[1].n_rows == 1
+
+
+def test_wrapped_stub_labels_join_and_period_heads():
+    """A reader that gives each line of a wrapped label its own row; a period in a column head."""
+    head = ["Component", "1 July 2024 to 30 June 2025", "", "", ""]
+    doc = _doc([_para("(United States dollars)"), *_rows(0, [
+        head, ["B. Executive direction and", "", "", "", ""], ["management", "2 480.9", "", "", ""],
+        ["C. Conventional arms", "1 670.8", "", "", ""], ["and ammunition", "", "", "", ""],
+    ])])
+    t = build_tables(doc)[0]
+    assert [c.text for c in t.cells if c.stub and not c.header] == [
+        "B. Executive direction and management", "C. Conventional arms and ammunition"]
+    figs = table_figures(doc, [t])
+    assert [(f.subject, f.amount) for f in figs] == [
+        ("B. Executive direction and management", 2480.9), ("C. Conventional arms and ammunition", 1670.8)]
+    assert figs[0].years == [2024, 2025] and figs[0].period is not None
+    assert (figs[0].period.start, figs[0].period.end) == ("2024-07-01", "2025-06-30")
