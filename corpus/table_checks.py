@@ -135,12 +135,22 @@ def table_checks(docs: Iterable[Document], figures: Iterable[Figure] = ()) -> li
     return out
 
 
+def _different_cells(c: Check, by_block: dict[str | None, Figure]) -> bool:
+    if c.kind != "inconsistent_restatement" or not c.figures:
+        return False
+    figs = [by_block.get(p.block_id) for p in c.figures]
+    return all(f is not None for f in figs) and len({(f.table_id, f.row, f.col) for f in figs if f}) > 1
+
+
 def with_table_checks(pairs: list[tuple[Check, tuple]], docs: Iterable[Document], figures: Iterable[Figure],
                       placed: Iterable[Any] = ()) -> list[tuple[Check, tuple]]:
-    """compare's (check, series key) pairs with the table sum checks added and compare's own column-total
-    checks of table figures dropped (they miss groups and subtotals). `placed`: compare's figures with their
-    series key (objects with .fig and .key); a table check joins the series of its total, and only the
-    documents compare placed figures of (one format per document) are checked."""
+    """compare's (check, series key) pairs with the table sum checks added. Dropped: compare's own
+    column-total checks of table figures (they miss groups and subtotals), and its restatement checks
+    between table cells: two cells are two figures, not one stated twice ("Posts" 2024 expenditure vs
+    2026 estimate; "Posts" of subprogramme 1 vs 2), and sums check a table's consistency.
+    `placed`: compare's figures with their series key (objects with .fig and .key); a table check joins
+    the series of its total, and only the documents compare placed figures of (one format each) are
+    checked."""
     figs = list(figures)
     keys: dict[tuple, tuple] = {}
     doc_ids: set[str | None] = set()
@@ -148,9 +158,11 @@ def with_table_checks(pairs: list[tuple[Check, tuple]], docs: Iterable[Document]
         doc_ids.add(p.fig.doc_id)
         keys[(p.fig.doc_id, p.fig.block_id)] = p.key
     cells = {f.block_id for f in figs if f.table_id and f.block_id}
+    by_block = {f.block_id: f for f in figs if f.table_id and f.block_id}
     kept = [(c, k) for c, k in pairs
             if not (c.kind == "sum_mismatch" and "table Total" in c.message and c.figures
-                    and c.figures[0].block_id in cells)]
+                    and c.figures[0].block_id in cells)
+            and not _different_cells(c, by_block)]
     docs = [d for d in docs if not doc_ids or d.id in doc_ids]
     added = [(c, keys.get((c.doc_id, c.figures[0].block_id), ())) for c in table_checks(docs, figs)]
     return kept + added

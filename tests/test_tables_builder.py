@@ -198,3 +198,15 @@ def test_wrapped_stub_labels_join_and_period_heads():
         ("B. Executive direction and management", 2480.9), ("C. Conventional arms and ammunition", 1670.8)]
     assert figs[0].years == [2024, 2025] and figs[0].period is not None
     assert (figs[0].period.start, figs[0].period.end) == ("2024-07-01", "2025-06-30")
+
+
+def test_compare_call_drops_restatements_between_table_cells():
+    doc = _continued_doc()
+    figs = table_figures(doc)
+    a, b = figs[0], figs[1]  # two cells of one row: two figures, not one stated twice
+    pts = [SeriesPoint(doc_id="d1", amount=f.amount, text=f.text, block_id=f.block_id) for f in (a, b)]
+    restated = Check(kind="inconsistent_restatement", ok=False, message="m", doc_id="d1", figures=pts)
+    prose = Check(kind="inconsistent_restatement", ok=False, message="p", doc_id="d1",
+                  figures=[pts[0], SeriesPoint(doc_id="d1", amount=3.0, text="USD 3", block_id="p9")])
+    kept = [c for c, _ in with_table_checks([(restated, ()), (prose, ())], [doc], figs)]
+    assert restated not in kept and prose in kept
