@@ -553,19 +553,24 @@ def tables(db: str, fmt: str, doc: str | None) -> None:
 @click.option("--doc", help="Document id, path, file name or sha256 prefix (else DOC:ID or the first match).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 def table(table_id: str, db: str, doc: str | None, fmt: str) -> None:
-    """One table (id "t30", "DOC:t30" or its number "4.22") as a grid a spreadsheet opens as printed: caption
-    and unit lines, header rows, stub and cells, notes (csv); or the whole Table model (json)."""
+    """One table (id "t30", "DOC:t30" or its number "4.22", all its parts) as a grid a spreadsheet opens as
+    printed: caption and unit lines, header rows, stub and cells, notes, an empty row between parts (csv);
+    or a JSON array of the Table models."""
     from extract.tables import grid_rows
 
     with open_store(db) as store:
         found = store.table(table_id, _doc_id(store, doc))
-    if found is None:
+    if not found:
         raise click.ClickException(f"no table {table_id}: `restrack tables` lists them")
     if fmt == "json":
-        click.echo(json.dumps(found.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        click.echo(json.dumps([t.model_dump(mode="json") for t in found], ensure_ascii=False, indent=2))
         return
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(grid_rows(found))
+    w = csv.writer(buf, lineterminator="\n")
+    for i, t in enumerate(found):
+        if i:
+            w.writerow([])
+        w.writerows(grid_rows(t))
     click.echo(buf.getvalue(), nl=False)
 
 

@@ -473,11 +473,10 @@ class Store:
         where, args = (["f.doc_id = ?"], [doc_id]) if doc_id else ([], [])
         return [Table.model_validate_json(r[0]) for r in self._select("tables", where, args)]
 
-    def table(self, ref: str, doc_id: str | None = None) -> Table | None:
-        """One table by id ("t30"), "DOC:t30", or its printed number ("4.22"); None when there is none."""
+    def table(self, ref: str, doc_id: str | None = None) -> list[Table]:
+        """A table by id ("t30", "DOC:t30"), or every part printed under a number ("4.25": "(1) Regular
+        budget", "(2) Extrabudgetary"), from the first document that has it; [] when none has."""
         if ":" in ref and doc_id is None:
             doc_id, ref = ref.rsplit(":", 1)
-        for t in self.tables(doc_id):
-            if ref in (t.id, t.number):
-                return t
-        return None
+        found = [t for t in self.tables(doc_id) if ref in (t.id, t.number)]
+        return [t for t in found if t.doc_id == found[0].doc_id] if found else []

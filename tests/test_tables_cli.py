@@ -52,7 +52,11 @@ def test_table_csv_is_the_printed_grid(db):
 
 def test_table_json_and_unknown(db):
     code, out = run("table", "t30", "--db", db, "--format", "json")
-    assert code == 0 and json.loads(out)["number"] == "4.22"
+    assert code == 0 and [t["number"] for t in json.loads(out)] == ["4.22"]
+    code, out = run("table", "4.25", "--db", db, "--format", "json")  # both parts printed under 4.25
+    assert code == 0 and [t["id"] for t in json.loads(out)] == ["t33", "t34"]
+    code, out = run("table", "4.25", "--db", db)
+    assert out.count("Table 4.25") == 2 and "\n\n" in out.replace("\r", "")
     code, out = run("table", "9.99", "--db", db)
     assert code != 0 and "no table 9.99" in out
 
