@@ -297,14 +297,24 @@ def test_pdf_518_continued_over_page():
 
 # --- held out: evaluated last -------------------------------------------------------------------------------
 def test_heldout_sect6_table():
-    """Held-out: Sect. 6 Table 6.3, labels read from the Word file after the rules were written."""
+    """Held-out: Sect. 6 Table 6.3, labelled from the raw word/document.xml text after the rules were written
+    (evaluated once, last)."""
     _, tables, figs = _docx("A_80_6_Sect6_advance.docx")
     t = _table(tables, "6.3")
-    mine = [f for f in figs if f.table_id == t.id]
     assert t.unit == "(Thousands of United States dollars)"
-    assert mine and all(f.currency == "USD" for f in mine)
+    mine = {(f.subject, _column(f)): f for f in figs if f.table_id == t.id}
+    labels = [
+        ("Posts", "2024 expenditure", 3_895_500, [2024], "expenditure"),
+        ("Consultants", "Other", 4_100, [], "change"),
+        ("Supplies and materials", "Other", -2_000, [], "change"),
+        ("Travel of staff", "2026 estimate", 128_900, [2026], "estimate"),
+    ]
+    for row, col, amount, years, detail in labels:
+        f = mine[(row, col)]
+        assert f.amount == pytest.approx(amount)
+        assert (f.currency, f.years, f.metric_detail) == ("USD", years, detail)
     heads = {c.col: c.col_path for c in t.cells if not c.header and not c.stub}
-    assert not any("Percentage" in heads[f.col] for f in mine)
+    assert not any("Percentage" in heads[f.col] for f in mine.values())
     assert all(c.ok for c in check_table(t, figs))
 
 
