@@ -256,7 +256,8 @@ def _notes(doc: Document, last: int) -> tuple[list[str], list[str], int]:
 
 
 def build_tables(doc: Document) -> list[Table]:
-    """Every table of `doc` in reading order, continued parts merged, ids "t<ordinal of first part>"."""
+    """Every table of `doc` in reading order (two rows and two columns at least), continued parts merged,
+    ids "t<ordinal of first part>"."""
     out: list[Table] = []
     prev: tuple[_Part, Table, int] | None = None  # last part, its table, index after its notes
     base: dict[str, str | None] = {}  # table id -> its caption without a part's sub-title
@@ -287,6 +288,7 @@ def build_tables(doc: Document) -> list[Table]:
         _append(table, p, rows)
         out.append(table)
         prev = (p, table, after)
+    out = [t for t in out if t.n_rows >= 2 and t.n_cols >= 2]  # a framed box or a one-line strip: no table
     for t in out:
         _strip_marks(t)
         _spans_from_boxes(t)

@@ -177,10 +177,11 @@ def test_repeated_header_on_next_page_is_merged_once():
 
 def test_nested_table_stays_its_own_table():
     outer = _rows(0, [["Item", "Cost", "", "", ""], ["Radios", "1.0", "", "", ""]])
-    inner = [b.model_copy(update={"parent_table": 0}) for b in _rows(1, [["Sub", "2.0", "", "", ""]])]
+    inner = [b.model_copy(update={"parent_table": 0})
+             for b in _rows(1, [["Sub", "2.0", "", "", ""], ["Sub 2", "3.0", "", "", ""]])]
     doc = _doc([_para("(US$ million)"), outer[0], outer[1], *inner, *outer[2:]])
     tables = build_tables(doc)
-    assert [t.id for t in tables] == ["t0", "t1"] and tables[0].n_rows == 2 and tables[1].n_rows == 1
+    assert [t.id for t in tables] == ["t0", "t1"] and tables[0].n_rows == 2 and tables[1].n_rows == 2
 
 
 def test_wrapped_stub_labels_join_and_period_heads():
