@@ -134,25 +134,22 @@ def _parts(doc: Document) -> list[_Part]:
 
 def _join_wrapped_labels(p: _Part) -> None:
     """A reader that splits a wrapped stub label into rows ("B. Executive direction and" / "management
-    2 480.9 ..."): a row holding only a stub line that starts in lower case continues the label above it,
-    and a label-only row just above one that starts in lower case opens it; the two become one row."""
-    rows = p.rows()
-    alone = {r for r in rows if list(c for (rr, c) in p.cells if rr == r) == [0]}
-    for above, below in zip(rows, rows[1:], strict=False):
-        if (above, 0) not in p.cells or (below, 0) not in p.cells:
-            continue
-        text = p.text(below, 0)
-        if not text[:1].islower() or not (above in alone or below in alone):
-            continue
-        keep, drop = (below, above) if above in alone else (above, below)
-        first, second = (p.cells[(above, 0)], p.cells[(below, 0)])
-        for k in [k for k in p.cells if k[0] == drop and k[1] != 0]:
-            p.cells[(keep, k[1])] = p.cells.pop(k)
-        p.cells[(keep, 0)] = first + second
-        if (drop, 0) in p.cells and drop != keep:
-            del p.cells[(drop, 0)]
-        alone.discard(keep)
-        alone.discard(drop)
+    2 480.9 ..."): a stub line starting in lower case continues the label above it when one of the two rows
+    holds nothing but its label; the lines become one label on the row that holds the values."""
+    def alone(r: int) -> bool:
+        return [c for (rr, c) in p.cells if rr == r] == [0]
+
+    prev = None
+    for r in p.rows():
+        if prev is not None and (prev, 0) in p.cells and (r, 0) in p.cells and p.text(r, 0)[:1].islower():
+            if alone(prev):
+                p.cells[(r, 0)] = p.cells.pop((prev, 0)) + p.cells[(r, 0)]
+                prev = r
+                continue
+            if alone(r):
+                p.cells[(prev, 0)] = p.cells[(prev, 0)] + p.cells.pop((r, 0))
+                continue
+        prev = r
 
 
 def _header_count(p: _Part, rows: list[int]) -> int:

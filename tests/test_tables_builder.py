@@ -190,13 +190,17 @@ def test_wrapped_stub_labels_join_and_period_heads():
     doc = _doc([_para("(United States dollars)"), *_rows(0, [
         head, ["B. Executive direction and", "", "", "", ""], ["management", "2 480.9", "", "", ""],
         ["C. Conventional arms", "1 670.8", "", "", ""], ["and ammunition", "", "", "", ""],
+        ["1. Multilateral negotiations", "", "", "", ""], ["and deliberations on", "", "", "", ""],
+        ["disarmament", "", "", "", ""], ["limitation", "3 111.3", "", "", ""],
     ])])
     t = build_tables(doc)[0]
+    long = "1. Multilateral negotiations and deliberations on disarmament limitation"
     assert [c.text for c in t.cells if c.stub and not c.header] == [
-        "B. Executive direction and management", "C. Conventional arms and ammunition"]
+        "B. Executive direction and management", "C. Conventional arms and ammunition", long]
     figs = table_figures(doc, [t])
     assert [(f.subject, f.amount) for f in figs] == [
-        ("B. Executive direction and management", 2480.9), ("C. Conventional arms and ammunition", 1670.8)]
+        ("B. Executive direction and management", 2480.9), ("C. Conventional arms and ammunition", 1670.8),
+        (long, 3111.3)]
     assert figs[0].years == [2024, 2025] and figs[0].period is not None
     assert (figs[0].period.start, figs[0].period.end) == ("2024-07-01", "2025-06-30")
 
