@@ -320,19 +320,25 @@ def _same_header(a: _Part, b: _Part, n: int) -> bool:
 def _continues(doc: Document, prev: tuple[_Part, Table, int], p: _Part, rows: list[int], n_head: int,
                cap: _Caption) -> bool:
     """p continues the table above: nothing between them but a "(continued)" line or the caption repeated,
-    and either the header repeated or (no header, no caption) the same columns on a later page."""
+    and either the header repeated or (no header, no caption) the same columns on a later page. With the
+    header repeated on the next page, a few short lines between (running heads a reader left) do not
+    part them."""
     a, table, _ = prev
     between = [normalize_text(b.text) for b in doc.blocks[a.last + 1 : p.first]]
     repeated = {normalize_text(x) for x in [table.caption or "", table.unit or ""]}
-    if any(t and not _res()["continued"].match(t) and t not in repeated and not _res()["label"].match(t)
-           for t in between):
-        return False
+    other = [t for t in between
+             if t and not _res()["continued"].match(t) and t not in repeated and not _res()["label"].match(t)]
     if cap.number and table.number and cap.number != table.number:
         return False
-    if _same_header(a, p, n_head) and n_head == table.header_rows:
-        return True
     pa = max((b.page or 0 for bs in a.cells.values() for b in bs), default=0)
     pb = min((b.page or 0 for bs in p.cells.values() for b in bs), default=0)
+    same_header = _same_header(a, p, n_head) and n_head == table.header_rows
+    if same_header and pb == pa + 1 and pa > 0 and len(other) <= 4 and all(len(t) <= 80 for t in other):
+        return True
+    if other:
+        return False
+    if same_header:
+        return True
     return n_head == 0 and cap.number is None and p.ncols() == a.ncols() and pb > pa > 0
 
 

@@ -215,3 +215,14 @@ def test_compare_call_drops_restatements_between_table_cells():
                   figures=[pts[0], SeriesPoint(doc_id="d1", amount=3.0, text="USD 3", block_id="p9")])
     kept = [c for c, _ in with_table_checks([(restated, ()), (prose, ())], [doc], figs)]
     assert restated not in kept and prose in kept
+
+
+def test_running_heads_between_parts_with_the_header_repeated():
+    rows = [["Item", "2025", "2026", "", ""], ["Radios", "1.0", "2.0", "", ""]]
+    more = [rows[0], ["Masts", "3.0", "4.0", "", ""]]
+    heads = [_para("Section 5 Peacekeeping operations", page=4), _para("25-05310 29/74", page=4)]
+    doc = _doc([_para("Table 9"), _para("(US$ million)"), *_rows(0, rows), *heads, *_rows(1, more, page=4)])
+    (t,) = build_tables(doc)
+    assert t.pages == [3, 4] and t.n_rows == 3
+    far = _doc([_para("Table 9"), _para("(US$ million)"), *_rows(0, rows), *heads, *_rows(1, more, page=6)])
+    assert len(build_tables(far)) == 2  # not the next page: two tables
