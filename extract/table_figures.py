@@ -35,6 +35,7 @@ def _scales() -> dict[str, float]:
     return {k.lower(): float(v) for k, v in data["scales"].items()}
 
 
+@lru_cache(maxsize=4096)
 def unit_of(text: str | None) -> Unit | None:
     """The money unit a caption, column head or row label states, including compact heads ("EURm",
     "US$bn"); None when it states none (an amount "US$2.1 billion" is not a unit)."""
@@ -109,6 +110,9 @@ def _figures_of(
     caption = " ".join(x for x in (t.caption, t.unit) if x)
     table_unit = unit_of(t.unit) or unit_of(t.caption)
     stub = {c.row: c for c in t.cells if c.stub and not c.header}
+    stub_by_text: dict[str, list[TableCell]] = {}
+    for c in stub.values():
+        stub_by_text.setdefault(c.text, []).append(c)
     caption_actors = [a.name for b in t.block_ids for a in by_block.get(b, [])]
     out: list[Figure] = []
     for c in t.cells:
@@ -121,7 +125,8 @@ def _figures_of(
         metric, detail = _metric([" ".join(c.col_path), " ".join(c.row_path), caption])
         years = sorted({int(y) for y in _YEAR.findall(" ".join(c.col_path))})
         owners = list(dict.fromkeys(
-            a.name for cell in _path_cells(t, label) for b in cell.block_ids for a in by_block.get(b, [])
+            a.name for cell in _path_cells(stub_by_text, label) for b in cell.block_ids
+            for a in by_block.get(b, [])
         )) or list(dict.fromkeys(caption_actors))
         subject = " / ".join(c.row_path) or None
         head = " / ".join(c.col_path)
@@ -146,9 +151,9 @@ def _cell_unit(c: TableCell, table_unit: Unit | None) -> Unit | None:
     return table_unit
 
 
-def _path_cells(t: Table, label: TableCell | None) -> list[TableCell]:
+def _path_cells(stub_by_text: dict[str, list[TableCell]], label: TableCell | None) -> list[TableCell]:
     """The stub cells naming the row and its groups."""
     if label is None:
         return []
-    names = set(label.row_path)
-    return [c for c in t.cells if c.stub and c.text in names and c.row <= label.row]
+    names = dict.fromkeys(label.row_path)
+    return [c for name in names for c in stub_by_text.get(name, []) if c.row <= label.row]

@@ -136,18 +136,20 @@ def _join_wrapped_labels(p: _Part) -> None:
     """A reader that splits a wrapped stub label into rows ("B. Executive direction and" / "management
     2 480.9 ..."): a stub line starting in lower case continues the label above it when one of the two rows
     holds nothing but its label; the lines become one label on the row that holds the values."""
-    def alone(r: int) -> bool:
-        return [c for (rr, c) in p.cells if rr == r] == [0]
-
+    cols: dict[int, set[int]] = {}
+    for r, c in p.cells:
+        cols.setdefault(r, set()).add(c)
     prev = None
     for r in p.rows():
         if prev is not None and (prev, 0) in p.cells and (r, 0) in p.cells and p.text(r, 0)[:1].islower():
-            if alone(prev):
+            if cols[prev] == {0}:
                 p.cells[(r, 0)] = p.cells.pop((prev, 0)) + p.cells[(r, 0)]
+                cols[prev] = set()
                 prev = r
                 continue
-            if alone(r):
+            if cols[r] == {0}:
                 p.cells[(prev, 0)] = p.cells[(prev, 0)] + p.cells.pop((r, 0))
+                cols[r] = set()
                 continue
         prev = r
 
@@ -352,7 +354,8 @@ def _append(t: Table, p: _Part, rows: list[int]) -> None:
         text = _text(bs)
         value, note = cell_value(text)
         row_span = bs[0].row_span or 1
-        last_row = max((index[x] for x in rows if r <= x < r + row_span), default=index[r])
+        last_row = index[r] if row_span == 1 else max(
+            (index[x] for x in rows if r <= x < r + row_span), default=index[r])
         boxes = [b.bbox for b in bs if b.bbox]
         bbox = (min(x[0] for x in boxes), min(x[1] for x in boxes), max(x[2] for x in boxes),
                 max(x[3] for x in boxes)) if boxes else None
@@ -410,11 +413,15 @@ def _paths(t: Table) -> None:
     xs = [_indent(c, t) for c in stub]
     base = min((x for x in xs if x is not None), default=0.0)
     stack: list[_Group] = []
+    by_row: dict[int, list[TableCell]] = {}
+    for v in t.cells:
+        if not v.stub:
+            by_row.setdefault(v.row, []).append(v)
     for c, x in zip(stub, xs, strict=True):
         x = None if x is None else x - base
         kind = _outline(c.text)
-        values = any(v.value is not None for (r, _), v in grid.items() if r == c.row and not v.stub)
-        others = any(v.text for (r, _), v in grid.items() if r == c.row and not v.stub)
+        values = any(v.value is not None for v in by_row.get(c.row, []))
+        others = any(v.text for v in by_row.get(c.row, []))
         rk = row_kind(c.text)
         if rk == "row":
             while stack and not (stack[-1].empty and not (kind and kind == stack[-1].kind)) \
