@@ -122,7 +122,9 @@ def _figures_of(
         unit = _cell_unit(c, table_unit)
         if unit is None or any(counts.search(x) for x in [*c.row_path, *c.col_path]):
             continue
-        metric, detail = _metric([" ".join(c.col_path), " ".join(c.row_path), caption])
+        metric, detail = _metric([" ".join(c.col_path), " ".join(c.row_path)])
+        if metric == "other":  # the caption says what the table holds, not what one column is
+            metric = _metric([caption])[0]
         years = sorted({int(y) for y in _YEAR.findall(" ".join(c.col_path))})
         owners = list(dict.fromkeys(
             a.name for cell in _path_cells(stub_by_text, label) for b in cell.block_ids
