@@ -527,7 +527,6 @@ def report(db: str, out: str, no_timestamp: bool) -> None:
     click.echo(str(path))
 
 
-
 # -- tables ------------------------------------------------------------------------------------------------
 TABLE_LIST_COLUMNS = ["doc_id", "id", "number", "caption", "unit", "pages", "n_rows", "n_cols", "header_rows"]
 
