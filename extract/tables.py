@@ -475,8 +475,10 @@ def _column_centres(t: Table) -> dict[int, float]:
 def _spans_from_boxes(t: Table) -> None:
     """Readers that give boxes but no spans (PDF): a head in an upper header row whose box reaches over
     several columns spans the widest run of them, unclaimed by another head of its row, whose joint extent
-    has the same centre. A word box over one column stays there: centring alone cannot tell "Changes" over
-    four columns from "Changes" over eight (a reader should give a spanning head its span or its full box)."""
+    has the same centre. A word box over one column ("Changes") cannot say by its centre alone whether it
+    stands over four columns or eight: it spans the widest centred run whose heads below are of one kind
+    (all dated "2024 expenditure", "2026 estimate", or none dated), since a spanning head groups columns of
+    one kind; a reader that gives the span or the full box makes this guess unnecessary."""
     if any(c.col_span > 1 for c in t.cells) or t.header_rows < 2:
         return
     extent: dict[int, tuple[float, float]] = {}
@@ -499,7 +501,30 @@ def _spans_from_boxes(t: Table) -> None:
                 centred = abs((extent[a][0] + extent[b][1]) / 2 - centre) <= max(8.0, 0.1 * width)
                 if centred and b - a > best[1] - best[0]:
                     best = (a, b)
+        if best[0] == best[1]:
+            best = _one_kind_run(t, h, extent, taken, centre) or best
         h.col, h.col_span = best[0], best[1] - best[0] + 1
+
+
+def _one_kind_run(t: Table, h: TableCell, extent: dict[int, tuple[float, float]], taken: set[int],
+                  centre: float) -> tuple[int, int] | None:
+    below: dict[int, str] = {}
+    for c in t.cells:
+        if c.header and h.row < c.row < t.header_rows:
+            below[c.col] = f"{below.get(c.col, '')} {c.text}".strip()
+    best = None
+    for a in range(1, h.col + 1):
+        for b in range(max(h.col, a + 1), t.n_cols):
+            cols = range(a, b + 1)
+            if any(k in taken or k not in extent or not below.get(k) for k in cols):
+                continue
+            if len({bool(re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", below[k])) for k in cols}) > 1:
+                continue
+            width = extent[b][1] - extent[a][0]
+            if abs((extent[a][0] + extent[b][1]) / 2 - centre) <= max(6.0, 0.05 * width) and (
+                    best is None or b - a > best[1] - best[0]):
+                best = (a, b)
+    return best
 
 
 def _covers(h: TableCell, col: int, centres: dict[int, float]) -> bool:

@@ -149,10 +149,10 @@ def test_compare_call_swaps_generic_table_total_for_table_checks():
 
 
 
-@pytest.mark.parametrize("box,span", [((335, 455), (2, 2)), ((345, 375), (2, 1))])
+@pytest.mark.parametrize("box,span", [((335, 455), (2, 2)), ((345, 375), (2, 1)), ((392, 398), (2, 2))])
 def test_spanning_head_from_its_box(box, span):
-    """A head box reaching over two columns spans them; a word box over one column is left alone (its
-    centre alone cannot tell how many columns it spans)."""
+    """A head box reaching over two columns spans them; a word box over one column is left alone; a word
+    centred over two undated heads ("Technical", "Other") spans them, not the dated ones around them."""
     doc = _continued_doc()
     for b in doc.blocks:
         if b.text == "Changes":
