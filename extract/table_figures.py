@@ -114,9 +114,10 @@ def _figures_of(
     for c in stub.values():
         stub_by_text.setdefault(c.text, []).append(c)
     caption_actors = [a.name for b in t.block_ids for a in by_block.get(b, [])]
+    years_only = _year_columns(t)
     out: list[Figure] = []
     for c in t.cells:
-        if c.header or c.stub or c.value is None or skip.intersection(c.block_ids):
+        if c.header or c.stub or c.value is None or c.col in years_only or skip.intersection(c.block_ids):
             continue
         label = stub.get(c.row)
         unit = _cell_unit(c, table_unit)
@@ -142,6 +143,15 @@ def _figures_of(
             metric_detail=detail, table_id=t.id, row=c.row, col=c.col, cell_bbox=c.bbox,
         ))
     return out
+
+
+def _year_columns(t: Table) -> set[int]:
+    """Columns whose every number is a plain year ("2019"): dates in a money table, not amounts."""
+    seen: dict[int, bool] = {}
+    for c in t.cells:
+        if not c.header and not c.stub and c.value is not None:
+            seen[c.col] = seen.get(c.col, True) and bool(re.fullmatch(r"(?:19|20)\d{2}", c.text.strip()))
+    return {k for k, v in seen.items() if v}
 
 
 def _cell_unit(c: TableCell, table_unit: Unit | None) -> Unit | None:

@@ -226,3 +226,11 @@ def test_running_heads_between_parts_with_the_header_repeated():
     assert t.pages == [3, 4] and t.n_rows == 3
     far = _doc([_para("Table 9"), _para("(US$ million)"), *_rows(0, rows), *heads, *_rows(1, more, page=6)])
     assert len(build_tables(far)) == 2  # not the next page: two tables
+
+
+def test_a_column_of_years_is_no_money():
+    doc = _doc([_para("(US$ million)"), *_rows(0, [
+        ["Project", "Approved", "Cost", "", ""], ["Radios", "2019", "2.5", "", ""],
+        ["Masts", "2021", "2 020", "", ""],
+    ])])
+    assert sorted(f.amount for f in table_figures(doc)) == [2_500_000, 2_020_000_000]
