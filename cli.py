@@ -654,5 +654,51 @@ def compare_text(old: str, new: str, db: str, fmt: str, show_all: bool) -> None:
     render(rows, fmt, CHANGE_COLUMNS, shown)
 
 
+# -- tables ------------------------------------------------------------------------------------------------
+TABLE_LIST_COLUMNS = ["doc_id", "id", "number", "caption", "unit", "pages", "n_rows", "n_cols", "header_rows"]
+
+
+@main.command()
+@db_option
+@format_option
+@click.option("--doc", help="Document id, path, file name or sha256 prefix.")
+def tables(db: str, fmt: str, doc: str | None) -> None:
+    """Tables found in the documents: id, printed number, caption, unit line, pages, size."""
+    with open_store(db) as store:
+        found = store.tables(_doc_id(store, doc))
+    rows = model_rows(found, TABLE_LIST_COLUMNS)
+    if fmt != "json":
+        for r in rows:
+            r.pop("cells", None)
+    render(rows, fmt, TABLE_LIST_COLUMNS)
+
+
+@main.command()
+@click.argument("table_id")
+@db_option
+@click.option("--doc", help="Document id, path, file name or sha256 prefix (else DOC:ID or the first match).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+def table(table_id: str, db: str, doc: str | None, fmt: str) -> None:
+    """One table (id "t30", "DOC:t30" or its number "4.22", all its parts) as a grid a spreadsheet opens as
+    printed: caption and unit lines, header rows, stub and cells, notes, an empty row between parts (csv);
+    or a JSON array of the Table models."""
+    from extract.tables import grid_rows
+
+    with open_store(db) as store:
+        found = store.table(table_id, _doc_id(store, doc))
+    if not found:
+        raise click.ClickException(f"no table {table_id}: `restrack tables` lists them")
+    if fmt == "json":
+        click.echo(json.dumps([t.model_dump(mode="json") for t in found], ensure_ascii=False, indent=2))
+        return
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    for i, t in enumerate(found):
+        if i:
+            w.writerow([])
+        w.writerows(grid_rows(t))
+    click.echo(buf.getvalue(), nl=False)
+
+
 if __name__ == "__main__":
     main()

@@ -23,6 +23,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from corpus import table_checks
 from schemas import DATA_DIR
 from schemas.models import Check, Document, Figure, Series, SeriesPoint
 
@@ -748,6 +749,7 @@ def analyse(docs: list[Document], figures: list[Figure]) -> tuple[list[Series], 
     builds = {b.key: b for b in res.builds}
     pairs: list[tuple[Check, tuple]] = list(res.checks)
     pairs += [(c, t.key) for c, t in _sum_checks(res.figs)]
+    pairs = table_checks.with_table_checks(pairs, docs, figures, res.figs)
     pairs += _stated_changes(res.figs, builds, res.cutoffs)
     for b in res.builds:
         pairs += [(c, b.key) for c in _cumulative_checks(b)]

@@ -26,7 +26,7 @@ from typing import Any
 
 from corpus.audit import audit
 from corpus.compare import compare
-from schemas.models import AuditRow, Check, Clause, Document, Figure, Series, SeriesPoint
+from schemas.models import AuditRow, Check, Clause, Document, Figure, Series, SeriesPoint, Table
 
 _FORMAT_RANK = {"docx": 0, "txt": 1, "pdf": 2}
 _KIND_RANK = {"resolution": 0, "report": 1, "assessment": 2, "other": 3}
@@ -65,6 +65,7 @@ class _Corpus:
     clauses: list[Clause] = field(default_factory=list)
     series: list[Series] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    tables: dict[str, list[Table]] = field(default_factory=dict)  # doc id -> tables (extract/tables.py)
 
     def fig_anchor(self, doc_id: str | None, block_id: str | None, text: str, amount: float) -> str | None:
         """The appendix row of a figure quoted by compare (same document, block and wording or amount)."""
@@ -151,6 +152,7 @@ def gather(store: Any) -> _Corpus:
     except LookupError as exc:
         corpus.audit_note = str(exc).strip("'\"")
     corpus.series, corpus.checks = compare(store)
+    corpus.tables = _stored_tables(store, docs)
     return corpus
 
 
@@ -472,12 +474,12 @@ def _appendix_html(c: _Corpus) -> str:
             f'<tr id="{anchor}-f{i}"><td class="num">{esc(f.text)}</td><td class="num">'
             f"{esc(format_amount(f.amount, f.currency))}</td><td>{esc(f.metric)}</td>"
             f"<td>{esc(c.page_of(d.id, f.block_id, f.page))}</td><td>{esc(f.block_id)}</td>"
-            f"<td>{esc(f.sentence)}</td></tr>"
+            f"<td>{esc(f.sentence)}{_table_link(anchor, f)}</td></tr>"
             for i, f in enumerate(figs)
         )
         out.append(
             head + "<table><tr><th>as written</th><th>amount</th><th>metric</th><th>page</th><th>block</th>"
-            f"<th>sentence</th></tr>{rows}</table>"
+            f"<th>sentence</th></tr>{rows}</table>" + _tables_html(c, d, anchor)
         )
     return "".join(out)
 
@@ -547,3 +549,37 @@ def write_report(store: Any, out: str | Path, generated_at: str | None = None) -
     tmp.write_text(build_report(store, generated_at), encoding="utf-8")
     tmp.replace(path)
     return path.resolve()
+
+
+# -- tables (extract/tables.py): every table figure links to its table, printed under the document's figures
+def _stored_tables(store: Any, docs: list[Document]) -> dict[str, list[Table]]:
+    if not hasattr(store, "tables"):
+        return {}
+    return {d.id or "": store.tables(d.id) for d in docs}
+
+
+def _table_link(anchor: str, f: Figure) -> str:
+    if not f.table_id:
+        return ""
+    return f' <a class="muted" href="#{anchor}-{esc(f.table_id)}">table {esc(f.table_id)}</a>'
+
+
+def _tables_html(c: _Corpus, d: Document, anchor: str) -> str:
+    """The tables that gave figures, as printed (caption, unit, header rows, stub, cells, notes)."""
+    from extract.tables import grid_rows
+
+    used = {f.table_id for f in c.figures.get(d.id or "", []) if f.table_id}
+    out = []
+    for t in c.tables.get(d.id or "", []):
+        if t.id not in used:
+            continue
+        rows = grid_rows(t)
+        skip = sum(1 for x in (t.number or t.caption, t.unit) if x)
+        body = ""
+        for i, row in enumerate(rows[skip : skip + t.n_rows]):
+            tag = "th" if i < t.header_rows else "td"
+            body += "<tr>" + "".join(f"<{tag}>{esc(x)}</{tag}>" for x in row) + "</tr>"
+        title = " ".join(x for x in (f"Table {t.number}" if t.number else t.id, t.caption, t.unit) if x)
+        notes = "".join(f'<p class="muted">{esc(n)}</p>' for n in t.notes)
+        out.append(f'<h4 id="{anchor}-{esc(t.id)}">{esc(title)}</h4><table>{body}</table>{notes}')
+    return "".join(out)

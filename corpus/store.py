@@ -15,9 +15,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from schemas.models import Actor, ActorMention, Block, Clause, DateMention, Document, Extraction, Figure
+
+if TYPE_CHECKING:
+    from schemas.models import Table
 
 DEFAULT_DB = "restrack.db"
 T = TypeVar("T")
@@ -64,9 +67,15 @@ MIGRATIONS: list[list[str]] = [
             kind TEXT, relation TEXT, block_id TEXT, data TEXT NOT NULL, PRIMARY KEY (doc_id, seq))""",
         "CREATE INDEX IF NOT EXISTS citations_cited ON citations (cited_key, relation)",
     ],
+    [  # tables (extract/tables.py): one row per table, the Table model as JSON
+        """CREATE TABLE tables (
+            doc_id TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, number TEXT, data TEXT NOT NULL,
+            PRIMARY KEY (doc_id, seq))""",
+        "CREATE UNIQUE INDEX tables_id ON tables (doc_id, id)",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
-_RECORD_TABLES = ("blocks", "figures", "dates", "actor_mentions", "clauses", "citations")
+_RECORD_TABLES = ("blocks", "figures", "dates", "actor_mentions", "clauses", "citations", "tables")
 _FORMAT_RANK = {"docx": 0, "txt": 1, "pdf": 2}  # whose clause catalogue wins when formats disagree
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
@@ -300,6 +309,13 @@ class Store:
                 for i, k in enumerate(ex.clauses)
             ],
         )
+        c.executemany(
+            "INSERT INTO tables VALUES (?,?,?,?,?)",
+            [
+                (doc_id, i, t.id, t.number, t.model_copy(update={"doc_id": doc_id}).model_dump_json())
+                for i, t in enumerate(ex.tables)
+            ],
+        )
         self._insert_citations(c, doc_id, ex)
 
     def _insert_citations(self, c: sqlite3.Connection, doc_id: str, ex: Extraction) -> None:
@@ -474,6 +490,20 @@ class Store:
         if where:
             sql += " WHERE " + " AND ".join(where)
         return self.conn.execute(sql + " ORDER BY f.doc_id, f.seq", args).fetchall()
+
+    def tables(self, doc_id: str | None = None) -> list[Table]:
+        """Stored tables (extract/tables.py), in document then reading order."""
+        from schemas.models import Table
+        where, args = (["f.doc_id = ?"], [doc_id]) if doc_id else ([], [])
+        return [Table.model_validate_json(r[0]) for r in self._select("tables", where, args)]
+
+    def table(self, ref: str, doc_id: str | None = None) -> list[Table]:
+        """A table by id ("t30", "DOC:t30"), or every part printed under a number ("4.25": "(1) Regular
+        budget", "(2) Extrabudgetary"), from the first document that has it; [] when none has."""
+        if ":" in ref and doc_id is None:
+            doc_id, ref = ref.rsplit(":", 1)
+        found = [t for t in self.tables(doc_id) if ref in (t.id, t.number)]
+        return [t for t in found if t.doc_id == found[0].doc_id] if found else []
 
 
 def _cited_key(symbol: str) -> str:

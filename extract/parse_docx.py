@@ -14,6 +14,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -129,6 +130,18 @@ def _branch(alt: etree._Element) -> etree._Element | None:
     return choice if choice is not None else alt.find(FALLBACK)
 
 
+class _Cell(NamedTuple):
+    """Where a paragraph sits in a table: (table, row, col) first, so cell[0..2] reads as before."""
+
+    table: int
+    row: int
+    col: int
+    row_span: int = 1
+    col_span: int = 1
+    header: bool = False  # w:tblHeader: a header row Word repeats on each page
+    parent: int | None = None  # the table holding this one (nested tables)
+
+
 @dataclass
 class _Acc:
     """Text of one paragraph as it is collected."""
@@ -171,7 +184,7 @@ class _Walker:
     def body(self, body: etree._Element) -> None:
         self.container(body, None, top=True)
 
-    def container(self, el: etree._Element, cell: tuple[int, int, int] | None, top: bool = False) -> None:
+    def container(self, el: etree._Element, cell: _Cell | None, top: bool = False) -> None:
         for child in el:
             tag = child.tag
             if tag == P:
@@ -181,7 +194,7 @@ class _Walker:
             elif tag == TBL:
                 if top and self._maybe_header_table(child):
                     continue
-                self.table(child)
+                self.table(child, cell.table if cell else None)
             elif tag == SDT:
                 content = child.find(SDT_CONTENT)
                 if content is not None:
@@ -206,22 +219,24 @@ class _Walker:
         self.header_lines += lines
         return True
 
-    def table(self, tbl: etree._Element) -> None:
+    def table(self, tbl: etree._Element, parent: int | None = None) -> None:
         index = self.tables
         self.tables += 1
-        for r, tr in enumerate(_children(tbl, TR)):
-            trpr = tr.find(_W + "trPr")
-            col = max(to_int(wval(trpr, "gridBefore"), 0) or 0, 0)
-            for tc in _children(tr, TC):
-                tcpr = tc.find(_W + "tcPr")
-                span = to_int(wval(tcpr, "gridSpan"), 1) or 1
-                vmerge = tcpr.find(_W + "vMerge") if tcpr is not None else None
-                if vmerge is None or vmerge.get(_W + "val") == "restart":
-                    self.container(tc, (index, r, col))  # vMerge continuation cells hold no new text
-                col += max(span, 1)
+        grid = _table_grid(tbl)
+        for r, (cells, header) in enumerate(grid):
+            for col, span, merge, tc in cells:
+                if merge == "continue":
+                    continue  # vMerge continuation cells hold no new text
+                down = 1
+                if merge == "restart":
+                    while r + down < len(grid) and any(
+                        c == col and m == "continue" for c, _, m, _ in grid[r + down][0]
+                    ):
+                        down += 1
+                self.container(tc, _Cell(index, r, col, down, span, header, parent))
 
     # -- paragraphs ------------------------------------------------------------------------------
-    def paragraph(self, p: etree._Element, cell: tuple[int, int, int] | None) -> None:
+    def paragraph(self, p: etree._Element, cell: _Cell | None) -> None:
         self.count += 1
         if self.count % 256 == 0 and time.monotonic() > self.deadline:
             raise DocumentError("took too long: DOCX parse exceeded the time limit")
@@ -325,7 +340,7 @@ class _Walker:
     # -- classification of one paragraph ---------------------------------------------------------
     def _emit(
         self, raw: str, acc: _Acc, ppr: etree._Element | None, style: Style | None, label: str | None,
-        ilvl: int, cell: tuple[int, int, int] | None,
+        ilvl: int, cell: _Cell | None,
     ) -> None:
         text = normalize_text(raw)
         if not text:
@@ -351,6 +366,7 @@ class _Walker:
             section_title=top.title if top else None, section_path=path, label=label, level=level,
             table=cell[0] if cell else None, row=cell[1] if cell else None, col=cell[2] if cell else None,
             style=style.id if style else None, footnotes=acc.footnotes,
+            **(_cell_fields(cell, raw, ppr) if cell else {}),
         ))
         self.raws.append(raw)
 
@@ -383,6 +399,53 @@ class _Walker:
             if not self.breaks:
                 b.page = None
         return self.blocks
+
+
+def _table_grid(tbl: etree._Element) -> list[tuple[list[tuple[int, int, str | None, etree._Element]], bool]]:
+    """Rows of a w:tbl as ([(grid column, gridSpan, vMerge state, w:tc)], is a repeated header row).
+    vMerge without a value continues the cell above; "restart" opens a vertically merged cell."""
+    rows = []
+    for tr in _children(tbl, TR):
+        trpr = tr.find(_W + "trPr")
+        col = max(to_int(wval(trpr, "gridBefore"), 0) or 0, 0)
+        header = trpr is not None and _on(trpr.find(_W + "tblHeader"))
+        cells = []
+        for tc in _children(tr, TC):
+            tcpr = tc.find(_W + "tcPr")
+            span = max(to_int(wval(tcpr, "gridSpan"), 1) or 1, 1)
+            vmerge = tcpr.find(_W + "vMerge") if tcpr is not None else None
+            merge = None
+            if vmerge is not None:
+                merge = "restart" if vmerge.get(_W + "val") == "restart" else "continue"
+            cells.append((col, span, merge, tc))
+            col += span
+        rows.append((cells, header))
+    return rows
+
+
+def _cell_fields(cell: _Cell, raw: str, ppr: etree._Element | None) -> dict:
+    """Span, header flag, parent and indent of a table paragraph. The indent (points) is the paragraph's
+    left indent plus its leading tabs, each advancing to the next tab stop (UN tables indent stub labels
+    with tabs), so the table builder can rank stub labels into levels."""
+    left = 0.0
+    stops: list[float] = []
+    if ppr is not None:
+        ind = ppr.find(_W + "ind")
+        if ind is not None:
+            left = (to_int(ind.get(_W + "left") or ind.get(_W + "start"), 0) or 0) / 20
+        tabs = ppr.find(_W + "tabs")
+        if tabs is not None:
+            kept = [t for t in tabs if t.get(_W + "val") not in ("clear", "bar")]
+            stops = sorted((to_int(t.get(_W + "pos"), 0) or 0) / 20 for t in kept)
+    pos = left
+    for ch in raw.lstrip(" \u00a0"):
+        if ch != "\t":
+            break
+        pos = next((x for x in stops if x > pos + 0.5), (pos // 36 + 1) * 36)
+    return {
+        "row_span": cell.row_span, "col_span": cell.col_span, "header_row": cell.header,
+        "indent": round(pos, 1), "parent_table": cell.parent,
+    }
 
 
 def _children(el: etree._Element, tag: str) -> list[etree._Element]:

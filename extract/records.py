@@ -11,6 +11,8 @@ from extract.citations import add_citations
 from extract.dates import find_dates
 from extract.figures import figures_in_document, sentences
 from extract.resolution import parse_clauses
+from extract.table_figures import table_figures as cell_figures
+from extract.tables import build_tables
 from schemas.models import DateMention, Document, Extraction
 
 
@@ -44,8 +46,18 @@ def extract_records(result: Extraction, use_model: bool = True) -> None:
         doc = result.document = tag_chapters(doc)
     result.actors = actors_in_document(doc, use_model=use_model)
     result.figures = figures_in_document(doc, result.actors)
+    prose = {f.block_id for f in result.figures if f.block_id}
+    rdna: set[str | None] = set()
     if doc.kind == "assessment":
         result.figures += table_figures(doc, offset=len(result.figures))
+        rdna = {f.block_id for f in result.figures} - prose
+    # Every other money table, one route per table: tables the RDNA route read are left whole, cells that
+    # already gave a running-text figure one by one.
+    result.tables = build_tables(doc)
+    result.figures += cell_figures(
+        doc, result.tables, actors=result.actors, skip_blocks={b for b in prose if b},
+        skip_tables={b for b in rdna if b},
+    )
     result.dates = dates_in_document(doc)
     if doc.kind == "resolution":
         result.clauses = parse_clauses(doc)

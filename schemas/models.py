@@ -42,6 +42,15 @@ class Block(BaseModel):
     style: str | None = None  # source style id (DOCX) or font hint (PDF)
     chapter: str | None = None  # assessments: sector chapter title
     footnotes: list[str] = Field(default_factory=list)  # superscript marks separated from the text
+    # Table cells (extract/tables.py builds Table models from these): spans as printed, a header row the
+    # file marks as repeated on each page (DOCX w:tblHeader), the text's indent in points from the cell's
+    # left edge (DOCX: w:ind + leading tabs; PDF readers leave it None, the builder uses bbox), and the
+    # ordinal of the table whose cell holds this (nested) table.
+    row_span: int | None = None
+    col_span: int | None = None
+    header_row: bool = False
+    indent: float | None = None
+    parent_table: int | None = None
 
 
 class Document(BaseModel):
@@ -99,6 +108,11 @@ class Figure(MoneyMention):
     sentence: str | None = None
     cumulative: bool = False  # "to date", "since 2022": a running total that should not shrink
     parts_of: int | None = None  # index (within the document's figures) of the total this is a part of
+    metric_detail: str | None = None  # finer than metric: "expenditure", "estimate", "appropriation"
+    table_id: str | None = None  # table figures: the Table (extract/tables.py) and the cell they come from
+    row: int | None = None  # row / column index in that table's grid (header rows included)
+    col: int | None = None
+    cell_bbox: tuple[float, float, float, float] | None = None  # PDF: x0, top, x1, bottom on `page`
 
 
 class DateMention(BaseModel):
@@ -200,7 +214,9 @@ class Series(BaseModel):
 
 
 class Check(BaseModel):
-    kind: Literal["sum_mismatch", "stated_change", "cumulative_decrease", "inconsistent_restatement"]
+    kind: Literal[
+        "sum_mismatch", "stated_change", "cumulative_decrease", "inconsistent_restatement", "table_sum"
+    ]
     ok: bool
     message: str
     doc_id: str | None = None
@@ -217,6 +233,7 @@ class Extraction(BaseModel):
     clauses: list[Clause] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)  # extract/tables.py, continued parts merged
 
 
 class Limits(BaseModel):
@@ -271,3 +288,43 @@ class ResolutionVersion(BaseModel):
     clauses: int = 0
     operative: int = 0
     shown: bool = False  # the one `clauses` shows without --version
+
+
+class TableCell(BaseModel):
+    """One cell of a Table grid, with the header path over it and the stub path left of it."""
+
+    row: int  # 0-based in the table's grid, header rows first; a continued table's rows follow on
+    col: int
+    text: str
+    row_span: int = 1
+    col_span: int = 1
+    header: bool = False  # in a header row
+    stub: bool = False  # in the stub (row label) column
+    level: int | None = None  # stub cells: indentation level (0 = outermost)
+    indent: float | None = None  # stub cells: the text's indent as the reader gave it (DOCX, points)
+    value: float | None = None  # the number as printed (no scale applied); None for text, dashes, "n/a"
+    note: str | None = None  # footnote mark printed on the number: "a" of "1 250.3a"
+    row_path: list[str] = Field(default_factory=list)  # stub labels from the outermost group to this row
+    col_path: list[str] = Field(default_factory=list)  # header texts from the top header row down
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    block_ids: list[str] = Field(default_factory=list)
+
+
+class Table(BaseModel):
+    """A printed table: caption, unit line, header rows, stub and cells; one model across page breaks."""
+
+    id: str  # stable within the document: "t3" (ordinal of its first part)
+    doc_id: str | None = None
+    number: str | None = None  # as labelled: "4.22", "3.I.27"
+    caption: str | None = None  # the title line(s): "Overall: evolution of financial resources ..."
+    unit: str | None = None  # the unit line as printed: "(Thousands of United States dollars)"
+    notes: list[str] = Field(default_factory=list)  # "a Includes ...", "Note: ...", "Source: ..."
+    pages: list[int] = Field(default_factory=list)
+    n_rows: int = 0
+    n_cols: int = 0
+    header_rows: int = 0  # rows 0..header_rows-1 are headers
+    stub_cols: int = 1
+    parts: list[int] = Field(default_factory=list)  # parser table ordinals merged into this table
+    block_ids: list[str] = Field(default_factory=list)  # caption / unit / note blocks
+    cells: list[TableCell] = Field(default_factory=list)

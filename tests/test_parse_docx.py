@@ -542,3 +542,48 @@ def test_footnote_marks_leave_the_text() -> None:
     )
     doc = parse_docx(make_docx(body), "f.docx", Limits())
     assert [(b.text, b.footnotes) for b in doc.blocks] == [("USD 5 million pledged", ["1"]), ("Next", ["2"])]
+
+
+
+_RESTART, _CONT, _SPAN2 = '<w:vMerge w:val="restart"/>', "<w:vMerge/>", '<w:gridSpan w:val="2"/>'
+
+
+def _tc(text: str, pr: str = "", ppr: str = "") -> str:
+    return f"<w:tc><w:tcPr>{pr}</w:tcPr>{p(text, ppr) if text else '<w:p/>'}</w:tc>"
+
+
+def test_table_cells_carry_spans_header_rows_indent_and_parent() -> None:
+    """What extract/tables.py builds on: gridSpan/vMerge spans, w:tblHeader rows, the stub indent (w:ind plus
+    leading tabs to the next tab stop) and the table holding a nested one."""
+    head = "<w:trPr><w:tblHeader/></w:trPr>"
+    tabs = '<w:tabs><w:tab w:val="left" w:pos="288"/><w:tab w:val="left" w:pos="576"/></w:tabs>'
+    ind = '<w:ind w:left="144"/>'
+    nested = f"<w:tbl><w:tr>{_tc('inner')}</w:tr></w:tbl>"
+    body = (
+        "<w:tbl>"
+        f"<w:tr>{head}{_tc('', _RESTART)}{_tc('Changes', _SPAN2)}</w:tr>"
+        f"<w:tr>{head}{_tc('', _CONT)}{_tc('Other')}{_tc('Total')}</w:tr>"
+        f"<w:tr>{_tc('Group')}{_tc('')}{_tc('')}</w:tr>"
+        f"<w:tr>{_tc(chr(9) + chr(9) + 'Item', ppr=tabs + ind)}{_tc('1.0')}"
+        f"<w:tc><w:tcPr/>{p('2.0')}{nested}</w:tc></w:tr>"
+        "</w:tbl>"
+    )
+    doc = parse_docx(make_docx(body), "t.docx", Limits())
+    by = {b.text: b for b in doc.blocks}
+    assert (by["Changes"].col_span, by["Changes"].header_row) == (2, True)
+    assert by["Other"].header_row and not by["Group"].header_row
+    assert by["Item"].indent == 28.8 and by["Group"].indent == 0.0  # 7.2pt indent, two tabs: 14.4 then 28.8
+    assert by["inner"].table == 1 and by["inner"].parent_table == 0 and by["2.0"].parent_table is None
+
+
+def test_vmerge_restart_spans_the_rows_it_covers() -> None:
+    body = (
+        "<w:tbl>"
+        f"<w:tr>{_tc('tall', _RESTART)}{_tc('a')}</w:tr>"
+        f"<w:tr>{_tc('', _CONT)}{_tc('b')}</w:tr>"
+        f"<w:tr>{_tc('', _CONT)}{_tc('c')}</w:tr>"
+        f"<w:tr>{_tc('short')}{_tc('d')}</w:tr>"
+        "</w:tbl>"
+    )
+    by = {b.text: b for b in parse_docx(make_docx(body), "t.docx", Limits()).blocks}
+    assert by["tall"].row_span == 3 and by["short"].row_span == 1 and by["a"].row_span == 1
