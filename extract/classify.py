@@ -12,6 +12,7 @@ from collections import Counter
 from functools import lru_cache
 
 from extract.dates import month_numbers
+from extract.front_matter import UNFront, is_resolution_symbol, read_un_front
 from extract.text import normalize_text
 from schemas import DATA_DIR
 from schemas.models import Block, Document
@@ -265,6 +266,10 @@ def classify(doc: Document) -> Document:
     assessments) filled in; values already set by a parser are kept unless we know better."""
     blocks = [b for b in doc.blocks if b.text.strip()]
     front = front_blocks(doc)
+    if resolution_heading(blocks) is None:
+        un = read_un_front(doc)
+        if un.symbol or un.adopting_body:
+            return _classify_un(doc, un, front)
     upd: dict = {}
     sym = own_symbol(doc)
     date = header_date(doc.header_text or "")
@@ -311,3 +316,30 @@ def _year(doc: Document, upd: dict, date: str | None, blocks: list[Block]) -> in
     if upd.get("kind") == "resolution" and v:
         return int(v.group(1))
     return content_year(blocks)
+
+
+def _classify_un(doc: Document, un: UNFront, front: list[Block]) -> Document:
+    """A UN document: kind from the adopting body and the symbol; date and year from the adoption date for a
+    resolution, else the "Distr.:" issue date (never a date of the body); title from the title block."""
+    resolution = un.adopting_body is not None and (
+        is_resolution_symbol(un.symbol) or un.draft or un.adoption_date is not None or un.symbol is None
+    )
+    if resolution:
+        kind = "resolution"
+        date = un.adoption_date or un.issue_date
+    else:
+        kind = "assessment" if is_assessment(doc, front) and not un.symbol else "report"
+        date = un.issue_date
+    upd = {
+        "kind": kind,
+        "symbol": un.symbol,
+        "title": un.title,
+        "date": date,
+        "year": int(date[:4]) if date else None,
+        "draft": un.draft,
+        "resolution": un.symbol if resolution else None,
+    }
+    if upd["year"] is None:
+        upd["year"] = content_year([b for b in doc.blocks if b.text.strip()])
+    keep = {k: v for k, v in upd.items() if v is not None or getattr(doc, k) is None}
+    return doc.model_copy(update=keep)
