@@ -136,10 +136,12 @@ class _Reader:
         return self._running_head(text)
 
     def _running_head(self, text: str) -> bool:
+        """A short line holding the document's own symbol: the running head, even when the reader interleaved
+        its two lines ("Offers by ... A/RES/80/88 inhabitants of ...")."""
         sym = self.symbol
         if not sym or len(text.split()) > 25:
             return False
-        return text.startswith(sym) or text.endswith(sym)
+        return re.search(rf"(?<![\w/]){re.escape(sym)}(?![\w/])", text) is not None  # never cites itself
 
     # -- sections --
 
@@ -291,12 +293,22 @@ def _to_clauses(paras: list[_Para], symbol: str) -> list[Clause]:
             iid = f"{pid}/{it.label}"
             it_text = " ".join(it.texts + [f"({ch.label}) " + " ".join(ch.texts) for ch in it.children])
             it_blocks = it.blocks + [b for ch in it.children for b in ch.blocks]
-            clauses.append(_clause(iid, symbol, p, it.label, verb, it_text, it_blocks, addr, pid))
+            it_verb, it_addr = _own_verb(it.texts[0], p.kind) or (verb, addr)
+            clauses.append(_clause(iid, symbol, p, it.label, it_verb, it_text, it_blocks, it_addr, pid))
             for ch in it.children:
                 cid = f"{iid}/{ch.label}"
                 ch_text = " ".join(ch.texts)
                 clauses.append(_clause(cid, symbol, p, ch.label, verb, ch_text, ch.blocks, addr, iid))
     return clauses
+
+
+def _own_verb(text: str, kind: str) -> tuple[str, str | None] | None:
+    """A sub-item that opens with its own operative verb ("(a) Welcomes ...") keeps it; others inherit."""
+    if kind != "operative" or not text[:1].isupper():
+        return None
+    verb, rest = verb_phrase(text)
+    head = next((w for w in verb.split() if not is_adverb(w)), "")
+    return (verb, addressee(rest)) if looks_operative(head) else None
 
 
 def _clause(cid: str, symbol: str, p: _Para, number: str | None, verb: str, text: str, blocks: list[Block],

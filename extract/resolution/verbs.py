@@ -98,13 +98,14 @@ def verb_phrase(text: str) -> tuple[str, str]:
 def addressee(rest: str) -> str | None:
     """Who is asked to act: the noun phrase between the verb and "to <verb>" ("Requests the Secretary-General
     to submit" -> "the Secretary-General"; "Calls upon Member States to" -> "Member States"), when its head is
-    capitalised or a known lowercase head ("the administering Power", "the international community")."""
+    capitalised or a known lowercase head ("the administering Power", "the international community"). A
+    phrase set off by commas after it ("Member States, when appropriate, to") is left out."""
     c = layout_cues()
-    m = re.match(r"^(.{2,200}?),?\s+to\s+[a-z]", rest)
+    m = re.match(r"^(.{2,300}?),?\s+to\s+[a-z]", rest)
     if not m:
         return None
-    span = m.group(1).strip(" ,")
-    if re.search(r"[;:.](?:\s|$)", span) or " that " in f" {span} " or len(span.split()) > 25:
+    span = m.group(1).split(",")[0].strip()  # "all States, including ..., to": not the insertion
+    if re.search(r"[;:.](?:\s|$)", span) or span.startswith("that ") or len(span.split()) > 25:
         return None
     words = span.split()
     k = 0
