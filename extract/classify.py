@@ -266,10 +266,9 @@ def classify(doc: Document) -> Document:
     assessments) filled in; values already set by a parser are kept unless we know better."""
     blocks = [b for b in doc.blocks if b.text.strip()]
     front = front_blocks(doc)
-    if resolution_heading(blocks) is None:
-        un = read_un_front(doc)
-        if un.symbol or un.adopting_body:
-            return _classify_un(doc, un, front)
+    un = read_un_front(doc)  # a UN symbol wins over a "Resolution 2231 (2015)" heading (Security Council)
+    if un.symbol or (un.adopting_body and resolution_heading(blocks) is None):
+        return _classify_un(doc, un, front)
     upd: dict = {}
     sym = own_symbol(doc)
     date = header_date(doc.header_text or "")

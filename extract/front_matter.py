@@ -216,6 +216,17 @@ def _is_furniture(line: str) -> bool:
     )
 
 
+def _ends_title(last: str, nxt: str) -> bool:
+    """The title stops before the adopting line, furniture, a symbol, a long line, or after punctuation."""
+    return (
+        last.rstrip()[-1:] in ".;:,"
+        or bool(re.match(un_cues().adopting_line, nxt))
+        or _is_furniture(nxt)
+        or bool(find_symbols(nxt))
+        or len(nxt.split()) > 15
+    )
+
+
 def _merge_labels(lines: list[str]) -> list[str]:
     """"Section 4" + "Disarmament" (Word splits the label from its name) -> "Section 4 Disarmament"."""
     labels = "|".join(un_cues().structure_labels)
@@ -238,8 +249,8 @@ def un_title(lines: list[str], symbol: str | None) -> str | None:
         m = _RES_TITLE.match(line)
         if m:
             parts = [m.group(1).strip()]
-            for nxt in lines[i + 1 : i + 4]:  # a title wrapped over lines: the next opens in lower case
-                if not nxt[:1].islower() or re.match(c.adopting_line, nxt):
+            for nxt in lines[i + 1 : i + 4]:  # a title wrapped over lines, up to the adopting body
+                if _ends_title(parts[-1], nxt):
                     break
                 parts.append(nxt)
             return " ".join(parts)

@@ -22,10 +22,10 @@ __all__ = ["is_operative", "is_phrase", "parse_clauses", "parse_itu_clauses", "p
 
 
 def is_un_layout(doc: Document) -> bool:
-    if resolution_heading([b for b in doc.blocks if b.text.strip()][:6]) is not None:
-        return False
     if is_un_symbol(doc.symbol):
         return True
+    if resolution_heading([b for b in doc.blocks if b.text.strip()][:6]) is not None:
+        return False
     return read_un_front(doc).adopting_body is not None
 
 
