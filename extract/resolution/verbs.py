@@ -95,13 +95,21 @@ def verb_phrase(text: str) -> tuple[str, str]:
     return phrase, " ".join(words[j:])
 
 
+# "<addressee> to <verb>": "to" then a lowercase word that is not a determiner ("to the Treaty" is a place)
+_TO_VERB = re.compile(r"^(.{2,300}?),?\s+to\s+(?!(?:the|a|an|its|their|his|her|this|these|those|that|all)\b)[a-z]")
+
+
 def addressee(rest: str) -> str | None:
     """Who is asked to act: the noun phrase between the verb and "to <verb>" ("Requests the Secretary-General
     to submit" -> "the Secretary-General"; "Calls upon Member States to" -> "Member States"), when its head is
     capitalised or a known lowercase head ("the administering Power", "the international community"). A
     phrase set off by commas after it ("Member States, when appropriate, to") is left out."""
     c = layout_cues()
-    m = re.match(r"^(.{2,300}?),?\s+to\s+[a-z]", rest)
+    words = rest.split()
+    while words and is_adverb(words[0]):  # "Encourages once again States ... to"
+        words = words[1:]
+    rest = " ".join(words)
+    m = _TO_VERB.match(rest)
     if not m:
         return None
     span = m.group(1).split(",")[0].strip()  # "all States, including ..., to": not the insertion
