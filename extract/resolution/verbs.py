@@ -96,7 +96,8 @@ def verb_phrase(text: str) -> tuple[str, str]:
 
 
 # "<addressee> to <verb>": "to" then a lowercase word that is not a determiner ("to the Treaty" is a place)
-_TO_VERB = re.compile(r"^(.{2,300}?),?\s+to\s+(?!(?:the|a|an|its|their|his|her|this|these|those|that|all)\b)[a-z]")
+_DETERMINERS = "the|a|an|its|their|his|her|this|these|those|that|all"
+_TO_VERB = re.compile(rf"^(.{{2,300}}?),?\s+to\s+(?!(?:{_DETERMINERS})\b)[a-z]")
 
 
 def addressee(rest: str) -> str | None:
