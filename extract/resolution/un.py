@@ -117,6 +117,9 @@ class _Reader:
         self.section: str | None = None
         self.section_title: str | None = None
         self.pending_section: str | None = None  # a numeral alone on its line: its heading follows
+        self.roman: str | None = None  # last roman section numeral: the next must follow it
+        labels = "|".join(c.structure_labels)
+        self.structure = re.compile(rf"^((?:{labels})\s+[\dIVXLC]+[A-Z]?)\b")
         self.footnote_page: int | None = None  # page whose footnote area we are in
 
     # -- what to skip --
@@ -148,9 +151,15 @@ class _Reader:
     def section_heading(self, b: Block, text: str) -> bool:
         """"IV Travel assistance" (or "IV" then its heading): the next numeral in sequence, a short line
         without sentence punctuation."""
-        nxt = _roman_value(self.section) + 1 if self.section else 1
+        nxt = _roman_value(self.roman) + 1 if self.roman else 1
         if self.pending_section:
             self.section, self.section_title, self.pending_section = self.pending_section, text, None
+            self.roman = self.section
+            return True
+        labelled = self.structure.match(text)
+        words = len(text.split())
+        if labelled and text[-1] not in ",;." and words <= layout_cues().max_section_heading_words:
+            self.section, self.section_title = labelled.group(1), text[labelled.end() :].strip() or None
             return True
         m = re.match(r"^([IVXLC]+)\.?(?:\s+(.+))?$", text)
         if not m or not _ROMAN.match(m.group(1)) or _roman_value(m.group(1)) != nxt:
@@ -164,7 +173,30 @@ class _Reader:
             self.pending_section = m.group(1)
         else:
             self.section, self.section_title = m.group(1), title
+            self.roman = self.section
         return True
+
+    def sub_heading(self, b: Block, text: str, next_text: str) -> bool:
+        """A heading inside the body that is neither a section nor a paragraph ("Implementation frameworks",
+        the name of a mission above its paragraphs): the reader calls it a heading, or it is a short line
+        without sentence punctuation, after a finished paragraph, not opening with a participle or verb, and
+        the next line does not continue it. Table cells are not clause text either."""
+        if b.kind == "table_cell":
+            return True
+        if _label(b, text)[0] or _ends_sentence(text) or not text[:1].isupper():
+            return False
+        if b.kind == "heading":
+            return True
+        cur = self.paras[-1] if self.paras else None
+        prev = cur.last_texts()[-1] if cur else ""
+        first = text.split()[0]
+        verbish = first.lower().endswith("ing") or looks_operative(first) or is_adverb(first)
+        return (
+            len(text.split()) <= 15
+            and (not prev or _ends_sentence(prev))
+            and not verbish
+            and not next_text[:1].islower()
+        )
 
     # -- paragraphs --
 
@@ -227,6 +259,18 @@ def _body_start(blocks: list[Block]) -> tuple[int, str | None]:
     return 0, None
 
 
+def _next_text(reader: _Reader, body: list[Block], i: int) -> str:
+    """The next block a reader sees as body text (footnotes and furniture passed over); no side effects."""
+    for b in body[i + 1 : i + 12]:
+        text = _clean(b.text)
+        rule = re.fullmatch(r"_{3,}", text)
+        if _is_footnote_block(b) or rule or any(p.search(text) for p in reader.furniture):
+            continue
+        if not reader._running_head(text):
+            return text
+    return ""
+
+
 def _clean(text: str) -> str:
     return normalize_text(text).strip()
 
@@ -243,11 +287,14 @@ def parse_un_clauses(doc: Document) -> list[Clause]:
     annex = re.compile(layout_cues().annex_line)
     if glued:
         reader.add(blocks[start - 1], glued)
-    for b in blocks[start:]:
+    body = blocks[start:]
+    for i, b in enumerate(body):
         text = _clean(b.text)
         if reader.closing.match(text) or (annex.match(text) and len(text.split()) <= 15):
             break
         if reader.skip(b, text) or reader.section_heading(b, text):
+            continue
+        if reader.sub_heading(b, text, _next_text(reader, body, i)):
             continue
         reader.add(b, text)
     return _to_clauses(reader.paras, symbol)
@@ -262,9 +309,15 @@ def _settle_kinds(paras: list[_Para]) -> None:
         if p.kind == "unnumbered":
             head = next((w for w in verb_phrase(p.texts[0])[0].split() if not is_adverb(w)), "")
             ends = " ".join(p.texts).rstrip()[-1:] in ";.:"
-            p.kind = "operative" if looks_operative(head) and (ends or p.section in seen_op) else "preambular"
+            if looks_operative(head) and (ends or p.section in seen_op):
+                p.kind = "operative"
+            elif p.section in seen_op:
+                p.kind = "residue"  # not a verb after the operative part began: a table's text, not a clause
+            else:
+                p.kind = "preambular"
         if p.kind == "operative":
             seen_op.add(p.section)
+    paras[:] = [p for p in paras if p.kind != "residue"]
 
 
 def _to_clauses(paras: list[_Para], symbol: str) -> list[Clause]:

@@ -28,6 +28,7 @@ class UNLayoutCues(BaseModel):
     closing_line: str
     furniture: list[str]
     max_section_heading_words: int
+    structure_labels: list[str]
 
 
 @lru_cache(maxsize=1)
