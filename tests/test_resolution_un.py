@@ -37,10 +37,13 @@ COUNTS = {
     "A_RES_80_88.pdf": (6, 4, None),
     "A_RES_80_54.pdf": (15, 1, None),
     "A_RES_80_189.pdf": (1, 4, None),  # one unnumbered operative paragraph
+    "A_RES_80_184.pdf": (11, 22, None),  # sub-items run past (z) to (qq)
 }
 
 # (name, id, number, verb, addressee, first words, page)
 SPOTS = [
+    ("A_RES_80_184.pdf", "A/RES/80/184/op/2", "2", "Urges", "Member States", "Urges Member States", 4),
+    ("A_RES_80_184.pdf", "A/RES/80/184/op/2/qq", "qq", "Urges", "Member States", "Promoting education", 10),
     (
         "A_RES_80_101.pdf",
         "A/RES/80/101/pp/1",
@@ -398,11 +401,41 @@ def test_security_council_and_restarting_sections():
 def test_letters_after_h_and_roman_under_letters():
     lines = ["United Nations A/RES/99/1", "The General Assembly,", "1. Requests the Sample Committee:"]
     lines += [f"({x}) Item {x};" for x in "abcdefghij"]
-    lines += ["(i) Nested one;", "(ii) Nested two;", "(k) Last item."]
+    lines += ["(i) Nested one;", "(ii) Nested two;"]
+    lines += [f"({x}) Item {x};" for x in "klmnopqrstuvwxyz"] + ["(aa) Item aa;", "(bb) Last item."]
     clauses = parse_clauses(_doc(lines))
     subs = [c.number for c in clauses if c.parent == "A/RES/99/1/op/1"]
-    assert subs == list("abcdefghijk")
+    assert subs == list("abcdefghijklmnopqrstuvwxyz") + ["aa", "bb"]
     assert [c.number for c in clauses if c.parent == "A/RES/99/1/op/1/j"] == ["i", "ii"]
+
+
+def test_parts_a_and_b_restart_numbering_and_a_bare_numeral_without_heading():
+    clauses = parse_clauses(
+        _doc(
+            [
+                "United Nations A/RES/99/2",
+                "The General Assembly,",
+                "A",
+                "Sample heading of part A",
+                "Recalling its resolution 98/1,",
+                "1. Decides to proceed;",
+                "2. Requests the Secretary-General to report;",
+                "B",
+                "The General Assembly,",
+                "I",
+                "Noting the sample report,",
+                "1. Welcomes the report;",
+            ]
+        )
+    )
+    assert [c.id for c in clauses] == [
+        "A/RES/99/2/A/pp/1",
+        "A/RES/99/2/A/1",
+        "A/RES/99/2/A/2",
+        "A/RES/99/2/I/pp/1",
+        "A/RES/99/2/I/1",
+    ]
+    assert clauses[3].section_title is None and clauses[3].text == "Noting the sample report,"
 
 
 # --- held out: run last ---

@@ -82,6 +82,15 @@ class _Para:
         return " ".join(p for p in parts if p)
 
 
+def _next_letter(last: str | None) -> str:
+    """The label after `last` in a lettered list: a, b, ... z, aa, bb, ... (the UN doubles letters)."""
+    if last is None:
+        return "a"
+    if last[-1] == "z":
+        return "a" * (len(last) + 1)
+    return chr(ord(last[-1]) + 1) * len(last)
+
+
 def _is_footnote_block(b: Block) -> bool:
     return b.kind == "footnote" or bool(b.label and re.fullmatch(r"\d{1,3}", b.label.strip()))
 
@@ -92,6 +101,9 @@ def _label(b: Block, text: str) -> tuple[str | None, str]:
     found = split_label(text)
     if found and re.fullmatch(r"\d{1,3}\.|\([a-z]{1,5}\)|\([A-Z]\)", found[0]):
         return found[0], normalize_text(found[1])
+    m = re.match(r"^(\([a-z]{1,5}\))\s+(\S.*)$", text)  # "(aa)", which list parsers do not know
+    if m:
+        return m.group(1), m.group(2)
     return None, text
 
 
@@ -118,6 +130,8 @@ class _Reader:
         self.section_title: str | None = None
         self.pending_section: str | None = None  # a numeral alone on its line: its heading follows
         self.roman: str | None = None  # last roman section numeral: the next must follow it
+        self.part: str | None = None  # last part letter ("A", "B") of a multi-part resolution
+        self.adopting = re.compile(un_cues().adopting_line)
         labels = "|".join(c.structure_labels)
         self.structure = re.compile(rf"^((?:{labels})\s+[\dIVXLC]+[A-Z]?)\b")
         self.footnote_page: int | None = None  # page whose footnote area we are in
@@ -125,6 +139,8 @@ class _Reader:
     # -- what to skip --
 
     def skip(self, b: Block, text: str) -> bool:
+        if self.adopting.match(text) and len(text.split()) <= 8:
+            return True  # the adopting body again, opening part B of the resolution
         if _is_footnote_block(b):
             self.footnote_page = b.page
             return True
@@ -153,8 +169,15 @@ class _Reader:
         without sentence punctuation."""
         nxt = _roman_value(self.roman) + 1 if self.roman else 1
         if self.pending_section:
-            self.section, self.section_title, self.pending_section = self.pending_section, text, None
-            self.roman = self.section
+            self.section, self.roman, self.pending_section = self.pending_section, self.pending_section, None
+            if _ends_sentence(text) or len(text.split()) > layout_cues().max_section_heading_words:
+                self.section_title = None  # a numeral without a heading: this is already a paragraph
+                return False
+            self.section_title = text
+            return True
+        if re.fullmatch(r"[A-H]", text) and text == chr(ord(self.part) + 1 if self.part else ord("A")):
+            self.part = self.section = text  # resolution "80/1 A" and "80/1 B" in one document
+            self.section_title, self.roman = None, None
             return True
         labelled = self.structure.match(text)
         words = len(text.split())
@@ -234,7 +257,7 @@ class _Reader:
         last = cur.items[-1].label.lower() if cur.items else None
         if cur.style is None:
             cur.style = "roman" if low == "i" else "alpha"
-        as_letter = len(low) == 1 and (last is None or ord(low) == ord(last[-1]) + 1)
+        as_letter = low == _next_letter(last)
         if cur.style == "alpha" and as_letter:
             cur.items.append(_Item(core, [text], [b]))
         elif cur.style == "alpha" and low in _ROMAN_LOWER and cur.items:
@@ -325,6 +348,7 @@ def _to_clauses(paras: list[_Para], symbol: str) -> list[Clause]:
     numbers = [(p.section, p.number) for p in paras if p.kind == "operative" and p.number]
     restarts = len({n for _, n in numbers}) < len(numbers)  # a number seen twice: numbering restarts
     clauses: list[Clause] = []
+    seen: dict[str, int] = {}
     pp_count: dict[str | None, int] = {}
     op_count: dict[str | None, int] = {}
     for p in paras:
@@ -337,6 +361,9 @@ def _to_clauses(paras: list[_Para], symbol: str) -> list[Clause]:
             op_count[scope] = op_count.get(scope, 0) + 1
             num = p.number or str(op_count[scope])
             pid = f"{prefix}/{num}" if scope else f"{prefix}/op/{num}"
+        seen[pid] = seen.get(pid, 0) + 1
+        if seen[pid] > 1:  # a number printed twice where we found no section: keep ids unique
+            pid = f"{pid}-{seen[pid]}"
         text = p.full_text()
         verb, rest = verb_phrase(p.texts[0])
         addr = addressee(rest) if p.kind == "operative" else None
