@@ -278,6 +278,8 @@ def classify(doc: Document) -> Document:
     if res:
         i, number, version = res
         upd.update(kind="resolution", resolution=number, title=resolution_title(blocks, i))
+        if not sym:
+            upd["symbol"] = itu_resolution_symbol(blocks, i, number)
         if version:
             upd["resolution_version"] = version
     elif is_report(doc, front) or sym:
@@ -301,6 +303,16 @@ def classify(doc: Document) -> Document:
         upd["year"] = _year(doc, upd, date, blocks)
     keep = {k: v for k, v in upd.items() if v is not None or getattr(doc, k) is None}
     return doc.model_copy(update=keep)
+
+
+def itu_resolution_symbol(blocks: list[Block], heading: int, number: str) -> str:
+    """How ITU cites its own resolutions: "PP Resolution 34" when the Plenipotentiary Conference adopts it,
+    "Resolution 1408" (Council and others); the version stays in `resolution_version`."""
+    for b in blocks[heading + 1 : heading + 8]:
+        text = normalize_text(b.text)
+        if _ADOPTING.match(text):
+            return f"PP Resolution {number}" if "plenipotentiary" in text.lower() else f"Resolution {number}"
+    return f"Resolution {number}"
 
 
 def _year(doc: Document, upd: dict, date: str | None, blocks: list[Block]) -> int | None:
