@@ -16,7 +16,7 @@ import pytest
 from realdocs import parsed, stripped
 
 from extract.classify import classify
-from extract.resolution import parse_clauses
+from extract.resolution import parse_clauses, verbs
 from schemas.models import Block, Clause, Document
 
 # name -> (operative paragraphs, preambular paragraphs, {section: operative paragraphs} or None)
@@ -436,6 +436,31 @@ def test_parts_a_and_b_restart_numbering_and_a_bare_numeral_without_heading():
         "A/RES/99/2/I/1",
     ]
     assert clauses[3].section_title is None and clauses[3].text == "Noting the sample report,"
+
+
+def test_verb_phrase_and_addressee_forms():
+    phrase = verbs.verb_phrase
+    assert phrase("Takes note with deep regret of the report;")[0] == "Takes note with deep regret"
+    assert phrase("Bearing in mind the sample,")[0] == "Bearing in mind"
+    assert phrase("Having also considered the note,")[0] == "Having also considered"
+    assert phrase("Decides to convene a meeting;")[0] == "Decides to convene"
+    assert phrase("Requests the Secretary-General to report;")[0] == "Requests"
+    cases = {
+        "the Secretary-General to report": "the Secretary-General",
+        "Member States, where appropriate, to act": "Member States",
+        "all relevant stakeholders to cooperate": "all relevant stakeholders",
+        "flag States without an administration to establish one": "flag States without an administration",
+        "once again the Sample Council to meet": "the Sample Council",
+        "intensified efforts to build capacity": None,
+        "its commitment to support the programme": None,
+        "the severe impacts of storms to be reported": None,
+        "that the Special Envoy participate in the session": "the Special Envoy",
+        "States Parties to the Sample Treaty to ratify it": "States Parties to the Sample Treaty",
+    }
+    for rest, expected in cases.items():
+        assert verbs.addressee(rest) == expected, rest
+    assert verbs.addressee("the Sample Committee:", items_follow=True) == "the Sample Committee"
+    assert verbs.addressee("paragraph 7 of the sample report:", items_follow=True) is None
 
 
 # --- held out: run last ---

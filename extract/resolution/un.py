@@ -366,7 +366,8 @@ def _to_clauses(paras: list[_Para], symbol: str) -> list[Clause]:
             pid = f"{pid}-{seen[pid]}"
         text = p.full_text()
         verb, rest = verb_phrase(p.texts[0])
-        addr = addressee(rest) if p.kind == "operative" else None
+        infinitives = bool(p.items) and p.items[0].texts[0].startswith("To ")
+        addr = addressee(rest, items_follow=infinitives) if p.kind == "operative" else None
         blocks = p.all_blocks()
         clauses.append(_clause(pid, symbol, p, p.number, verb, text, blocks, addr, None))
         for it in p.items:

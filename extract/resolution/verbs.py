@@ -24,6 +24,7 @@ class UNLayoutCues(BaseModel):
     verb_particles: list[str]
     addressee_determiners: list[str]
     addressee_lower_heads: list[str]
+    non_addressee_heads: list[str]
     annex_line: str
     closing_line: str
     furniture: list[str]
@@ -73,8 +74,10 @@ def verb_phrase(text: str) -> tuple[str, str]:
         return "", text
     head = words[i].rstrip(",:;")
     j = i + 1
-    if head.lower() == "having" and j < len(words):
-        j += 1
+    if head.lower() == "having":  # "Having (also) considered"
+        while j < len(words) - 1 and is_adverb(words[j]):
+            j += 1
+        j += 1 if j < len(words) else 0
     while j < len(words):
         w = words[j].lower().rstrip(",:;")
         two = " ".join(x.lower().rstrip(",:;") for x in words[j : j + 2])
@@ -98,30 +101,72 @@ def verb_phrase(text: str) -> tuple[str, str]:
 
 # "<addressee> to <verb>": "to" then a lowercase word that is not a determiner ("to the Treaty" is a place)
 _DETERMINERS = "the|a|an|its|their|his|her|this|these|those|that|all"
-_TO_VERB = re.compile(rf"^(.{{2,300}}?),?\s+to\s+(?!(?:{_DETERMINERS})\b)[a-z]")
+_TO_VERB = re.compile(rf"^(.{{2,500}}?),?\s+to\s+(?!(?:{_DETERMINERS})\b)[a-z]")
 
 
-def addressee(rest: str) -> str | None:
-    """Who is asked to act: the noun phrase between the verb and "to <verb>" ("Requests the Secretary-General
-    to submit" -> "the Secretary-General"; "Calls upon Member States to" -> "Member States"), when its head is
-    capitalised or a known lowercase head ("the administering Power", "the international community"). A
-    phrase set off by commas after it ("Member States, when appropriate, to") is left out."""
-    c = layout_cues()
+def addressee(rest: str, items_follow: bool = False) -> str | None:
+    """Who is asked to act, from the words after the verb:
+    - the noun phrase before "to <verb>": "Requests the Secretary-General to submit" -> "the
+      Secretary-General", "Calls upon Member States, when appropriate, to" -> "Member States" (the
+      insertion is left out);
+    - the noun phrase before a colon that opens infinitive sub-items (`items_follow`): "Urges the Sample
+      State: (a) To ...";
+    - the subject of a "that" clause: "Requests that the Special Envoy participate" -> "the Special Envoy".
+    The phrase must name someone (see `_names_actor`), not an action ("Encourages further efforts to ...")."""
     words = rest.split()
     while words and is_adverb(words[0]):  # "Encourages once again States ... to"
         words = words[1:]
     rest = " ".join(words)
-    m = _TO_VERB.match(rest)
+    if rest.startswith("that "):
+        m = _THAT_SUBJECT.match(rest)
+        span = m.group(1).strip() if m else None
+        while span and span.split()[-1] in ("of", "and", "the", "for", "on"):
+            span = span.rsplit(" ", 1)[0]
+        return span if span and _names_actor(span) else None
+    m = _TO_VERB.match(rest) or (re.match(r"^([^:;,]{2,150}):$", rest) if items_follow else None)
     if not m:
         return None
-    span = m.group(1).split(",")[0].strip()  # "all States, including ..., to": not the insertion
-    if re.search(r"[;:.](?:\s|$)", span) or span.startswith("that ") or len(span.split()) > 25:
+    span = m.group(1).split(",")[0].strip()
+    if re.search(r"[;:.](?:\s|$)", span) or len(span.split()) > 25:
         return None
+    return span if _names_actor(span) else None
+
+
+_PREPOSITIONS = {
+    "of", "between", "among", "into", "on", "in", "for", "with", "from", "by", "at", "within", "under",
+    "that", "which", "who", "without", "through", "across", "towards", "to",
+}
+_NAME = r"[A-Z][\w\-’']*"
+_THAT_SUBJECT = re.compile(rf"^that\s+((?:(?:the|all|its)\s+)?{_NAME}(?:\s+(?:of|and|the|for|on|{_NAME}))*)")
+_ABSTRACT_ENDINGS = ("ss", "ness", "ment", "ments", "ance", "ances", "ence", "ences", "ity")
+
+
+def _names_actor(span: str) -> bool:
+    """A capitalised head ("the Secretary-General", "Member States"), a known lowercase head ("the
+    administering Power"), or a plural agent noun ending the phrase before its first preposition ("all
+    relevant stakeholders", "flag States without ..."), unless it is an abstract or action noun
+    (`non_addressee_heads`, -ment, -ance, ...)."""
+    c = layout_cues()
     words = span.split()
     k = 0
     while k < len(words) - 1 and words[k].lower() in c.addressee_determiners:
         k += 1
     head = words[k]
-    if not (head[:1].isupper() or head in c.addressee_lower_heads):
-        return None
-    return span
+    if head[:1].isupper() or head in c.addressee_lower_heads:
+        return True
+    core = []
+    for w in words[k:]:
+        if w.lower() in _PREPOSITIONS:
+            break
+        core.append(w)
+    if not core or len(core) > 6:
+        return False
+    if any(re.fullmatch(r"[A-Z][a-z][\w\-’']*", w) for w in core[1:]):  # "user States and States ..."
+        return True
+    first = words[0].lower()
+    if first in ("its", "their", "his", "her", "this", "these", "those") or (
+        first == "the" and (len(words) < 2 or words[1].lower() not in c.addressee_determiners)
+    ):
+        return False  # "its concern regarding reports", "the severe impacts": a thing, not who acts
+    last = core[-1].lower()
+    return last.endswith("s") and not last.endswith(_ABSTRACT_ENDINGS) and last not in c.non_addressee_heads
