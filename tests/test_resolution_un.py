@@ -438,6 +438,34 @@ def test_parts_a_and_b_restart_numbering_and_a_bare_numeral_without_heading():
     assert clauses[3].section_title is None and clauses[3].text == "Noting the sample report,"
 
 
+def test_word_style_labels_and_footnote_blocks():
+    """DOCX: the label is the block's own field (auto-numbering), footnotes may come as `footnote` blocks."""
+    blocks = [
+        Block(id="h0", kind="paragraph", text="The Economic and Social Council,"),
+        Block(id="h1", kind="paragraph", text="Noting the sample report,", footnotes=["1"]),
+        Block(id="h2", kind="list_item", label="1.", text="Urges all Member States to act;"),
+        Block(id="h3", kind="paragraph", text="1 A sample footnote text.").model_copy(
+            update={"kind": "footnote"}
+        ),
+        Block(id="h4", kind="list_item", label="(a)", text="Promptly;", level=1),
+        Block(id="h5", kind="list_item", label="2.", text="Decides to remain seized of the matter."),
+    ]
+    header = "United Nations E/RES/2030/7\nEconomic and Social Council Distr.: General\n9 August 2030"
+    doc = classify(Document(path="e.docx", sha256="0", format="docx", blocks=blocks, header_text=header))
+    assert (doc.kind, doc.symbol, doc.year) == ("resolution", "E/RES/2030/7", 2030)
+    clauses = parse_clauses(doc)
+    assert [c.id for c in clauses] == [
+        "E/RES/2030/7/pp/1",
+        "E/RES/2030/7/op/1",
+        "E/RES/2030/7/op/1/a",
+        "E/RES/2030/7/op/2",
+    ]
+    assert (
+        clauses[0].footnotes == ["1"] and clauses[1].text == "Urges all Member States to act; (a) Promptly;"
+    )
+    assert clauses[1].addressee == "all Member States" and clauses[1].block_ids == ["h2", "h4"]
+
+
 def test_verb_phrase_and_addressee_forms():
     phrase = verbs.verb_phrase
     assert phrase("Takes note with deep regret of the report;")[0] == "Takes note with deep regret"
