@@ -171,13 +171,15 @@ def issue_date(lines: list[str]) -> str | None:
 
 def adoption_date(lines: list[str]) -> str | None:
     """The adoption date: "Resolution adopted by the General Assembly on <date>", the Security Council's
-    "Adopted by ... on <date>" or the closing "<n>th plenary meeting <date>"."""
+    "Adopted by ... on <date>" or the closing "<n>th plenary meeting <date>". A reader may break the line
+    before "on <date>", so each line is read together with the next one."""
     for cue in un_cues().adoption_cues:
         pat = re.compile(cue)
-        for line in lines:
-            m = pat.search(line)
-            if m:
-                found = _dates_in(line[m.end() :])
+        for i, line in enumerate(lines):
+            joined = " ".join(lines[i : i + 2])
+            m = pat.search(joined)
+            if m and m.start() < len(line):
+                found = _dates_in(joined[m.end() :])
                 if found:
                     return found[0]
     return None
@@ -210,7 +212,7 @@ def _is_furniture(line: str) -> bool:
         or re.match(r"^\d+/\d+(?:\s+\d{2}-\d{5})?$", line)
         or re.match(r"^(?:united nations|general assembly|security council|economic and social)\b", low)
         or low.startswith(("distr.", "original:", "english", "advance unedited", "please recycle"))
-        or re.search(r"\bsession\b$", low)
+        or re.fullmatch(r"(?:resumed\s+)?[\w\-]+\s+(?:special\s+)?session", low)
         or re.match(r"^\[.*\]$", line)
         or find_symbols(line) and len(line.split()) <= 4
     )
@@ -223,7 +225,7 @@ def _ends_title(last: str, nxt: str) -> bool:
         or bool(re.match(un_cues().adopting_line, nxt))
         or _is_furniture(nxt)
         or bool(find_symbols(nxt))
-        or len(nxt.split()) > 15
+        or len(nxt.split()) > 30
     )
 
 
