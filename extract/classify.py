@@ -12,7 +12,7 @@ from collections import Counter
 from functools import lru_cache
 
 from extract.dates import month_numbers
-from extract.front_matter import UNFront, is_resolution_symbol, read_un_front
+from extract.front_matter import UNFront, is_furniture, is_resolution_symbol, read_un_front
 from extract.text import normalize_text
 from schemas import DATA_DIR
 from schemas.models import Block, Document
@@ -329,6 +329,16 @@ def _year(doc: Document, upd: dict, date: str | None, blocks: list[Block]) -> in
     return content_year(blocks)
 
 
+def fallback_title(front: list[Block]) -> str | None:
+    """Without a title block: the first heading that is not masthead or print-shop furniture (never the
+    print-job line "24-09482 (E) 140824")."""
+    for b in front[:40]:
+        text = normalize_text(b.text)
+        if b.kind == "heading" and len(text.split()) >= 2 and not is_furniture(text):
+            return text
+    return None
+
+
 def _classify_un(doc: Document, un: UNFront, front: list[Block]) -> Document:
     """A UN document: kind from the adopting body and the symbol; date and year from the adoption date for a
     resolution, else the "Distr.:" issue date (never a date of the body); title from the title block."""
@@ -344,7 +354,7 @@ def _classify_un(doc: Document, un: UNFront, front: list[Block]) -> Document:
     upd = {
         "kind": kind,
         "symbol": un.symbol,
-        "title": un.title,
+        "title": un.title or fallback_title(front),
         "date": date,
         "year": int(date[:4]) if date else None,
         "draft": un.draft,

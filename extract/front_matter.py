@@ -203,7 +203,7 @@ def closing_date(blocks: list[Block]) -> str | None:
 _RES_TITLE = re.compile(r"^\d{1,3}/\d{1,4}(?:\s?[A-Z])?\.\s+(.+)$")  # "80/101. Question of Tokelau"
 
 
-def _is_furniture(line: str) -> bool:
+def is_furniture(line: str) -> bool:
     """Masthead and print-shop lines that are never a title."""
     low = line.lower()
     return bool(
@@ -223,7 +223,7 @@ def _ends_title(last: str, nxt: str) -> bool:
     return (
         last.rstrip()[-1:] in ".;:,"
         or bool(re.match(un_cues().adopting_line, nxt))
-        or _is_furniture(nxt)
+        or is_furniture(nxt)
         or bool(find_symbols(nxt))
         or len(nxt.split()) > 30
     )
@@ -259,7 +259,7 @@ def un_title(lines: list[str], symbol: str | None) -> str | None:
     for i, line in enumerate(lines):
         if any(cue in line.lower() for cue in c.draft_cues) and i + 1 < len(lines):
             nxt = lines[i + 1]
-            if not _is_furniture(nxt) and not re.match(c.adopting_line, nxt):
+            if not is_furniture(nxt) and not re.match(c.adopting_line, nxt):
                 return nxt
     agenda = next((i for i, line in enumerate(lines) if re.match(c.agenda_line, line)), None)
     if agenda is None:
@@ -270,7 +270,7 @@ def un_title(lines: list[str], symbol: str | None) -> str | None:
         low = line.lower()
         if any(low.startswith(s) for s in c.title_stop) or len(line.split()) > 30:
             break
-        if _is_furniture(line):
+        if is_furniture(line):
             continue
         block.append(line)
     block = _merge_labels(block)

@@ -409,3 +409,18 @@ def test_report_year_is_the_issue_date_not_a_body_date_and_cited_symbols_are_not
     assert (doc.kind, doc.symbol, doc.date, doc.year) == ("report", "A/C.5/78/34", "2024-05-02", 2024)
     assert doc.title == "Sample revised estimates"
     assert doc.draft is False and doc.resolution is None
+
+
+def test_title_without_title_block_is_never_the_print_job_line():
+    blocks = [
+        Block(id="p0", kind="heading", text="24-09482 (E) 140824", page=1),
+        Block(id="p1", kind="heading", text="*2409482*", page=1),
+        Block(id="p2", kind="heading", text="Sample arrangements for the sample office", page=1),
+        Block(id="p3", kind="paragraph", text="The present note describes the arrangements.", page=1),
+    ]
+    header = "United Nations A/79/999\nGeneral Assembly Distr.: General\n14 August 2024"
+    doc = classify(
+        Document(path="n.pdf", sha256="0", format="pdf", pages=1, blocks=blocks, header_text=header)
+    )
+    assert (doc.kind, doc.symbol, doc.year) == ("report", "A/79/999", 2024)
+    assert doc.title == "Sample arrangements for the sample office"
