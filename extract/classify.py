@@ -12,6 +12,7 @@ from collections import Counter
 from functools import lru_cache
 
 from extract.dates import month_numbers
+from extract.front_matter import UNFront, is_furniture, is_resolution_symbol, read_un_front
 from extract.text import normalize_text
 from schemas import DATA_DIR
 from schemas.models import Block, Document
@@ -265,6 +266,9 @@ def classify(doc: Document) -> Document:
     assessments) filled in; values already set by a parser are kept unless we know better."""
     blocks = [b for b in doc.blocks if b.text.strip()]
     front = front_blocks(doc)
+    un = read_un_front(doc)  # a UN symbol wins over a "Resolution 2231 (2015)" heading (Security Council)
+    if un.symbol or (un.adopting_body and resolution_heading(blocks) is None):
+        return _classify_un(doc, un, front)
     upd: dict = {}
     sym = own_symbol(doc)
     date = header_date(doc.header_text or "")
@@ -274,6 +278,8 @@ def classify(doc: Document) -> Document:
     if res:
         i, number, version = res
         upd.update(kind="resolution", resolution=number, title=resolution_title(blocks, i))
+        if not sym:
+            upd["symbol"] = itu_resolution_symbol(blocks, i, number)
         if version:
             upd["resolution_version"] = version
     elif is_report(doc, front) or sym:
@@ -299,6 +305,16 @@ def classify(doc: Document) -> Document:
     return doc.model_copy(update=keep)
 
 
+def itu_resolution_symbol(blocks: list[Block], heading: int, number: str) -> str:
+    """How ITU cites its own resolutions: "PP Resolution 34" when the Plenipotentiary Conference adopts it,
+    "Resolution 1408" (Council and others); the version stays in `resolution_version`."""
+    for b in blocks[heading + 1 : heading + 8]:
+        text = normalize_text(b.text)
+        if _ADOPTING.match(text):
+            return f"PP Resolution {number}" if "plenipotentiary" in text.lower() else f"Resolution {number}"
+    return f"Resolution {number}"
+
+
 def _year(doc: Document, upd: dict, date: str | None, blocks: list[Block]) -> int | None:
     """Symbol year (handled by the caller), else the header's date or session ("Council 2026"), else for a
     resolution its version year ("Mod. 2023"), else the body's latest past event (see content_year)."""
@@ -311,3 +327,40 @@ def _year(doc: Document, upd: dict, date: str | None, blocks: list[Block]) -> in
     if upd.get("kind") == "resolution" and v:
         return int(v.group(1))
     return content_year(blocks)
+
+
+def fallback_title(front: list[Block]) -> str | None:
+    """Without a title block: the first heading that is not masthead or print-shop furniture (never the
+    print-job line "24-09482 (E) 140824")."""
+    for b in front[:40]:
+        text = normalize_text(b.text)
+        if b.kind == "heading" and len(text.split()) >= 2 and not is_furniture(text):
+            return text
+    return None
+
+
+def _classify_un(doc: Document, un: UNFront, front: list[Block]) -> Document:
+    """A UN document: kind from the adopting body and the symbol; date and year from the adoption date for a
+    resolution, else the "Distr.:" issue date (never a date of the body); title from the title block."""
+    resolution = un.adopting_body is not None and (
+        is_resolution_symbol(un.symbol) or un.draft or un.adoption_date is not None or un.symbol is None
+    )
+    if resolution:
+        kind = "resolution"
+        date = un.adoption_date or un.issue_date
+    else:
+        kind = "assessment" if is_assessment(doc, front) and not un.symbol else "report"
+        date = un.issue_date
+    upd = {
+        "kind": kind,
+        "symbol": un.symbol,
+        "title": un.title or fallback_title(front),
+        "date": date,
+        "year": int(date[:4]) if date else None,
+        "draft": un.draft,
+        "resolution": un.symbol if resolution else None,
+    }
+    if upd["year"] is None:
+        upd["year"] = content_year([b for b in doc.blocks if b.text.strip()])
+    keep = {k: v for k, v in upd.items() if v is not None or getattr(doc, k) is None}
+    return doc.model_copy(update=keep)

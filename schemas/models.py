@@ -73,6 +73,7 @@ class Document(BaseModel):
     header_text: str | None = None  # page header / first-page header table, kept out of the body
     blocks: list[Block] = Field(default_factory=list)
     reports_on: list[str] = Field(default_factory=list)  # symbols of what it reports on (citations)
+    draft: bool = False  # a draft resolution ("A/80/L.12"): kind "resolution", not yet adopted
 
 
 class Period(BaseModel):
@@ -158,6 +159,11 @@ class Clause(BaseModel):
     text: str
     block_ids: list[str] = Field(default_factory=list)
     page: int | None = None
+    addressee: str | None = None  # who the clause asks to act: "the Secretary-General", "Member States"
+    section: str | None = None  # roman numeral of the resolution's section ("IX"), or None
+    section_title: str | None = None  # that section's heading
+    parent: str | None = None  # id of the paragraph a sub-item (a), (i) belongs to
+    footnotes: list[str] = Field(default_factory=list)  # footnote marks taken out of the clause text
 
 
 class Evidence(BaseModel):

@@ -24,7 +24,7 @@ def _doc(name: str, fmt: str) -> Document:
 def test_resolution_kind(fmt):
     doc = _doc("res1408", fmt)
     assert doc.kind == "resolution"
-    assert doc.resolution == "1408"
+    assert doc.resolution == "1408" and doc.symbol == "Resolution 1408"  # as ITU cites it
     assert doc.title and doc.title.startswith("Assistance and support to Ukraine")
     assert doc.title.endswith("telecommunication sector")
 

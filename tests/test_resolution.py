@@ -114,7 +114,7 @@ def test_other_layout_plenipotentiary_style():
         )
     )
     assert doc.kind == "resolution" and doc.resolution == "99"
-    assert doc.resolution_version == "REV. BUSAN, 2014"
+    assert doc.resolution_version == "REV. BUSAN, 2014" and doc.symbol == "PP Resolution 99"
     assert doc.title == "Support for a sample programme"
     clauses = parse_clauses(doc)
     assert [c.id for c in clauses] == [
