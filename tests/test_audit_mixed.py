@@ -1,8 +1,9 @@
 """The audit on a mixed archive (issue 10): resolutions, reports on them, a budget section, a report naming no
 resolution, one on a resolution not ingested, and an unrelated file. Every report gets a row; nothing aborts.
 
-The General Assembly resolution's clauses are built in the test from the real PDF (tests/test_link_ga.py),
-so this does not depend on the clause parser; the report on it is my own text (test_link_ga.TRANSPORT)."""
+The General Assembly resolution is the real PDF, parsed by the UN clause parser; the report on it is our own
+text (test_link_ga.TRANSPORT). `ga_resolution()` (clauses located in the PDF by the test) is kept for the unit
+tests that must not depend on the parser."""
 
 from __future__ import annotations
 
@@ -78,10 +79,7 @@ def mixed_db(tmp_path_factory) -> str:
             extract_file(CORPUS / "res1408.txt", use_model=False),
             extract_file(CORPUS / "c26-res1408-report.txt", use_model=False),
             extract_file(CORPUS / "real" / "A_80_6_Sect6_advance.docx", use_model=False),
-            extract_file(
-                CORPUS / "real" / "A_RES_80_132.pdf", use_model=False
-            ),  # no GA parser on this branch
-            ga_resolution(),
+            extract_file(CORPUS / "real" / "A_RES_80_132.pdf", use_model=False),  # UN clause parser
             _txt("sg-transport-2026.txt", transport_report()),
             _txt("office-activities.txt", NO_RESOLUTION),
             _txt("mandate-review.txt", NOT_INGESTED),
@@ -124,13 +122,14 @@ def test_cli_audit_lists_every_report_and_exits_0(mixed_db):
     assert "A/RES/80/132/op/6" in out.output and "1408/instructs-sg" in out.output
     assert "office-activities.txt (2026): no_resolution: cannot tell" in out.output
     assert "mandate-review.txt" in out.output and "not_ingested" in out.output
-    assert "resolution A/RES/80/132: original text (A_RES_80_132.txt)" in out.stderr
+    assert "resolution A/RES/80/132: original text (A_RES_80_132.pdf)" in out.stderr
     rows = json.loads(run(main, ["audit", "--db", mixed_db, "--format", "json"]).stdout)
     assert {r["status"] for r in rows} == {"audited", "no_resolution", "not_ingested"}
     assert all("unaddressed" in r for r in rows)
     out = run(main, ["audit", "--db", mixed_db, "--resolution", "80/132", "--format", "json"])
     assert out.exit_code == 0
     audited = {r["doc_id"] for r in json.loads(out.stdout) if r["status"] == "audited"}
-    assert audited == {"sg-transport-2026.txt", "office-activities.txt"}  # the one naming none: audited on R
+    # every report is audited on R when it is given, the budget section (a report naming no other) included
+    assert audited == {"sg-transport-2026.txt", "office-activities.txt", "A_80_6_Sect6_advance.docx"}
     out = run(main, ["documents", "--db", mixed_db])
     assert "A/RES/80/132" in out.output  # reports_on shown in the listing
