@@ -80,6 +80,8 @@ class MoneyMention(BaseModel):
     amount_max: float | None = None  # upper bound of a range
     currency: str  # ISO 4217
     qualifier: str | None = None  # over / about / up to / at least / more than / null
+    amount_exact: str | None = None  # the amount as an exact decimal string in full units ("1355899200", "0.642")
+    amount_max_exact: str | None = None
 
 
 class Figure(MoneyMention):
