@@ -107,7 +107,7 @@ class DateMention(BaseModel):
     end: int
     text: str
     value: str  # ISO 8601: 2026, 2026-03, 2026-03-24, interval 2025-11-04/2025-11-05
-    kind: Literal["date", "month", "year", "interval", "year_list", "as_of", "since"] = "date"
+    kind: Literal["date", "month", "year", "interval", "year_list", "as_of", "since", "fiscal_period"] = "date"
     doc_id: str | None = None
     page: int | None = None
     block_id: str | None = None
