@@ -99,7 +99,7 @@ class _Point:
         return (self.y or 0, self.m or 0, self.d or 0)
 
     def valid(self) -> bool:
-        """On the calendar: "31 February 2025" is not a date (a year-less day is checked against a leap year)."""
+        """On the calendar: "31 February 2025" is not a date (a year-less day is checked in a leap year)."""
         if not (self.m and self.d):
             return True
         try:
@@ -342,7 +342,8 @@ def _dates_in(text: str, reference: str | None) -> tuple[DateMention, ...]:
         if p.kind == "year" and _is_identifier_year(text, p, money):
             continue
         if p.kind == "month_slash":  # "2/2013" is a month unless it is a symbol ("resolution 2/2013")
-            if _word_before(text, p.start) in _cues()["year_blockers"] or re.search(r"[A-Za-z/]$", text[:p.start]):
+            blocked = _word_before(text, p.start) in _cues()["year_blockers"]
+            if blocked or re.search(r"[A-Za-z/]$", text[: p.start]):
                 continue
             p.kind = "month"
         if p.kind == "year_list" and any(s <= p.start < e for s, e in money):

@@ -80,7 +80,7 @@ class MoneyMention(BaseModel):
     amount_max: float | None = None  # upper bound of a range
     currency: str  # ISO 4217
     qualifier: str | None = None  # over / about / up to / at least / more than / null
-    amount_exact: str | None = None  # the amount as an exact decimal string in full units ("1355899200", "0.642")
+    amount_exact: str | None = None  # exact decimal string in full units ("1355899200", "0.642")
     amount_max_exact: str | None = None
 
 
@@ -107,7 +107,9 @@ class DateMention(BaseModel):
     end: int
     text: str
     value: str  # ISO 8601: 2026, 2026-03, 2026-03-24, interval 2025-11-04/2025-11-05
-    kind: Literal["date", "month", "year", "interval", "year_list", "as_of", "since", "fiscal_period"] = "date"
+    kind: Literal[
+        "date", "month", "year", "interval", "year_list", "as_of", "since", "fiscal_period"
+    ] = "date"
     doc_id: str | None = None
     page: int | None = None
     block_id: str | None = None
