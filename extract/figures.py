@@ -15,9 +15,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pydantic import BaseModel
+
 from extract.actors import actors_in_document
 from extract.dates import find_dates
+from extract.governing import Node, governing
 from extract.money import find_money
+from extract.nlp import alias_index
 from schemas import DATA_DIR
 from schemas.models import ActorMention, Block, DateMention, Document, Figure, MoneyMention, Period
 
@@ -106,16 +110,203 @@ def _clauses(text: str, ms: list[MoneyMention], sent: list[tuple[int, int]]) -> 
     return out
 
 
-def _metric(cl: _Clause, sentence: str, context: str, is_total: bool) -> str:
+def _metric(cl: _Clause, sentence: str, context: str, is_total: bool, budget: bool = False) -> str:
     scores: dict[str, float] = {}
-    _score(cl.lead + " " + cl.trail, _LOCAL, scores)
+    local = cl.lead + " " + cl.trail
+    if budget:  # budget lines ("grants and contributions") name where money goes, not what it measures
+        local, sentence, context = (_strip_object_classes(t) for t in (local, sentence, context))
+    _score(local, _LOCAL, scores)
     _score(sentence, _SENTENCE, scores)
     _score(context, _BLOCK, scores)
+    if budget:  # damage/needs cues of assessments count in a budget only in the amount's own clause
+        own = dict(_cue_scores(local))
+        for m in details().assessment_metrics:
+            if m in scores and m not in own:
+                scores.pop(m)
     if is_total:
         scores["total"] = scores.get("total", 0.0) + _PARTS_BONUS
     scores.pop("other", None)
     best = max(scores.items(), key=lambda kv: kv[1], default=("other", 0.0))
     return best[0] if best[1] >= 0.5 else "other"
+
+
+class _Detail(BaseModel):
+    name: str
+    metric: str | None
+    lemmas: list[str]
+
+
+class MetricDetails(BaseModel):
+    """schemas/data/metric_details.json, validated when loaded."""
+
+    details: list[_Detail]
+    budget_context: list[str]
+    budget_context_min_hits: int
+    object_classes: list[str]
+    assessment_metrics: list[str]
+    owner_containers: list[str]
+    generic_owners: list[str]
+    recurrence: dict[str, list[str]]
+    duration: str
+    block_owner_types: list[str]
+    neutral_nouns: list[str]
+
+
+@lru_cache(maxsize=1)
+def details() -> MetricDetails:
+    return MetricDetails.model_validate_json((DATA_DIR / "metric_details.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _object_class_re() -> re.Pattern[str]:
+    alt = "|".join(re.escape(w) for w in sorted(details().object_classes, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])", re.IGNORECASE)
+
+
+def _strip_object_classes(text: str) -> str:
+    return _object_class_re().sub(" ", text)
+
+
+def is_budget_document(doc: Document) -> bool:
+    """A budget section or financing resolution: enough budget phrases in its title and text. The budget
+    details (appropriation, decrease, ...) replace the cue-word metric only in such documents."""
+    text = " ".join([doc.title or "", *(b.text for b in doc.blocks)]).lower()
+    hits = sum(1 for cue in details().budget_context if cue in text)
+    return hits >= details().budget_context_min_hits
+
+
+def _detail_of_node(node: Node) -> _Detail | None:
+    if node.neutral or node.lemmas[0] in details().neutral_nouns:
+        return None
+    have = set(node.lemmas)
+    for det in details().details:
+        for lem in det.lemmas:
+            if all(w in have for w in lem.split()):
+                return det
+    return None
+
+
+def _detail(nodes: list[Node], lead: str) -> _Detail | None:
+    """The detail of the nearest head that has one; without a parse, of the nearest cue word before it."""
+    for node in nodes[1:]:
+        det = _detail_of_node(node)
+        if det is not None:
+            return det
+    if nodes:
+        return None
+    words = re.findall(r"[a-z][a-z-]*", lead.lower())[::-1]
+    for word in words:
+        if word in details().neutral_nouns:
+            continue
+        for det in details().details:
+            if any(" " not in lem and (word == lem or (len(lem) >= 5 and word.startswith(lem[:-1])))
+                   for lem in det.lemmas):
+                return det
+    return None
+
+
+def _clean_owner(phrase: str) -> str:
+    phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:.")
+    return re.sub(r"^(?:the|its|their|a|an)\s+", "", phrase, flags=re.IGNORECASE)
+
+
+def _parsed_owners(nodes: list[Node], non_owners: set[str]) -> tuple[list[str], str | None]:
+    """Whom the governing heads are for: "the budget for the Executive Office of the Secretary-General",
+    "appropriate to the Special Account for the United Nations Mission in South Sudan". A proper name only;
+    an account is passed over for the entity it is for."""
+    d = details()
+    containers = tuple(d.owner_containers)
+    generic = set(d.generic_owners)
+    idx = alias_index()
+    for node in nodes:
+        for phrase in node.owners:
+            name = _clean_owner(phrase)
+            low = name.lower()
+            if not name or low in generic or not _proper_name(name):
+                continue
+            if low.startswith(containers):
+                continue
+            if len(name.split()) > 12:
+                continue
+            canon = idx.get(low, name)
+            if canon in non_owners:
+                continue
+            return [canon], name
+        if node.pos in ("VERB", "AUX") and not node.neutral:
+            break  # owners beyond the governing verb belong to another clause
+    return [], None
+
+
+_NAME_LINKS = {"of", "for", "in", "on", "and", "the", "to", "de", "du", "des", "la", "le", "&"}
+
+
+def _proper_name(name: str) -> bool:
+    """ "Executive Office of the Secretary-General", "United Nations Mission in South Sudan": capitalised
+    words joined by of/for/in/and; no digits, no possessive, not a common-noun phrase."""
+    if re.search(r"\d|['’]s\b|[():;]", name):
+        return False
+    words = name.replace("-", " ").split()
+    if not words or not words[0][:1].isupper():
+        return False
+    return all(w[:1].isupper() or w.lower() in _NAME_LINKS for w in words)
+
+
+def _block_owner(text: str, m: MoneyMention, acts: list[ActorMention]) -> list[str]:
+    """The initiative a list item is about owns an amount nothing in its sentence claims."""
+    types = set(details().block_owner_types)
+    before = [a for a in acts if a.end <= m.start and a.type in types]
+    return [before[-1].name] if before else []
+
+
+def _word_number(word: str) -> int | None:
+    from extract.money import _decimal
+
+    if word.isdigit():
+        return int(word)
+    d = _decimal(word)
+    return int(d) if d is not None and d == int(d) and d > 0 else None
+
+
+def _time(
+    local: str, sentence: str, dates: list[DateMention], s0: int, s1: int, lo: int, hi: int,
+    reference: str | None, cumulative: bool,
+) -> tuple[str | None, Period | None, str | None, list[int]]:
+    """(recurrence, period, period_kind, years covered) of an amount from its clause and sentence.
+
+    Recurring ("CHF 85 000 ... annually" since 2022): every year from the start to the document's year.
+    Cumulative ("since 2022", "to date"): the period from the start to the document's date. Duration ("over
+    the next three years"): from the event's date (a date before it in the sentence, else the document's).
+    A fiscal period ("2025/26") or a stated interval in the clause, else the only one of the sentence."""
+    d = details()
+    low = local.lower()
+    ref_year = int(reference[:4]) if reference and reference[:4].isdigit() else None
+    since = next((x for x in dates if x.kind == "since" and _in(x, s0, s1)), None)
+    annual = any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low) for w in d.recurrence["annual"])
+    if annual:
+        start = int(since.value[:4]) if since else None
+        years = list(range(start, ref_year + 1)) if start and ref_year and start <= ref_year else []
+        period = Period(start=since.value, end=reference) if since and reference else None
+        return "annual", period, "recurring" if period else None, years
+    periods = [x for x in dates if x.kind in ("interval", "fiscal_period") and _in(x, s0, s1)]
+    own = [x for x in periods if _in(x, lo, hi)]
+    pick = own[0] if own else (periods[0] if len(periods) == 1 else None)
+    if pick is not None:
+        a, b = pick.value.split("/")
+        return None, Period(start=a, end=b), "fiscal" if pick.kind == "fiscal_period" else "stated", []
+    dur = re.search(d.duration, local, re.IGNORECASE)
+    if dur:
+        n = _word_number(dur.group("n") or dur.group("n2") or "")
+        pos = s0 + sentence.find(dur.group(0)) if dur.group(0) in sentence else s1
+        event = [x for x in dates if x.end <= pos and _in(x, s0, s1) and x.kind in ("date", "month", "year")]
+        start = event[-1].value if event else reference
+        if n and start and start[:4].isdigit():
+            end = f"{int(start[:4]) + n:04d}{start[4:]}"
+            return None, Period(start=start, end=end), "duration", []
+    if cumulative and since and reference:
+        return None, Period(start=since.value, end=reference), "cumulative", []
+    if cumulative and reference and re.search(r"to date|so far|thus far|up to now", low):
+        return None, Period(start="", end=reference), "cumulative", []
+    return None, None, None, []
 
 
 def _has_parts_marker(gap: str) -> bool:
@@ -219,9 +410,12 @@ def _in(d: DateMention, lo: int, hi: int) -> bool:
 
 
 def figures_in_block(
-    doc: Document, idx: int, acts: list[ActorMention], reference: str | None = None
+    doc: Document, idx: int, acts: list[ActorMention], reference: str | None = None,
+    budget: bool | None = None,
 ) -> list[Figure]:
     """Figures of one block; parts_of is relative to this block's list (figures_in_document shifts it)."""
+    if budget is None:
+        budget = is_budget_document(doc)
     block = doc.blocks[idx]
     text = block.text
     ms = find_money(text)
@@ -239,7 +433,11 @@ def figures_in_block(
         s0, s1 = next((s for s in sent if s[0] <= mm.start < s[1] + 1), (0, len(text)))
         sentence = text[s0:s1]
         is_total = _has_parts_marker(cl.gap_after)
-        metric = _metric(cl, sentence, context, is_total)
+        metric = _metric(cl, sentence, context, is_total, budget)
+        nodes = governing(sentence, mm.start - s0, mm.end - s0)
+        det = _detail(nodes, cl.lead)
+        if budget and det is not None and det.metric and not is_total and metric != "in-kind":
+            metric = det.metric
         local = (cl.lead + " " + cl.trail).lower()
         sent_low = sentence.lower()
         cumulative = _any_word(local, c["cumulative"]) and not _any_word(sent_low, c["not_cumulative"])
@@ -249,14 +447,24 @@ def figures_in_block(
         years = sorted({int(d.value[:4]) for d in dates if _in(d, lo, hi) and d.kind in (
             "year", "year_list", "since")})
         as_of = next((d.value for d in dates if d.kind == "as_of" and _in(d, s0, s1)), None)
-        period = next(
-            (Period(start=d.value.split("/")[0], end=d.value.split("/")[1])
-             for d in dates if d.kind == "interval" and _in(d, cl.lead_start, cl.trail_end)), None)
+        recurrence, period, period_kind, covered = _time(
+            cl.lead + " " + cl.trail, sentence, dates, s0, s1, cl.lead_start, cl.trail_end, reference,
+            cumulative,
+        )
+        if covered:
+            years = sorted(set(years) | set(covered))
+        owners = _owners(text, mm, cl, acts, metric)
+        owner_text = None
+        if not owners:
+            non_owners = set() if metric == "budget" else set(c["non_owners"])
+            owners, owner_text = _parsed_owners(nodes, non_owners)
+        if not owners and metric in ("pledge", "contribution"):
+            owners = _block_owner(text, mm, acts)
         fig = Figure(
             **mm.model_dump(),
             doc_id=doc.id,
             metric=metric,
-            actors=_owners(text, mm, cl, acts, metric),
+            actors=owners,
             as_of=as_of,
             period=period,
             years=years,
@@ -266,6 +474,10 @@ def figures_in_block(
             block_id=block.id,
             sentence=sentence.strip(),
             cumulative=cumulative,
+            metric_detail=det.name if det else None,
+            recurrence=recurrence,
+            period_kind=period_kind,
+            owner_text=owner_text,
         )
         if is_total:
             total_at, total_sentence = len(out), (s0, s1)
@@ -285,6 +497,7 @@ def figures_in_document(doc: Document, actors: list[ActorMention] | None = None)
         by_block.setdefault(a.block_id, []).append(a)
     reference = doc.date or (str(doc.year) if doc.year else None)
     out: list[Figure] = []
+    budget = is_budget_document(doc)
     last_subject: str | None = None
     scope: tuple[str | None, str | None] = (None, None)
     for idx, block in enumerate(doc.blocks):
@@ -293,7 +506,7 @@ def figures_in_document(doc: Document, actors: list[ActorMention] | None = None)
         if (block.chapter, block.section) != scope:
             scope, last_subject = (block.chapter, block.section), None
         acts = sorted(by_block.get(block.id, []), key=lambda a: a.start)
-        figs = figures_in_block(doc, idx, acts, reference)
+        figs = figures_in_block(doc, idx, acts, reference, budget)
         for f in figs:
             if f.parts_of is not None:
                 f.parts_of += len(out)

@@ -100,6 +100,10 @@ class Figure(MoneyMention):
     sentence: str | None = None
     cumulative: bool = False  # "to date", "since 2022": a running total that should not shrink
     parts_of: int | None = None  # index (within the document's figures) of the total this is a part of
+    metric_detail: str | None = None  # finer meaning: appropriation, apportionment, decrease, expenditure, ...
+    recurrence: str | None = None  # "annual": the amount recurs every year of `years` / `period`
+    period_kind: str | None = None  # how `period` was found: stated, fiscal, cumulative, duration, recurring
+    owner_text: str | None = None  # the owner as written when it is no known actor ("the Executive Office ...")
 
 
 class DateMention(BaseModel):
