@@ -150,6 +150,7 @@ class MetricDetails(BaseModel):
     duration: str
     block_owner_types: list[str]
     neutral_nouns: list[str]
+    entity_heads: list[str]
 
 
 @lru_cache(maxsize=1)
@@ -186,15 +187,19 @@ def _detail_of_node(node: Node) -> _Detail | None:
     return None
 
 
-def _detail(nodes: list[Node], lead: str) -> _Detail | None:
-    """The detail of the nearest head that has one; without a parse, of the nearest cue word before it."""
+def _detail(nodes: list[Node], lead: str, budget: bool = False) -> _Detail | None:
+    """The detail of the nearest head that has one; without a parse, of the nearest cue word before it.
+    In a budget, a budget line ("other staff costs ($240,000)") is passed over for what governs it
+    ("increase of $250,000 under other staff costs ($240,000) ...")."""
     for node in nodes[1:]:
+        if budget and node.text and _object_class_re().search(node.text):
+            continue
         det = _detail_of_node(node)
         if det is not None:
             return det
     if nodes:
         return None
-    words = re.findall(r"[a-z][a-z-]*", lead.lower())[::-1]
+    words = re.findall(r"[a-z][a-z-]*", (_strip_object_classes(lead) if budget else lead).lower())[::-1]
     for word in words:
         if word in details().neutral_nouns:
             continue
@@ -249,6 +254,18 @@ def _proper_name(name: str) -> bool:
     if not words or not words[0][:1].isupper():
         return False
     return all(w[:1].isupper() or w.lower() in _NAME_LINKS for w in words)
+
+
+def section_entity(heading: str) -> str | None:
+    """ "II. United Nations Truce Supervision Organization" -> the entity a budget part is about."""
+    m = re.match(r"^\s*(?:[IVXLC]+|[A-Z])[.)]\s+(.+)$", heading)  # a numbered part: "II. United Nations ..."
+    name = m.group(1).strip() if m else ""
+    if not _proper_name(name) or not 2 <= len(name.split()) <= 12:
+        return None
+    heads = details().entity_heads
+    if not any(re.search(rf"\b{re.escape(h)}\b", name) for h in heads):
+        return None
+    return alias_index().get(name.lower(), name)
 
 
 def _block_owner(text: str, m: MoneyMention, acts: list[ActorMention]) -> list[str]:
@@ -307,6 +324,29 @@ def _time(
     if cumulative and reference and re.search(r"to date|so far|thus far|up to now", low):
         return None, Period(start="", end=reference), "cumulative", []
     return None, None, None, []
+
+
+_COMPARED = re.compile(r"(?:compared\s+(?:with|to)|than|relative\s+to|versus|from)\s[^,;]*$", re.IGNORECASE)
+
+
+def _years(text: str, dates: list[DateMention], lo: int, hi: int, s0: int, s1: int) -> list[int]:
+    """Years stated with the amount (its parenthesis or clause), leaving out the year it is compared with
+    ("increase of $250,000 compared with the approved budget for 2025"); when only that is left, the
+    sentence's own year ("resources proposed for 2026 ... an increase of $250,000 compared with ... 2025")."""
+    kinds = ("year", "year_list", "since")
+
+    def own(a: int, b: int) -> tuple[set[int], set[int]]:
+        keep, compared = set(), set()
+        for d in dates:
+            if d.kind in kinds and _in(d, a, b):
+                (compared if _COMPARED.search(text[max(a, d.start - 60) : d.start]) else keep).add(
+                    int(d.value[:4]))
+        return keep, compared
+
+    keep, compared = own(lo, hi)
+    if not keep and compared:
+        keep, _ = own(s0, s1)
+    return sorted(keep)
 
 
 def _has_parts_marker(gap: str) -> bool:
@@ -435,7 +475,7 @@ def figures_in_block(
         is_total = _has_parts_marker(cl.gap_after)
         metric = _metric(cl, sentence, context, is_total, budget)
         nodes = governing(sentence, mm.start - s0, mm.end - s0)
-        det = _detail(nodes, cl.lead)
+        det = _detail(nodes, cl.lead, budget)
         if budget and det is not None and det.metric and not is_total and metric != "in-kind":
             metric = det.metric
         local = (cl.lead + " " + cl.trail).lower()
@@ -444,8 +484,7 @@ def figures_in_block(
         par = _paren(text, mm)
         # years stated with the amount: inside its parenthesis, else in its own clause ("CHF 5 000 in 2022")
         lo, hi = par or (cl.lead_start, cl.trail_end)
-        years = sorted({int(d.value[:4]) for d in dates if _in(d, lo, hi) and d.kind in (
-            "year", "year_list", "since")})
+        years = _years(text, dates, lo, hi, s0, s1)
         as_of = next((d.value for d in dates if d.kind == "as_of" and _in(d, s0, s1)), None)
         recurrence, period, period_kind, covered = _time(
             cl.lead + " " + cl.trail, sentence, dates, s0, s1, cl.lead_start, cl.trail_end, reference,
@@ -498,6 +537,7 @@ def figures_in_document(doc: Document, actors: list[ActorMention] | None = None)
     reference = doc.date or (str(doc.year) if doc.year else None)
     out: list[Figure] = []
     budget = is_budget_document(doc)
+    entity: str | None = None
     last_subject: str | None = None
     scope: tuple[str | None, str | None] = (None, None)
     for idx, block in enumerate(doc.blocks):
@@ -506,8 +546,12 @@ def figures_in_document(doc: Document, actors: list[ActorMention] | None = None)
         if (block.chapter, block.section) != scope:
             scope, last_subject = (block.chapter, block.section), None
         acts = sorted(by_block.get(block.id, []), key=lambda a: a.start)
+        if budget and block.kind == "heading" and block.level <= 1:
+            entity = section_entity(block.text) or entity
         figs = figures_in_block(doc, idx, acts, reference, budget)
         for f in figs:
+            if budget and entity and not f.actors and f.metric == "budget":
+                f.actors = [entity]  # the entity the budget part is about
             if f.parts_of is not None:
                 f.parts_of += len(out)
             # "needs for the sector": the sector named by the damage figure before it.

@@ -41,6 +41,7 @@ class Node:
     pos: str
     owners: list[str] = field(default_factory=list)  # noun phrases after for/of/to attached to this head
     neutral: bool = False  # "amounts to", "totals": says nothing of what the amount measures
+    text: str = ""  # the head with its modifiers as written ("other staff costs")
 
 
 @lru_cache(maxsize=1)
@@ -104,7 +105,9 @@ def _node(tok: Any, amount_ids: set[int], with_args: bool) -> Node:
                 lemmas.append(c.lemma_.lower())
                 lemmas += [g.lemma_.lower() for g in c.children if g.dep_ in _MODIFIERS]
                 owners += [o for o in _owners_of(c, amount_ids) if not o.endswith(("'s", "’s"))]
-    return Node(lemmas, tok.pos_, owners, neutral)
+    mods = sorted([tok, *(c for c in tok.children if c.dep_ in ("amod", "compound", "conj", "cc"))],
+                  key=lambda t: t.i)
+    return Node(lemmas, tok.pos_, owners, neutral, " ".join(t.text for t in mods).lower())
 
 
 def governing(sentence: str, start: int, end: int) -> list[Node]:
