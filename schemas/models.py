@@ -100,10 +100,10 @@ class Figure(MoneyMention):
     sentence: str | None = None
     cumulative: bool = False  # "to date", "since 2022": a running total that should not shrink
     parts_of: int | None = None  # index (within the document's figures) of the total this is a part of
-    metric_detail: str | None = None  # finer meaning: appropriation, apportionment, decrease, expenditure, ...
+    metric_detail: str | None = None  # appropriation, apportionment, decrease, expenditure, ...
     recurrence: str | None = None  # "annual": the amount recurs every year of `years` / `period`
-    period_kind: str | None = None  # how `period` was found: stated, fiscal, cumulative, duration, recurring
-    owner_text: str | None = None  # the owner as written when it is no known actor ("the Executive Office ...")
+    period_kind: str | None = None  # stated, fiscal, cumulative, duration, recurring
+    owner_text: str | None = None  # the owner as written when no known actor matched
 
 
 class DateMention(BaseModel):
@@ -202,11 +202,16 @@ class Series(BaseModel):
 
 
 class Check(BaseModel):
-    kind: Literal["sum_mismatch", "stated_change", "cumulative_decrease", "inconsistent_restatement"]
-    ok: bool
+    kind: Literal[
+        "sum_mismatch", "stated_change", "cumulative_decrease", "inconsistent_restatement",
+        "listed_parts_sum", "annual_vs_cumulative", "unverified",
+    ]
+    ok: bool  # never True for a check that was not computed (kind "unverified" is always False)
     message: str
     doc_id: str | None = None
     figures: list[SeriesPoint] = Field(default_factory=list)
+    reason: str | None = None  # unverified: why it could not be computed ("RDNA4 is not in the corpus")
+    unverified_kind: str | None = None  # unverified: the check it would have been ("stated_change")
 
 
 class Extraction(BaseModel):
