@@ -593,3 +593,25 @@ def test_one_template_for_different_owners_is_not_a_restatement() -> None:
                      actors=["Mission A"])
     _, checks = analyse(docs, figures)
     assert [c.kind for c in checks] == ["inconsistent_restatement"]  # same owner, same time: a real clash
+
+
+def test_reference_report_flags_the_donors_sum_and_lists_the_unverified_stated_change() -> None:
+    from conftest import CORPUS
+
+    docs, figures = [], []
+    for name in ("c26-res1408-report.docx", "c26-res1408-report.pdf", "res1408.docx"):
+        ex = extract_file(CORPUS / name, use_model=False)
+        ex.document.id = name
+        for f in ex.figures:
+            f.doc_id = name
+        docs.append(ex.document)
+        figures += ex.figures
+    _, checks = analyse(docs, figures)
+    by_kind = {c.kind: c for c in checks}
+    donors = by_kind["listed_parts_sum"]
+    assert not donors.ok and "191,629" in donors.message and "CHF 191 000" in donors.message
+    unverified = by_kind["unverified"]
+    assert not unverified.ok and unverified.unverified_kind == "stated_change"
+    assert "RDNA4" in unverified.message
+    assert by_kind["sum_mismatch"].ok  # 85 000 + 191 000 + 70 000 = 346 000
+    assert not any(c.ok for c in checks if c.kind == "unverified")
