@@ -197,8 +197,6 @@ def _detail(nodes: list[Node], lead: str, budget: bool = False) -> _Detail | Non
         det = _detail_of_node(node)
         if det is not None:
             return det
-    if nodes:
-        return None
     words = re.findall(r"[a-z][a-z-]*", (_strip_object_classes(lead) if budget else lead).lower())[::-1]
     for word in words:
         if word in details().neutral_nouns:
@@ -242,7 +240,7 @@ def _parsed_owners(nodes: list[Node], non_owners: set[str]) -> tuple[list[str], 
     return [], None
 
 
-_NAME_LINKS = {"of", "for", "in", "on", "and", "the", "to", "de", "du", "des", "la", "le", "&"}
+_NAME_LINKS = {"of", "for", "in", "on", "at", "and", "the", "to", "de", "du", "des", "la", "le", "&"}
 
 
 def _proper_name(name: str) -> bool:
@@ -258,7 +256,7 @@ def _proper_name(name: str) -> bool:
 
 def section_entity(heading: str) -> str | None:
     """ "II. United Nations Truce Supervision Organization" -> the entity a budget part is about."""
-    m = re.match(r"^\s*(?:[IVXLC]+|[A-Z])[.)]\s+(.+)$", heading)  # a numbered part: "II. United Nations ..."
+    m = re.match(r"^\s*(?:[IVXLC]+[.)]?|[A-Z][.)])\s+(.+)$", heading)  # a numbered part: "II. United ..."
     name = m.group(1).strip() if m else ""
     if not _proper_name(name) or not 2 <= len(name.split()) <= 12:
         return None
@@ -546,10 +544,15 @@ def figures_in_document(doc: Document, actors: list[ActorMention] | None = None)
         if (block.chapter, block.section) != scope:
             scope, last_subject = (block.chapter, block.section), None
         acts = sorted(by_block.get(block.id, []), key=lambda a: a.start)
-        if budget and block.kind == "heading" and block.level <= 1:
-            entity = section_entity(block.text) or entity
+        if budget and block.kind == "heading" and block.level <= 1 and _NUMBERED_PART.match(block.text):
+            entity = section_entity(block.text)  # a new numbered part: its entity, or none
         figs = figures_in_block(doc, idx, acts, reference, budget)
+        lead = _lead_figure(doc, idx, out) if block.kind == "list_item" or block.label else None
         for f in figs:
+            if lead is not None:
+                _inherit(f, lead)
+            if len(f.actors) == 1 and " " not in f.actors[0]:
+                f.actors = [_resolve_short(f.actors[0], actors, block.id, doc)]
             if budget and entity and not f.actors and f.metric == "budget":
                 f.actors = [entity]  # the entity the budget part is about
             if f.parts_of is not None:
@@ -562,6 +565,41 @@ def figures_in_document(doc: Document, actors: list[ActorMention] | None = None)
                     f.subject = last_subject
         out.extend(figs)
     return out
+
+
+_NUMBERED_PART = re.compile(r"^\s*(?:[IVXLC]+[.)]?|[A-Z][.)])\s+\S")
+
+
+def _lead_figure(doc: Document, idx: int, out: list[Figure]) -> Figure | None:
+    """The last figure of the paragraph that introduces a list ("... in the amount of 11,610,700 dollars
+    under the following sections:"), for the list's items."""
+    for b in reversed(doc.blocks[:idx]):
+        if b.kind != "list_item" and not b.label:
+            return next((f for f in reversed(out) if f.block_id == b.id), None)
+    return None
+
+
+def _inherit(f: Figure, lead: Figure) -> None:
+    """A list item's amount is a part of its lead-in's: same meaning, owner and time unless it says so."""
+    if f.metric_detail is None and lead.metric_detail:
+        f.metric_detail = lead.metric_detail
+        if f.metric in ("other", lead.metric) or lead.metric == "budget":
+            f.metric = lead.metric if lead.metric != "total" else f.metric
+    if f.metric == "other" and lead.metric not in ("other", "total"):
+        f.metric = lead.metric
+    if not f.actors and lead.actors:
+        f.actors = list(lead.actors)
+    if not f.years and f.period is None:
+        f.years, f.period, f.period_kind = list(lead.years), lead.period, lead.period_kind
+
+
+def _resolve_short(name: str, actors: list[ActorMention], block_id: str | None, doc: Document) -> str:
+    """ "the Fund" -> the last named actor before it whose name ends with that word (coreference by head)."""
+    order = {b.id: i for i, b in enumerate(doc.blocks)}
+    here = order.get(block_id or "", len(order))
+    cands = [a for a in actors if order.get(a.block_id or "", here + 1) <= here
+             and a.name.endswith(" " + name)]
+    return max(cands, key=lambda a: (order.get(a.block_id or "", 0), a.start)).name if cands else name
 
 
 def _actors(doc: Document) -> list[ActorMention]:

@@ -105,6 +105,8 @@ def _node(tok: Any, amount_ids: set[int], with_args: bool) -> Node:
                 lemmas.append(c.lemma_.lower())
                 lemmas += [g.lemma_.lower() for g in c.children if g.dep_ in _MODIFIERS]
                 owners += [o for o in _owners_of(c, amount_ids) if not o.endswith(("'s", "’s"))]
+            if c.dep_ == "prep" and c.lower_ in ("into", "under"):  # "enter into commitments"
+                lemmas += [g.lemma_.lower() for g in c.children if g.dep_ == "pobj" and g.i not in amount_ids]
     mods = sorted([tok, *(c for c in tok.children if c.dep_ in ("amod", "compound", "conj", "cc"))],
                   key=lambda t: t.i)
     return Node(lemmas, tok.pos_, owners, neutral, " ".join(t.text for t in mods).lower())
