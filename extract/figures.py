@@ -151,6 +151,7 @@ class MetricDetails(BaseModel):
     block_owner_types: list[str]
     neutral_nouns: list[str]
     entity_heads: list[str]
+    responsible_entity: str
 
 
 @lru_cache(maxsize=1)
@@ -256,7 +257,7 @@ def _proper_name(name: str) -> bool:
 
 def section_entity(heading: str) -> str | None:
     """ "II. United Nations Truce Supervision Organization" -> the entity a budget part is about."""
-    m = re.match(r"^\s*(?:[IVXLC]+[.)]?|[A-Z][.)])\s+(.+)$", heading)  # a numbered part: "II. United ..."
+    m = re.match(r"^\s*[IVXLC]+[.)]?\s+(.+)$", heading)  # a numbered part: "II. United Nations ..."
     name = m.group(1).strip() if m else ""
     if not _proper_name(name) or not 2 <= len(name.split()) <= 12:
         return None
@@ -264,6 +265,19 @@ def section_entity(heading: str) -> str | None:
     if not any(re.search(rf"\b{re.escape(h)}\b", name) for h in heads):
         return None
     return alias_index().get(name.lower(), name)
+
+
+def responsible_entity(text: str) -> str | None:
+    """ "The Office for Outer Space Affairs is responsible for ...": the entity a budget section is about
+    (the mandate paragraph every UN programme budget section opens with)."""
+    m = re.search(details().responsible_entity, text)
+    if not m:
+        return None
+    name = m.group(1).strip()
+    if len(name.split()) < 3 or not _proper_name(name):
+        return None
+    idx = alias_index()
+    return idx.get(name.lower()) or idx.get(re.sub(r"^Office of (?:the )?", "", name).lower()) or name
 
 
 def _block_owner(text: str, m: MoneyMention, acts: list[ActorMention]) -> list[str]:
@@ -327,7 +341,9 @@ def _time(
 _COMPARED = re.compile(r"(?:compared\s+(?:with|to)|than|relative\s+to|versus|from)\s[^,;]*$", re.IGNORECASE)
 
 
-def _years(text: str, dates: list[DateMention], lo: int, hi: int, s0: int, s1: int) -> list[int]:
+def _years(
+    text: str, dates: list[DateMention], lo: int, hi: int, s0: int, s1: int, budget: bool = False
+) -> list[int]:
     """Years stated with the amount (its parenthesis or clause), leaving out the year it is compared with
     ("increase of $250,000 compared with the approved budget for 2025"); when only that is left, the
     sentence's own year ("resources proposed for 2026 ... an increase of $250,000 compared with ... 2025")."""
@@ -342,8 +358,12 @@ def _years(text: str, dates: list[DateMention], lo: int, hi: int, s0: int, s1: i
         return keep, compared
 
     keep, compared = own(lo, hi)
+    if not keep and budget:  # "for 2026" stated once for every amount of the sentence
+        keep = {int(d.value[:4]) for d in dates if d.kind == "year" and _in(d, s0, s1)
+                and re.search(r"\bfor\s+(?:the\s+year\s+)?$", text[max(s0, d.start - 20) : d.start])}
+        keep = keep if len(keep) == 1 else set()
     if not keep and compared:
-        keep, _ = own(s0, s1)
+        keep, _ = own(s0, s1)  # the clause held just the comparison year: the sentence's own
     return sorted(keep)
 
 
@@ -482,7 +502,7 @@ def figures_in_block(
         par = _paren(text, mm)
         # years stated with the amount: inside its parenthesis, else in its own clause ("CHF 5 000 in 2022")
         lo, hi = par or (cl.lead_start, cl.trail_end)
-        years = _years(text, dates, lo, hi, s0, s1)
+        years = _years(text, dates, lo, hi, s0, s1, budget)
         as_of = next((d.value for d in dates if d.kind == "as_of" and _in(d, s0, s1)), None)
         recurrence, period, period_kind, covered = _time(
             cl.lead + " " + cl.trail, sentence, dates, s0, s1, cl.lead_start, cl.trail_end, reference,
@@ -536,6 +556,7 @@ def figures_in_document(doc: Document, actors: list[ActorMention] | None = None)
     out: list[Figure] = []
     budget = is_budget_document(doc)
     entity: str | None = None
+    doc_entity: str | None = None
     last_subject: str | None = None
     scope: tuple[str | None, str | None] = (None, None)
     for idx, block in enumerate(doc.blocks):
@@ -545,7 +566,9 @@ def figures_in_document(doc: Document, actors: list[ActorMention] | None = None)
             scope, last_subject = (block.chapter, block.section), None
         acts = sorted(by_block.get(block.id, []), key=lambda a: a.start)
         if budget and block.kind == "heading" and block.level <= 1 and _NUMBERED_PART.match(block.text):
-            entity = section_entity(block.text)  # a new numbered part: its entity, or none
+            entity = section_entity(block.text)  # a new numbered part ("II. UNTSO"): its entity, or none
+        if budget and doc_entity is None:
+            doc_entity = responsible_entity(block.text)
         figs = figures_in_block(doc, idx, acts, reference, budget)
         lead = _lead_figure(doc, idx, out) if block.kind == "list_item" or block.label else None
         for f in figs:
@@ -553,8 +576,8 @@ def figures_in_document(doc: Document, actors: list[ActorMention] | None = None)
                 _inherit(f, lead)
             if len(f.actors) == 1 and " " not in f.actors[0]:
                 f.actors = [_resolve_short(f.actors[0], actors, block.id, doc)]
-            if budget and entity and not f.actors and f.metric == "budget":
-                f.actors = [entity]  # the entity the budget part is about
+            if budget and (entity or doc_entity) and not f.actors and f.metric in ("budget", "in-kind"):
+                f.actors = [entity or doc_entity]  # the entity the budget part or section is about
             if f.parts_of is not None:
                 f.parts_of += len(out)
             # "needs for the sector": the sector named by the damage figure before it.
@@ -567,14 +590,15 @@ def figures_in_document(doc: Document, actors: list[ActorMention] | None = None)
     return out
 
 
-_NUMBERED_PART = re.compile(r"^\s*(?:[IVXLC]+[.)]?|[A-Z][.)])\s+\S")
+_NUMBERED_PART = re.compile(r"^\s*[IVXLC]+[.)]?\s+\S")  # a top-level part; lettered sub-parts do not count
 
 
 def _lead_figure(doc: Document, idx: int, out: list[Figure]) -> Figure | None:
     """The last figure of the paragraph that introduces a list ("... in the amount of 11,610,700 dollars
     under the following sections:"), for the list's items."""
-    for b in reversed(doc.blocks[:idx]):
-        if b.kind != "list_item" and not b.label:
+    for b in reversed(doc.blocks[max(0, idx - 40) : idx]):
+        # a lead-in ends with a colon, even when it is itself a numbered paragraph ("3. Approves ...:")
+        if b.text.rstrip().endswith(":") or (b.kind != "list_item" and not b.label):
             return next((f for f in reversed(out) if f.block_id == b.id), None)
     return None
 
@@ -599,7 +623,15 @@ def _resolve_short(name: str, actors: list[ActorMention], block_id: str | None, 
     here = order.get(block_id or "", len(order))
     cands = [a for a in actors if order.get(a.block_id or "", here + 1) <= here
              and a.name.endswith(" " + name)]
-    return max(cands, key=lambda a: (order.get(a.block_id or "", 0), a.start)).name if cands else name
+    if cands:
+        return max(cands, key=lambda a: (order.get(a.block_id or "", 0), a.start)).name
+    word = r"[A-Z][\w’'-]+ "
+    pat = re.compile(rf"\b((?:{word})+(?:(?:of|for|on|and) (?:the )?(?:{word})+)*{re.escape(name)})\b")
+    for b in reversed(doc.blocks[: here + 1]):
+        found = [m.group(1) for m in pat.finditer(b.text) if len(m.group(1).split()) >= 3]
+        if found:
+            return found[-1]
+    return name
 
 
 def _actors(doc: Document) -> list[ActorMention]:
