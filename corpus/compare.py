@@ -166,6 +166,28 @@ def _section_sector(doc_blocks: dict[str, Any], f: _Fig) -> str | None:
     return None
 
 
+_ITEM = re.compile(r"^\s*(?:\(?[ivx]+\)|\(?[a-z]\)|[a-z]\.)\s")
+
+
+def _budget_part(doc: Document, idx: int | None) -> str | None:
+    """What a budget paragraph is about: its section path, the nearest heading before it and, for an item
+    of a list ("(ii) A decrease of $14,600 under other staff costs"), the lead-in naming the subprogramme
+    ("(b) Executive direction and management. The net increase of $256,500 comprises:")."""
+    if idx is None:
+        return None
+    block = doc.blocks[idx]
+    parts = list(block.section_path)
+    heading = next((b.text for b in reversed(doc.blocks[max(0, idx - 200) : idx]) if b.kind == "heading"), "")
+    parts.append(heading)
+    if block.kind == "list_item" or block.label or _ITEM.match(block.text):
+        before = reversed(doc.blocks[max(0, idx - 40) : idx])
+        lead = next((b.text for b in before if b.text.rstrip().endswith(":")), "")
+        parts.append(lead[:80])
+        # the item's own words name its thing: "(c) Subprogramme 3, Conventional arms. The increase of ..."
+        parts.append(re.sub(r"[\d$.,]+", "", block.text)[:100])
+    return " / ".join(p for p in parts if p)
+
+
 def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
     """Edition, cut-off, sector and label of each figure of one document, with block context."""
     scope = set(rules()["scope_metrics"])
@@ -176,8 +198,7 @@ def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
     budget = is_budget_document(doc)
     for f in figs:
         f.budget = budget
-        blk = blocks.get(f.fig.block_id or "")
-        f.budget_part = " / ".join(blk.section_path) if budget and blk is not None else None
+        f.budget_part = _budget_part(doc, order.get(f.fig.block_id or "")) if budget else None
     block_edition: dict[str | None, int | None] = {}
     block_cutoff: dict[str | None, str | None] = {}
     for f in figs:
@@ -244,7 +265,7 @@ def _edition_key(doc: Document) -> tuple:
         return ("assessment", doc.edition or doc.cutoff or doc.year or doc.id)
     if doc.kind == "report":  # the year, not the symbol: a TXT conversion loses the header table's symbol
         return ("report", doc.resolution, doc.year or doc.symbol or doc.id)
-    return (doc.kind, doc.id)
+    return (doc.kind, doc.symbol or doc.year or doc.id)  # then told apart by text (edition_keys)
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
@@ -443,7 +464,10 @@ def _identity(f: _Fig) -> tuple:
 
 
 def _same_time(a: _Fig, b: _Fig) -> bool:
-    """Two statements are about the same time when their stated periods and years agree."""
+    """Two statements are about the same time when their stated periods and years agree; amounts of one
+    sentence are parts or neighbours, never a restatement of each other."""
+    if a.fig.block_id == b.fig.block_id and a.doc.id == b.doc.id and a.fig.sentence == b.fig.sentence:
+        return False
     pa = (a.fig.period.start, a.fig.period.end) if a.fig.period else None
     pb = (b.fig.period.start, b.fig.period.end) if b.fig.period else None
     return pa == pb and sorted(a.fig.years) == sorted(b.fig.years) and a.cutoff == b.cutoff
@@ -490,7 +514,15 @@ def _place_fuzzy(
     group.append(b)
 
 
+def _refs(label: str) -> set[str]:
+    """Numbers that name things in a label ("section 33", "paragraph 4.87"), not amounts."""
+    return set(re.findall(r"(?<![\d$.,])\d+(?:\.\d+)*[A-Z]?(?![\d,])", label))
+
+
 def _same_wording(a: _Fig, b: _Fig) -> bool:
+    """The same words about the same numbered thing ("under section 33" is not "under section 2")."""
+    if _refs(a.label) != _refs(b.label):
+        return False
     return fuzz.token_sort_ratio(_fuzzy_key(a.label), _fuzzy_key(b.label)) >= rules()["restatement_threshold"]
 
 
@@ -683,6 +715,15 @@ def _sum_check(total: _Fig, parts: list[_Fig], what: str) -> Check | None:
     )
 
 
+def _leads_to_parts(trail: str) -> bool:
+    """A parts marker that leads straight to the next amount ("X, including A", "X is comprised of (i) A")."""
+    head = re.split(r"[;.]", trail)[0]
+    return any(
+        len(head[m.end() :]) <= 40 and not re.search(r"[,;]", head[m.end() :].strip(" :,"))
+        for m in _res()["parts"].finditer(head)
+    )
+
+
 def _sum_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
     """Totals with their stated parts ("X, including A, B and C") and table Total rows with their rows."""
     out: list[tuple[Check, _Fig]] = []
@@ -695,7 +736,7 @@ def _sum_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
             if f.fig.parts_of is not None and f.fig.parts_of != f.index:
                 parts_of[f.fig.parts_of].append(f)
         for f in doc_figs:  # no parts_of from the extractor: a total followed by a parts marker
-            if f.index in parts_of or not _res()["parts"].search(re.split(r"[;.]", f.trail)[0]):
+            if f.index in parts_of or not _leads_to_parts(f.trail):
                 continue
             after = [
                 g
@@ -953,7 +994,7 @@ def _cache_key(store: Any) -> str:
 
     h = hashlib.sha256()
     for path in (DATA_DIR / "series_rules.json", Path(__file__), Path(extract.dates.__file__),
-                 Path(extract.money.__file__)):
+                 Path(extract.money.__file__), DATA_DIR / "metric_details.json"):
         h.update(path.read_bytes())
     rows = store.conn.execute("SELECT id, sha256, ingested_at, n_figures FROM documents ORDER BY id")
     h.update(repr(rows.fetchall()).encode())

@@ -368,7 +368,15 @@ def _years(
 
 
 def _has_parts_marker(gap: str) -> bool:
-    return _any_word(gap.lower(), cues()["parts_markers"])
+    """ "X, including A, B and C" / "X is comprised of (i) A": the marker leads straight to the next amount
+    ("... travel of 25 experts, including the Chair, ...; (ii) $54,200" is no breakdown of the first)."""
+    low = gap.lower()
+    for w in cues()["parts_markers"]:
+        for m in re.finditer(rf"(?<!\w){re.escape(w)}(?!\w)", low):
+            rest = low[m.end() :]
+            if len(rest) <= 40 and not re.search(r"[,;]", rest.strip(" :,")):
+                return True
+    return False
 
 
 def _any_word(text: str, words: list[str]) -> bool:
