@@ -178,9 +178,11 @@ def is_budget_document(doc: Document) -> bool:
 
 
 def _detail_of_node(node: Node) -> _Detail | None:
-    if node.neutral or node.lemmas[0] in details().neutral_nouns:
+    """A neutral head ("amount to", "the amount of") says nothing itself; a neutral verb's subject and
+    object still do ("extrabudgetary resources amount to $19,995,000")."""
+    if node.lemmas[0] in details().neutral_nouns and not node.neutral:
         return None
-    have = set(node.lemmas)
+    have = set(node.lemmas[1:] if node.neutral else node.lemmas)
     for det in details().details:
         for lem in det.lemmas:
             if all(w in have for w in lem.split()):

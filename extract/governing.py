@@ -67,15 +67,16 @@ def _parse(sentence: str) -> Any:
 
 
 def _phrase(tok: Any) -> str:
-    """The noun phrase headed by `tok`, cut before a relative clause or a parenthesis."""
-    toks = [t for t in tok.subtree if t.dep_ not in ("relcl", "appos", "punct") or t.i == tok.i]
-    toks = sorted(toks, key=lambda t: t.i)
-    words = []
+    """The noun phrase headed by `tok` as written, cut before a relative clause, comma or parenthesis."""
+    toks = sorted((t for t in tok.subtree if t.dep_ not in ("relcl", "appos") or t.i == tok.i),
+                  key=lambda t: t.i)
+    first, last = toks[0], tok
     for t in toks:
-        if t.text in ("(", ",", ";") and t.i > tok.i:
+        if t.i > tok.i and t.text in ("(", ",", ";"):
             break
-        words.append(t.text_with_ws)
-    return "".join(words).strip()
+        last = t if t.i >= last.i else last
+    doc = tok.doc
+    return doc.text[first.idx : last.idx + len(last.text)].strip()
 
 
 def _owners_of(head: Any, amount_ids: set[int]) -> list[str]:
@@ -98,10 +99,13 @@ def _node(tok: Any, amount_ids: set[int], with_args: bool) -> Node:
     lemmas = [tok.lemma_.lower()]
     lemmas += [c.lemma_.lower() for c in tok.children if c.dep_ in _MODIFIERS]
     owners = _owners_of(tok, amount_ids)
-    neutral = tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in _NEUTRAL_VERBS
-    if with_args and tok.pos_ in ("VERB", "AUX"):
+    # "resources amount to $X" is sometimes parsed as a noun compound: a root "amount" is the verb
+    as_verb = tok.pos_ in ("VERB", "AUX") or (tok.dep_ == "ROOT" and tok.lemma_.lower() in _NEUTRAL_VERBS)
+    neutral = as_verb and tok.lemma_.lower() in _NEUTRAL_VERBS
+    args = _ARGUMENTS + (("compound",) if as_verb and tok.pos_ == "NOUN" else ())
+    if with_args and as_verb:
         for c in tok.children:
-            if c.dep_ in _ARGUMENTS and c.i not in amount_ids:
+            if c.dep_ in args and c.i not in amount_ids:
                 lemmas.append(c.lemma_.lower())
                 lemmas += [g.lemma_.lower() for g in c.children if g.dep_ in _MODIFIERS]
                 owners += [o for o in _owners_of(c, amount_ids) if not o.endswith(("'s", "’s"))]
