@@ -1038,7 +1038,8 @@ def compare(
     all_checks: bool = False,
 ) -> tuple[list[Series], list[Check]]:
     """Series of the stored corpus (filtered by metric, subject substring, currency) and their checks;
-    only failed checks unless `all_checks`. References resolve against the whole corpus, not the filter."""
+    only failed and unverified (not computable) checks unless `all_checks`. References resolve against
+    the whole corpus, not the filter."""
     keep = [
         s
         for s in _analysed(store)
@@ -1046,6 +1047,6 @@ def compare(
         and (not currency or s.currency == currency.upper())
         and (not subject or subject.lower() in (s.subject or "").lower())
     ]
-    for s in keep:  # unverified checks are neither passed nor failed: listed with the passing ones
-        s.checks = [c for c in s.checks if all_checks or (not c.ok and c.kind != "unverified")]
+    for s in keep:  # unverified checks (ok=false, kind "unverified") are listed with the failed ones
+        s.checks = [c for c in s.checks if all_checks or not c.ok]
     return keep, [c for s in keep for c in s.checks]

@@ -447,9 +447,11 @@ def _series_html(c: _Corpus) -> tuple[str, dict[int, str]]:
 
 
 def _checks_html(c: _Corpus, series_anchor: dict[int, str]) -> str:
-    failed = [ch for ch in c.checks if not ch.ok]
-    if not failed:
+    failed = [ch for ch in c.checks if not ch.ok and ch.kind != "unverified"]
+    unverified = [ch for ch in c.checks if ch.kind == "unverified"]
+    if not failed and not unverified:
         return '<p class="ok">Every check passed.</p>'
+    failed += unverified  # listed after the failures: not computed, with the reason, never as passed
     owner = {id(ch): series_anchor.get(id(s)) for s in c.series for ch in s.checks}
     out = []
     for ch in failed:
@@ -496,7 +498,8 @@ def _appendix_html(c: _Corpus) -> str:
 def _summary_html(c: _Corpus, gaps: list[str]) -> str:
     reports = [d for d in c.docs if d.kind == "report"]
     years = sorted({d.year for d in reports if d.year})
-    failed = [ch for ch in c.checks if not ch.ok]
+    failed = [ch for ch in c.checks if not ch.ok and ch.kind != "unverified"]
+    unverified = [ch for ch in c.checks if ch.kind == "unverified"]
     items = [
         f"{len(c.docs)} documents: {len(reports)} report files covering "
         f"{len(years)} edition year(s) ({esc(', '.join(map(str, years)) or '–')}), "
@@ -512,6 +515,7 @@ def _summary_html(c: _Corpus, gaps: list[str]) -> str:
     items.append(
         f"{sum(len(s.points) >= 2 for s in c.series)} figure series across editions; "
         + (f'<span class="bad">{len(failed)} failed check(s)</span>' if failed else "no failed check")
+        + (f"; {len(unverified)} check(s) could not be computed (unverified)" if unverified else "")
         + ' (<a href="#checks">checks</a>).'
     )
     items.append("Every amount links to its document, page and sentence in the appendix; pages marked * "
