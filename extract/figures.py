@@ -479,7 +479,7 @@ def _in(d: DateMention, lo: int, hi: int) -> bool:
 
 def figures_in_block(
     doc: Document, idx: int, acts: list[ActorMention], reference: str | None = None,
-    budget: bool | None = None,
+    budget: bool | None = None, parse: bool = True,
 ) -> list[Figure]:
     """Figures of one block; parts_of is relative to this block's list (figures_in_document shifts it)."""
     if budget is None:
@@ -502,7 +502,7 @@ def figures_in_block(
         sentence = text[s0:s1]
         is_total = _has_parts_marker(cl.gap_after)
         metric = _metric(cl, sentence, context, is_total, budget)
-        nodes = governing(sentence, mm.start - s0, mm.end - s0)
+        nodes = governing(sentence, mm.start - s0, mm.end - s0) if parse else []
         det = _detail(nodes, cl.lead, budget)
         if budget and det is not None and det.metric and not is_total and metric != "in-kind":
             metric = det.metric
@@ -554,9 +554,12 @@ def figures_in_block(
     return out
 
 
-def figures_in_document(doc: Document, actors: list[ActorMention] | None = None) -> list[Figure]:
+def figures_in_document(
+    doc: Document, actors: list[ActorMention] | None = None, parse: bool = True
+) -> list[Figure]:
     """Every monetary figure of `doc` in reading order; `actors` are the document's actor mentions
-    (block-relative offsets); None computes them when extract.actors is available."""
+    (block-relative offsets); None computes them when extract.actors is available. `parse`: read the
+    governing words from spaCy's dependency parse when a model is installed (False: rules only)."""
     if actors is None:
         actors = _actors(doc)
     by_block: dict[str | None, list[ActorMention]] = {}
@@ -579,7 +582,7 @@ def figures_in_document(doc: Document, actors: list[ActorMention] | None = None)
             entity = section_entity(block.text)  # a new numbered part ("II. UNTSO"): its entity, or none
         if budget and doc_entity is None:
             doc_entity = responsible_entity(block.text)
-        figs = figures_in_block(doc, idx, acts, reference, budget)
+        figs = figures_in_block(doc, idx, acts, reference, budget, parse)
         lead = _lead_figure(doc, idx, out) if block.kind == "list_item" or block.label else None
         for f in figs:
             if lead is not None:

@@ -42,7 +42,7 @@ def extract_records(result: Extraction, use_model: bool = True) -> None:
     if doc.kind == "assessment":  # chapters first, so every figure carries its sector chapter
         doc = result.document = tag_chapters(doc)
     result.actors = actors_in_document(doc, use_model=use_model)
-    result.figures = figures_in_document(doc, result.actors)
+    result.figures = figures_in_document(doc, result.actors, parse=use_model)
     if doc.kind == "assessment":
         result.figures += table_figures(doc, offset=len(result.figures))
     result.dates = dates_in_document(doc)
