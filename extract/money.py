@@ -50,6 +50,7 @@ class CurrencyData(BaseModel):
     scales: dict[str, float]
     qualifiers: dict[str, str | None]
     number_words: dict[str, float]
+    word_number_blocked_names: list[str] = []
 
 
 @lru_cache(maxsize=1)
@@ -239,6 +240,9 @@ def _money_in(text: str) -> tuple[MoneyMention, ...]:
         code, unit = found
         if _is_word(n1) and not s1 and not s2 and not m.group("post"):
             continue  # "USD one": a number word needs a scale or a currency name after it
+        post = (m.group("post") or "").lower()
+        if _is_word(n1) and post in _data()["word_number_blocked_names"]:
+            continue  # "the team of five won": a word, not a currency
         start, end = m.start(), m.end()
         if m.group("btw"):
             start += len(m.group("btw"))

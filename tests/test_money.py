@@ -186,3 +186,5 @@ def test_exact_value_is_a_decimal_string() -> None:
 def test_number_words_need_a_scale_or_a_currency_name() -> None:
     assert find_money("USD one") == []
     assert find_money("one of the options") == []
+    assert find_money("the team of five won the cup") == []  # "won" the verb, not the currency
+    assert find_money("5 pounds of rice") == []  # weight: only "pounds sterling" is money
