@@ -152,6 +152,7 @@ class MetricDetails(BaseModel):
     neutral_nouns: list[str]
     entity_heads: list[str]
     responsible_entity: str
+    coreference_blocks: int
 
 
 @lru_cache(maxsize=1)
@@ -187,6 +188,13 @@ def _detail_of_node(node: Node) -> _Detail | None:
         for lem in det.lemmas:
             if all(w in have for w in lem.split()):
                 return det
+    return None
+
+
+def _own_noun_detail(nodes: list[Node]) -> _Detail | None:
+    """The detail of the noun the amount directly completes ("pledges of X", "a decrease of X")."""
+    if len(nodes) > 1 and nodes[1].pos == "NOUN" and not nodes[1].neutral:
+        return _detail_of_node(nodes[1])
     return None
 
 
@@ -496,6 +504,7 @@ def figures_in_block(
     c = cues()
     out: list[Figure] = []
     total_at: int | None = None
+    own_total: str | None = None
     total_sentence: tuple[int, int] | None = None
     for mm, cl in zip(ms, cls, strict=True):
         s0, s1 = next((s for s in sent if s[0] <= mm.start < s[1] + 1), (0, len(text)))
@@ -504,8 +513,15 @@ def figures_in_block(
         metric = _metric(cl, sentence, context, is_total, budget)
         nodes = governing(sentence, mm.start - s0, mm.end - s0) if parse else []
         det = _detail(nodes, cl.lead, budget)
-        if budget and det is not None and det.metric and not is_total and metric != "in-kind":
-            metric = det.metric
+        own = _own_noun_detail(nodes)
+        if det is not None and det.metric and metric != "in-kind":
+            # in a budget the governing words decide; elsewhere only the amount's own noun ("the pledges
+            # of 792 million dollars" for a fund named "Loss and Damage" are pledges, not damage)
+            if (budget and not is_total) or (own is det and not budget):
+                metric = det.metric
+        if (not is_total and total_at is not None and total_sentence == (s0, s1) and own is None
+                and own_total is not None):
+            metric = own_total  # a part of "the pledges of X, including Y" is a pledge too
         local = (cl.lead + " " + cl.trail).lower()
         sent_low = sentence.lower()
         cumulative = _any_word(local, c["cumulative"]) and not _any_word(sent_low, c["not_cumulative"])
@@ -548,6 +564,7 @@ def figures_in_block(
         )
         if is_total:
             total_at, total_sentence = len(out), (s0, s1)
+            own_total = own.metric if own is not None and not budget else None
         elif total_at is not None and total_sentence == (s0, s1) and mm.currency == out[total_at].currency:
             fig.parts_of = total_at
         out.append(fig)
@@ -634,13 +651,14 @@ def _resolve_short(name: str, actors: list[ActorMention], block_id: str | None, 
     """ "the Fund" -> the last named actor before it whose name ends with that word (coreference by head)."""
     order = {b.id: i for i, b in enumerate(doc.blocks)}
     here = order.get(block_id or "", len(order))
-    cands = [a for a in actors if order.get(a.block_id or "", here + 1) <= here
+    near = details().coreference_blocks
+    cands = [a for a in actors if here - near <= order.get(a.block_id or "", here + 1) <= here
              and a.name.endswith(" " + name)]
     if cands:
         return max(cands, key=lambda a: (order.get(a.block_id or "", 0), a.start)).name
     word = r"[A-Z][\w’'-]+ "
     pat = re.compile(rf"\b((?:{word})+(?:(?:of|for|on|and) (?:the )?(?:{word})+)*{re.escape(name)})\b")
-    for b in reversed(doc.blocks[: here + 1]):
+    for b in reversed(doc.blocks[max(0, here - near) : here + 1]):
         found = [m.group(1) for m in pat.finditer(b.text) if len(m.group(1).split()) >= 3]
         if found:
             return found[-1]

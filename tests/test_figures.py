@@ -290,3 +290,13 @@ def test_reference_report_partner2connect_envelope_has_its_owner() -> None:
     assert f.actors == ["Partner2Connect"] and f.metric == "pledge"
     (eur,) = [f for f in ex.figures if f.text == "€30 million"]
     assert (eur.period.start, eur.period.end, eur.period_kind) == ("2025", "2028", "duration")
+
+
+def test_a_cue_inside_a_fund_name_does_not_make_pledges_damage() -> None:
+    text = (
+        "Welcomes the new Fund for responding to Loss and Damage and the pledges of 700 million "
+        "United States dollars for the arrangements, including 600 million United States dollars for the"
+        " Fund."
+    )
+    found = figures_in_document(doc_of(text), [])
+    assert [(f.amount, f.metric) for f in found] == [(700e6, "pledge"), (600e6, "pledge")]
