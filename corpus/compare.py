@@ -990,11 +990,13 @@ _CACHE_DDL = "CREATE TABLE IF NOT EXISTS compare_cache (key TEXT PRIMARY KEY, da
 def _cache_key(store: Any) -> str:
     """Changes with any stored document (added, replaced, removed) and with the rules or the code."""
     import extract.dates
+    import extract.figures
     import extract.money
 
     h = hashlib.sha256()
     for path in (DATA_DIR / "series_rules.json", Path(__file__), Path(extract.dates.__file__),
-                 Path(extract.money.__file__), DATA_DIR / "metric_details.json"):
+                 Path(extract.money.__file__), DATA_DIR / "metric_details.json",
+                 Path(extract.figures.__file__)):
         h.update(path.read_bytes())
     rows = store.conn.execute("SELECT id, sha256, ingested_at, n_figures FROM documents ORDER BY id")
     h.update(repr(rows.fetchall()).encode())
