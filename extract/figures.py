@@ -337,10 +337,10 @@ def _time(
         n = _word_number(dur.group("n") or dur.group("n2") or "")
         pos = s0 + sentence.find(dur.group(0)) if dur.group(0) in sentence else s1
         event = [x for x in dates if x.end <= pos and _in(x, s0, s1) and x.kind in ("date", "month", "year")]
-        start = event[-1].value if event else reference
-        if n and start and start[:4].isdigit():
-            end = f"{int(start[:4]) + n:04d}{start[4:]}"
-            return None, Period(start=start, end=end), "duration", []
+        begin = event[-1].value if event else reference
+        if n and begin and begin[:4].isdigit():
+            end = f"{int(begin[:4]) + n:04d}{begin[4:]}"
+            return None, Period(start=begin, end=end), "duration", []
     if cumulative and since and reference:
         return None, Period(start=since.value, end=reference), "cumulative", []
     if cumulative and reference and re.search(r"to date|so far|thus far|up to now", low):
@@ -360,7 +360,8 @@ def _years(
     kinds = ("year", "year_list", "since")
 
     def own(a: int, b: int) -> tuple[set[int], set[int]]:
-        keep, compared = set(), set()
+        keep: set[int] = set()
+        compared: set[int] = set()
         for d in dates:
             if d.kind in kinds and _in(d, a, b):
                 (compared if _COMPARED.search(text[max(a, d.start - 60) : d.start]) else keep).add(
@@ -606,8 +607,9 @@ def figures_in_document(
                 _inherit(f, lead)
             if len(f.actors) == 1 and " " not in f.actors[0]:
                 f.actors = [_resolve_short(f.actors[0], actors, block.id, doc)]
-            if budget and (entity or doc_entity) and not f.actors and f.metric in ("budget", "in-kind"):
-                f.actors = [entity or doc_entity]  # the entity the budget part or section is about
+            owner = entity or doc_entity
+            if budget and owner and not f.actors and f.metric in ("budget", "in-kind"):
+                f.actors = [owner]  # the entity the budget part or section is about
             if f.parts_of is not None:
                 f.parts_of += len(out)
             # "needs for the sector": the sector named by the damage figure before it.

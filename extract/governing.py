@@ -63,7 +63,9 @@ def has_parser() -> bool:
 
 @lru_cache(maxsize=2048)
 def _parse(sentence: str) -> Any:
-    return _parser()(sentence)
+    nlp = _parser()
+    assert nlp is not None  # callers check has_parser() first
+    return nlp(sentence)
 
 
 def _phrase(tok: Any) -> str:
