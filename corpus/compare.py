@@ -16,6 +16,7 @@ import json
 import re
 import sqlite3
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from corpus import table_checks
+from extract.figures import is_budget_document
 from schemas import DATA_DIR
 from schemas.models import Check, Document, Figure, Series, SeriesPoint
 
@@ -72,6 +74,8 @@ class _Fig:
     label: str = ""  # short wording of what the figure is about, for matching and display
     key: tuple = ()
     point_key: Any = None  # position on the series axis
+    budget: bool = False  # from a budget document (budget section, financing resolution)
+    budget_part: str | None = None  # the section the figure's block is in, in a budget document
 
     @property
     def window(self) -> str:
@@ -163,6 +167,28 @@ def _section_sector(doc_blocks: dict[str, Any], f: _Fig) -> str | None:
     return None
 
 
+_ITEM = re.compile(r"^\s*(?:\(?[ivx]+\)|\(?[a-z]\)|[a-z]\.)\s")
+
+
+def _budget_part(doc: Document, idx: int | None) -> str | None:
+    """What a budget paragraph is about: its section path, the nearest heading before it and, for an item
+    of a list ("(ii) A decrease of $14,600 under other staff costs"), the lead-in naming the subprogramme
+    ("(b) Executive direction and management. The net increase of $256,500 comprises:")."""
+    if idx is None:
+        return None
+    block = doc.blocks[idx]
+    parts = list(block.section_path)
+    heading = next((b.text for b in reversed(doc.blocks[max(0, idx - 200) : idx]) if b.kind == "heading"), "")
+    parts.append(heading)
+    if block.kind == "list_item" or block.label or _ITEM.match(block.text):
+        before = reversed(doc.blocks[max(0, idx - 40) : idx])
+        lead = next((b.text for b in before if b.text.rstrip().endswith(":")), "")
+        parts.append(lead[:80])
+        # the item's own words name its thing: "(c) Subprogramme 3, Conventional arms. The increase of ..."
+        parts.append(re.sub(r"[\d$.,]+", "", block.text)[:100])
+    return " / ".join(p for p in parts if p)
+
+
 def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
     """Edition, cut-off, sector and label of each figure of one document, with block context."""
     scope = set(rules()["scope_metrics"])
@@ -170,6 +196,10 @@ def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
     order = {b.id: i for i, b in enumerate(doc.blocks)}
     figs = [_Fig(fig=f, doc=doc, index=i) for i, f in enumerate(figures)]
     _windows(figs)
+    budget = is_budget_document(doc)
+    for f in figs:
+        f.budget = budget
+        f.budget_part = _budget_part(doc, order.get(f.fig.block_id or "")) if budget else None
     block_edition: dict[str | None, int | None] = {}
     block_cutoff: dict[str | None, str | None] = {}
     for f in figs:
@@ -236,20 +266,76 @@ def _edition_key(doc: Document) -> tuple:
         return ("assessment", doc.edition or doc.cutoff or doc.year or doc.id)
     if doc.kind == "report":  # the year, not the symbol: a TXT conversion loses the header table's symbol
         return ("report", doc.resolution, doc.year or doc.symbol or doc.id)
-    return (doc.kind, doc.id)
+    return (doc.kind, doc.symbol or doc.year or doc.id)  # then told apart by text (edition_keys)
 
 
-def canonical_documents(docs: list[Document]) -> list[Document]:
-    """One document per edition (the same report as DOCX and PDF counts once), in edition order."""
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    n = rules()["same_text_shingle"]
+    return {tuple(words[i : i + n]) for i in range(max(0, len(words) - n + 1))}
+
+
+def same_text(a: str, b: str) -> bool:
+    """The same document in two formats: most word n-grams of the shorter text occur in the other (page
+    heads, hyphenation and table layout differ between DOCX, PDF and TXT; the running text does not)."""
+    sa, sb = _shingles(a), _shingles(b)
+    if not sa or not sb:
+        return not sa and not sb
+    return len(sa & sb) / min(len(sa), len(sb)) >= rules()["same_text_share"]
+
+
+def _doc_text(d: Document) -> str:
+    return " ".join(b.text for b in d.blocks)
+
+
+def edition_keys(
+    docs: list[Document], text_of: Callable[[Document], str] | None = None
+) -> dict[str | None, tuple]:
+    """Document id -> edition key. Files sharing an edition (same symbol or year) are one edition only when
+    their text matches (DOCX/PDF/TXT of one report); another file with the same symbol is its own edition,
+    keyed apart by its id, so no listing drops it silently. `text_of` reads a document's text (default: its
+    blocks); it is asked only for files whose edition key collides."""
+    text_of = text_of or _doc_text
+    groups: dict[tuple, list[Document]] = defaultdict(list)
+    for d in docs:
+        groups[_edition_key(d)].append(d)
+    out: dict[str | None, tuple] = {}
+    for key, group in groups.items():
+        group = sorted(group, key=lambda d: (_FORMAT_RANK.get(d.format, 9), d.id or ""))
+        if len(group) == 1:
+            out[group[0].id] = key
+            continue
+        texts = {id(d): text_of(d) for d in group}
+        heads: list[Document] = []
+        for d in group:
+            head = next((h for h in heads if same_text(texts[id(h)], texts[id(d)])), None)
+            if head is None:
+                heads.append(d)
+                head = d
+            out[d.id] = key if head is heads[0] else (*key, head.id)
+    return out
+
+
+def canonical_documents(
+    docs: list[Document], text_of: Callable[[Document], str] | None = None
+) -> list[Document]:
+    """One document per edition (the same report as DOCX and PDF counts once, by its text), in edition
+    order; a different file carrying the same symbol is kept as a document of its own."""
+    keys = edition_keys(docs, text_of)
     best: dict[tuple, Document] = {}
     for d in docs:
-        k = _edition_key(d)
+        k = keys[d.id]
         rank = (_FORMAT_RANK.get(d.format, 9), d.id or "")
         if k not in best or rank < (_FORMAT_RANK.get(best[k].format, 9), best[k].id or ""):
             best[k] = d
     return sorted(
         best.values(), key=lambda d: (d.year or 0, d.kind != "assessment", d.symbol or "", d.id or "")
     )
+
+
+def store_text(store: Any) -> Callable[[Document], str]:
+    """A document's text read from the store, for edition_keys."""
+    return lambda d: " ".join(b.text for b in store.blocks(d.id))
 
 
 def _edition_cutoffs(figs: list[_Fig], docs: list[Document]) -> dict[int, str]:
@@ -357,7 +443,7 @@ def _analyse(docs: list[Document], figures: list[Figure]) -> _Result:
             b.members[f.point_key].append(f)
             continue
         alone = per_doc[(f.doc.id, fig.metric, fig.currency)] == 1
-        _place_fuzzy(f, fuzzy[(fig.metric, fig.currency)], builds, checks, alone)
+        _place_fuzzy(f, fuzzy[_identity(f)], builds, checks, alone)
 
     rdna_years: dict[int | str, int] = {}
     for d in canon:
@@ -366,6 +452,26 @@ def _analyse(docs: list[Document], figures: list[Figure]) -> _Result:
     for b in builds.values():
         _fill_points(b, checks, cutoffs, rdna_years)
     return _Result(list(builds.values()), figs, checks, cutoffs)
+
+
+def _identity(f: _Fig) -> tuple:
+    """What must agree for two figures to be one thing, whatever their wording: metric, currency, finer
+    meaning, owner, period kind and recurrence; in a budget document also the part it is about (one
+    sentence template repeated for each subprogramme is not one series)."""
+    fig = f.fig
+    about = f.budget_part if f.budget else None
+    return (fig.metric, fig.currency, fig.metric_detail, tuple(fig.actors), fig.period_kind, fig.recurrence,
+            about)
+
+
+def _same_time(a: _Fig, b: _Fig) -> bool:
+    """Two statements are about the same time when their stated periods and years agree; amounts of one
+    sentence are parts or neighbours, never a restatement of each other."""
+    if a.fig.block_id == b.fig.block_id and a.doc.id == b.doc.id and a.fig.sentence == b.fig.sentence:
+        return False
+    pa = (a.fig.period.start, a.fig.period.end) if a.fig.period else None
+    pb = (b.fig.period.start, b.fig.period.end) if b.fig.period else None
+    return pa == pb and sorted(a.fig.years) == sorted(b.fig.years) and a.cutoff == b.cutoff
 
 
 def _place_fuzzy(
@@ -393,7 +499,7 @@ def _place_fuzzy(
             here.append(f)  # the same value stated again: one point
             f.key = b.key
             return
-        if sim >= r["restatement_threshold"] and _same_wording(f, here[0]):
+        if sim >= r["restatement_threshold"] and _same_wording(f, here[0]) and _same_time(f, here[0]):
             checks.append((_restatement(f.doc.id, [here[0], f], b.series), b.key))
             f.key = b.key
             return
@@ -409,7 +515,15 @@ def _place_fuzzy(
     group.append(b)
 
 
+def _refs(label: str) -> set[str]:
+    """Numbers that name things in a label ("section 33", "paragraph 4.87"), not amounts."""
+    return set(re.findall(r"(?<![\d$.,])\d+(?:\.\d+)*[A-Z]?(?![\d,])", label))
+
+
 def _same_wording(a: _Fig, b: _Fig) -> bool:
+    """The same words about the same numbered thing ("under section 33" is not "under section 2")."""
+    if _refs(a.label) != _refs(b.label):
+        return False
     return fuzz.token_sort_ratio(_fuzzy_key(a.label), _fuzzy_key(b.label)) >= rules()["restatement_threshold"]
 
 
@@ -443,7 +557,10 @@ def _fill_points(
         amounts: dict[float, list[_Fig]] = defaultdict(list)
         for g in members:
             amounts[g.fig.amount].append(g)
-        if len(amounts) > 1:
+        clash = s.axis == "assessment" or any(
+            _same_time(g, h) for g in members for h in members if g.fig.amount != h.fig.amount
+        )
+        if len(amounts) > 1 and clash:  # different values for the same thing *and* time
             by_doc: dict[str | None, set[float]] = defaultdict(set)
             for g in members:
                 by_doc[g.doc.id].add(g.fig.amount)
@@ -599,6 +716,15 @@ def _sum_check(total: _Fig, parts: list[_Fig], what: str) -> Check | None:
     )
 
 
+def _leads_to_parts(trail: str) -> bool:
+    """A parts marker that leads straight to the next amount ("X, including A", "X is comprised of (i) A")."""
+    head = re.split(r"[;.]", trail)[0]
+    return any(
+        len(head[m.end() :]) <= 40 and not re.search(r"[,;]", head[m.end() :].strip(" :,"))
+        for m in _res()["parts"].finditer(head)
+    )
+
+
 def _sum_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
     """Totals with their stated parts ("X, including A, B and C") and table Total rows with their rows."""
     out: list[tuple[Check, _Fig]] = []
@@ -611,7 +737,7 @@ def _sum_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
             if f.fig.parts_of is not None and f.fig.parts_of != f.index:
                 parts_of[f.fig.parts_of].append(f)
         for f in doc_figs:  # no parts_of from the extractor: a total followed by a parts marker
-            if f.index in parts_of or not _res()["parts"].search(re.split(r"[;.]", f.trail)[0]):
+            if f.index in parts_of or not _leads_to_parts(f.trail):
                 continue
             after = [
                 g
@@ -697,7 +823,19 @@ def _stated_changes(figs: list[_Fig], builds: dict[tuple, _Build], cutoffs: dict
             for pat in _res()["stated"]:
                 for m in pat.finditer(text):
                     ref = _ref_point(f, b, m.group("ref"), cutoffs)
-                    if ref is None or not ref.amount:  # reference not in the corpus: nothing to verify
+                    if ref is None or not ref.amount:  # reference not in the corpus: listed as unverified
+                        why = f"{m.group('ref')} is not in the corpus (no figure of this series for it)"
+                        check = Check(
+                            kind="unverified",
+                            ok=False,
+                            message=f"{f.doc.id}: {b.series.metric} {f.fig.text} stated as {m.group('dir')} "
+                            f"of {m.group('pct')}% against {m.group('ref')}: not checked, {why}",
+                            doc_id=f.doc.id,
+                            figures=[_point(f)],
+                            reason=why,
+                            unverified_kind="stated_change",
+                        )
+                        out.append((check, b.key))
                         continue
                     sign = -1 if m.group("dir").lower() in r["down_words"] else 1
                     stated = sign * float(m.group("pct"))
@@ -711,6 +849,93 @@ def _stated_changes(figs: list[_Fig], builds: dict[tuple, _Build], cutoffs: dict
                         kind="stated_change", ok=ok, message=msg, doc_id=f.doc.id, figures=[ref, _point(f)]
                     )
                     out.append((check, b.key))
+    return out
+
+
+def _rounding(text: str) -> float:
+    """Half the place of the last non-zero digit of an amount as written: "CHF 191 000" is exact to the
+    thousand at best (500); "CHF 16 294" to the unit (0.5). Scale words multiply ("USD 2.5 million")."""
+    m = re.search(r"\d[\d\s\u00a0,.]*\d|\d", text)
+    if not m:
+        return 0.5
+    digits = re.sub(r"\D", "", m.group(0).split(".")[0])
+    decimals = m.group(0).split(".")[1] if "." in m.group(0) else ""
+    if decimals.strip("0"):
+        place = 10.0 ** -len(decimals.rstrip("0"))
+    else:
+        place = 10.0 ** (len(digits) - len(digits.rstrip("0"))) if digits.strip("0") else 1.0
+    return 0.5 * place
+
+
+def _listed_parts_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
+    """Amounts listed one per owner in one sentence ("Japan (CHF 100 000; 2022), Czech Republic (CHF 57 000
+    ...)") against the total the same document states for them elsewhere ("CHF 191 000 in monetary voluntary
+    contributions"): the stated total of the same metric and currency nearest to their sum, within
+    rules' listed_parts_match_share. Exact parts against a round total: it must be their sum rounded."""
+    r = rules()
+    out = []
+    by_doc: dict[str | None, list[_Fig]] = defaultdict(list)
+    for f in figs:
+        by_doc[f.doc.id].append(f)
+    for doc_figs in by_doc.values():
+        lists: dict[tuple, list[_Fig]] = defaultdict(list)
+        for f in doc_figs:
+            if len(f.fig.actors) == 1 and f.fig.parts_of is None:
+                lists[(f.fig.block_id, f.fig.sentence, f.fig.metric, f.fig.currency)].append(f)
+        for (_, _, metric, cur), parts in lists.items():
+            owners = {p.fig.actors[0] for p in parts}
+            if len(parts) < 2 or len(owners) != len(parts):
+                continue
+            summed = sum(p.fig.amount for p in parts)
+            ids = {id(p) for p in parts}
+            cands = [
+                g for g in doc_figs
+                if id(g) not in ids and g.fig.metric == metric and g.fig.currency == cur
+                and not g.fig.actors and abs(g.fig.amount - summed) <= r["listed_parts_match_share"] * summed
+            ]
+            if not cands:
+                continue
+            total = min(cands, key=lambda g: abs(g.fig.amount - summed))
+            tol = _rounding(total.fig.text) + sum(_unit(p.fig) for p in parts)
+            ok = abs(total.fig.amount - summed) <= tol
+            listed = " + ".join(f"{p.fig.actors[0]} {p.fig.text}" for p in parts)
+            msg = f"{total.doc.id}: {metric} {total.fig.text} stated vs listed {listed} = {summed:,.0f}"
+            if not ok:
+                msg += f" (off by {summed - total.fig.amount:+,.0f})"
+            out.append((Check(kind="listed_parts_sum", ok=ok, message=msg, doc_id=total.doc.id,
+                              figures=[_point(total)] + [_point(p) for p in parts]), total))
+    return out
+
+
+def _annual_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
+    """An amount recurring every year since a start ("CHF 85 000 ... annually" since 2022) against the share
+    of the same owner and currency inside a running total of the same document ("CHF 346 000 since 2022,
+    including CHF 85 000 from the ITU budget"): the share should be the yearly amount times the years run."""
+    out = []
+    by_doc: dict[str | None, list[_Fig]] = defaultdict(list)
+    for f in figs:
+        by_doc[f.doc.id].append(f)
+    for doc_figs in by_doc.values():
+        index = {g.index: g for g in doc_figs}
+        for a in doc_figs:
+            if a.fig.recurrence != "annual" or not a.fig.years or not a.fig.actors:
+                continue
+            for g in doc_figs:
+                total = index.get(g.fig.parts_of) if g.fig.parts_of is not None else None
+                if (
+                    g is a or total is None or not total.fig.cumulative
+                    or g.fig.currency != a.fig.currency or not set(g.fig.actors) & set(a.fig.actors)
+                ):
+                    continue
+                full = len(a.fig.years) - 1  # the document's own year may not be over yet
+                low, high = a.fig.amount * max(full, 1), a.fig.amount * len(a.fig.years)
+                ok = low - _unit(g.fig) <= g.fig.amount <= high + _unit(g.fig)
+                msg = (
+                    f"{a.doc.id}: {a.fig.text} a year over {a.fig.years[0]}-{a.fig.years[-1]} gives "
+                    f"{low:,.0f} to {high:,.0f}; the running total {total.fig.text} counts {g.fig.text}"
+                )
+                out.append((Check(kind="annual_vs_cumulative", ok=ok, message=msg, doc_id=a.doc.id,
+                                  figures=[_point(a), _point(g), _point(total)]), a))
     return out
 
 
@@ -750,6 +975,8 @@ def analyse(docs: list[Document], figures: list[Figure]) -> tuple[list[Series], 
     pairs: list[tuple[Check, tuple]] = list(res.checks)
     pairs += [(c, t.key) for c, t in _sum_checks(res.figs)]
     pairs = table_checks.with_table_checks(pairs, docs, figures, res.figs)
+    pairs += [(c, t.key) for c, t in _listed_parts_checks(res.figs)]
+    pairs += [(c, t.key) for c, t in _annual_checks(res.figs)]
     pairs += _stated_changes(res.figs, builds, res.cutoffs)
     for b in res.builds:
         pairs += [(c, b.key) for c in _cumulative_checks(b)]
@@ -765,11 +992,13 @@ _CACHE_DDL = "CREATE TABLE IF NOT EXISTS compare_cache (key TEXT PRIMARY KEY, da
 def _cache_key(store: Any) -> str:
     """Changes with any stored document (added, replaced, removed) and with the rules or the code."""
     import extract.dates
+    import extract.figures
     import extract.money
 
     h = hashlib.sha256()
     for path in (DATA_DIR / "series_rules.json", Path(__file__), Path(extract.dates.__file__),
-                 Path(extract.money.__file__)):
+                 Path(extract.money.__file__), DATA_DIR / "metric_details.json",
+                 Path(extract.figures.__file__), Path(table_checks.__file__), DATA_DIR / "tables.json"):
         h.update(path.read_bytes())
     rows = store.conn.execute("SELECT id, sha256, ingested_at, n_figures FROM documents ORDER BY id")
     h.update(repr(rows.fetchall()).encode())
@@ -790,7 +1019,8 @@ def _analysed(store: Any) -> list[Series]:
     if row:
         return [Series.model_validate(s) for s in json.loads(row[0])]
     docs = [
-        d.model_copy(update={"blocks": store.blocks(d.id)}) for d in canonical_documents(store.documents())
+        d.model_copy(update={"blocks": store.blocks(d.id)})
+        for d in canonical_documents(store.documents(), store_text(store))
     ]
     series, _ = analyse(docs, store.figures())
     try:
@@ -812,7 +1042,8 @@ def compare(
     all_checks: bool = False,
 ) -> tuple[list[Series], list[Check]]:
     """Series of the stored corpus (filtered by metric, subject substring, currency) and their checks;
-    only failed checks unless `all_checks`. References resolve against the whole corpus, not the filter."""
+    only failed and unverified (not computable) checks unless `all_checks`. References resolve against
+    the whole corpus, not the filter."""
     keep = [
         s
         for s in _analysed(store)
@@ -820,6 +1051,6 @@ def compare(
         and (not currency or s.currency == currency.upper())
         and (not subject or subject.lower() in (s.subject or "").lower())
     ]
-    for s in keep:
+    for s in keep:  # unverified checks (ok=false, kind "unverified") are listed with the failed ones
         s.checks = [c for c in s.checks if all_checks or not c.ok]
     return keep, [c for s in keep for c in s.checks]

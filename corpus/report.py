@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.audit import audit
-from corpus.compare import compare
+from corpus.compare import compare, edition_keys, store_text
 from schemas.models import AuditRow, Check, Clause, Document, Figure, Series, SeriesPoint, Table
 
 _FORMAT_RANK = {"docx": 0, "txt": 1, "pdf": 2}
@@ -66,6 +66,7 @@ class _Corpus:
     series: list[Series] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     tables: dict[str, list[Table]] = field(default_factory=dict)  # doc id -> tables (extract/tables.py)
+    edition_of: dict[str | None, tuple] = field(default_factory=dict)  # doc id -> edition (text-matched)
 
     def fig_anchor(self, doc_id: str | None, block_id: str | None, text: str, amount: float) -> str | None:
         """The appendix row of a figure quoted by compare (same document, block and wording or amount)."""
@@ -87,7 +88,11 @@ class _Corpus:
         return f"p. {hint[0]}*" if hint else "no page"
 
 
-def _edition_key(d: Document) -> tuple:
+def _edition_key(d: Document, edition_of: dict[str | None, tuple] | None = None) -> tuple:
+    """The edition a document belongs to; `edition_of` (compare.edition_keys) keeps a different file
+    with the same symbol apart from the DOCX/PDF/TXT of one report, which share theirs by text."""
+    if edition_of and d.id in edition_of:
+        return edition_of[d.id]
     if d.kind == "report":
         return ("report", d.resolution, d.year or d.symbol or d.id)
     if d.kind == "assessment":
@@ -95,21 +100,25 @@ def _edition_key(d: Document) -> tuple:
     return (d.kind, d.id)
 
 
-def _canonical(docs: Iterable[Document]) -> dict[tuple, Document]:
+def _canonical(
+    docs: Iterable[Document], edition_of: dict[str | None, tuple] | None = None
+) -> dict[tuple, Document]:
     """Edition key -> the document read for it (DOCX > TXT > PDF, then id)."""
     best: dict[tuple, Document] = {}
     for d in docs:
-        k, rank = _edition_key(d), (_FORMAT_RANK.get(d.format, 9), d.id or "")
+        k, rank = _edition_key(d, edition_of), (_FORMAT_RANK.get(d.format, 9), d.id or "")
         if k not in best or rank < (_FORMAT_RANK.get(best[k].format, 9), best[k].id or ""):
             best[k] = d
     return best
 
 
-def _page_hints(store: Any, docs: list[Document]) -> dict[tuple[str, str], tuple[int, str]]:
+def _page_hints(
+    store: Any, docs: list[Document], edition_of: dict[str | None, tuple] | None = None
+) -> dict[tuple[str, str], tuple[int, str]]:
     """Pages for blocks of page-less documents (DOCX), from a same-edition sibling whose text matches."""
     groups: dict[tuple, list[Document]] = defaultdict(list)
     for d in docs:
-        groups[_edition_key(d)].append(d)
+        groups[_edition_key(d, edition_of)].append(d)
     hints: dict[tuple[str, str], tuple[int, str]] = {}
     for group in groups.values():
         paged = [d for d in group if d.pages]
@@ -135,11 +144,13 @@ def gather(store: Any) -> _Corpus:
     docs = sorted(
         store.documents(), key=lambda d: (_KIND_RANK.get(d.kind, 9), d.year or 0, d.id or "")
     )
+    edition_of = edition_keys(docs, store_text(store))
     corpus = _Corpus(
         docs=docs,
         anchors={d.id or "": f"d{i}" for i, d in enumerate(docs)},
         figures=defaultdict(list),
-        page_hint=_page_hints(store, docs),
+        page_hint=_page_hints(store, docs, edition_of),
+        edition_of=edition_of,
     )
     for f in store.figures():
         corpus.figures[f.doc_id or ""].append(f)
@@ -303,9 +314,9 @@ def _editions(c: _Corpus) -> list[_Edition]:
     docs = [d for d in c.docs if d.id in by_id]
     groups: dict[tuple, list[Document]] = defaultdict(list)
     for d in docs:
-        groups[_edition_key(d)].append(d)
+        groups[_edition_key(d, c.edition_of)].append(d)
     out = []
-    for key, doc in _canonical(docs).items():
+    for key, doc in _canonical(docs, c.edition_of).items():
         others = [by_id[o.id or ""] for o in groups[key] if o.id != doc.id]
         out.append(_Edition(doc, by_id[doc.id or ""], others))
     return sorted(out, key=lambda e: (e.doc.year or 0, e.doc.symbol or "", e.doc.id or ""))
@@ -438,9 +449,11 @@ def _series_html(c: _Corpus) -> tuple[str, dict[int, str]]:
 
 
 def _checks_html(c: _Corpus, series_anchor: dict[int, str]) -> str:
-    failed = [ch for ch in c.checks if not ch.ok]
-    if not failed:
+    failed = [ch for ch in c.checks if not ch.ok and ch.kind != "unverified"]
+    unverified = [ch for ch in c.checks if ch.kind == "unverified"]
+    if not failed and not unverified:
         return '<p class="ok">Every check passed.</p>'
+    failed += unverified  # listed after the failures: not computed, with the reason, never as passed
     owner = {id(ch): series_anchor.get(id(s)) for s in c.series for ch in s.checks}
     out = []
     for ch in failed:
@@ -487,7 +500,8 @@ def _appendix_html(c: _Corpus) -> str:
 def _summary_html(c: _Corpus, gaps: list[str]) -> str:
     reports = [d for d in c.docs if d.kind == "report"]
     years = sorted({d.year for d in reports if d.year})
-    failed = [ch for ch in c.checks if not ch.ok]
+    failed = [ch for ch in c.checks if not ch.ok and ch.kind != "unverified"]
+    unverified = [ch for ch in c.checks if ch.kind == "unverified"]
     items = [
         f"{len(c.docs)} documents: {len(reports)} report files covering "
         f"{len(years)} edition year(s) ({esc(', '.join(map(str, years)) or '–')}), "
@@ -503,6 +517,7 @@ def _summary_html(c: _Corpus, gaps: list[str]) -> str:
     items.append(
         f"{sum(len(s.points) >= 2 for s in c.series)} figure series across editions; "
         + (f'<span class="bad">{len(failed)} failed check(s)</span>' if failed else "no failed check")
+        + (f"; {len(unverified)} check(s) could not be computed (unverified)" if unverified else "")
         + ' (<a href="#checks">checks</a>).'
     )
     items.append("Every amount links to its document, page and sentence in the appendix; pages marked * "

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 
 from extract.money import find_money
@@ -23,6 +24,7 @@ from schemas import DATA_DIR
 from schemas.models import DateMention
 
 _YEAR = r"(?<![\d.,/])(?:19|20)\d\d(?!\d)"
+_YEAR_SLASHED = r"(?:19|20)\d\d(?!\d)"  # after "Dec/" or "2/"
 _DAY = r"(?<![\d.,])(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
 _DASH = r"\s*[-–—‑‐]+\s*"
 _RANGE_GAP = re.compile(rf"{_DASH}|\s+(?:to|until|till|through|and)\s+")
@@ -34,20 +36,44 @@ def _cues() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _point_re() -> re.Pattern[str]:
+def _fiscal() -> dict:
+    """schemas/data/fiscal_periods.json: fiscal-period conventions, parts of a year, ordinals."""
+    return json.loads((DATA_DIR / "fiscal_periods.json").read_text(encoding="utf-8"))
+
+
+def _month_res() -> tuple[str, str]:
+    """(capitalised month names only: "May" not the verb "may"; any case, for a month next to a number)."""
     names = sorted(_cues()["months"], key=len, reverse=True)
-    month = rf"(?<![A-Za-z])(?:{'|'.join(names)})(?:\.(?=\s+\d))?(?![A-Za-z])"
+    alt = "|".join(names)
+    tail = r"(?:\.(?=\s*[\d,/]))?(?![A-Za-z])"
+    return rf"(?<![A-Za-z])(?:{alt}){tail}", rf"(?<![A-Za-z])(?i:{alt}){tail}"
+
+
+@lru_cache(maxsize=1)
+def _point_re() -> re.Pattern[str]:
+    month, anycase = _month_res()
+    parts = "|".join(k for k in _fiscal()["year_parts"] if not k.startswith("_"))
+    ords = "|".join(_fiscal()["ordinals"])
     return re.compile(
         rf"(?P<iy>{_YEAR})-(?P<im>0[1-9]|1[0-2])-(?P<id>[0-3]\d)(?!\d)"
         rf"|(?<![\d.])(?P<nd>\d{{1,2}})[./](?P<nm>\d{{1,2}})[./](?P<ny>(?:19|20)\d\d)(?!\d)"
-        rf"|(?P<dd>{_DAY})(?:\s+of)?\s+(?P<dm>{month})(?:,?\s+(?P<dy>{_YEAR}))?"
-        rf"|(?P<mm>{month})\s+(?P<md>{_DAY}),?\s+(?P<my>{_YEAR})"
-        rf"|(?P<ym>{month}),?\s+(?P<yy>{_YEAR})"
-        rf"|Q(?P<q>[1-4])\s+(?P<qy>{_YEAR})"
+        rf"|(?P<xd>{_DAY})[/-](?P<xm>{anycase})[/-](?P<xy>{_YEAR_SLASHED})"
+        rf"|(?P<zm>{anycase})/(?P<zy>{_YEAR_SLASHED})"
+        rf"|(?P<dd>{_DAY})(?:\s+of)?\s+(?P<dm>{anycase})(?:,?\s+(?P<dy>{_YEAR}))?"
+        rf"|(?P<mm>{anycase})\s+(?P<md>{_DAY}),?\s+(?P<my>{_YEAR})"
+        rf"|(?P<ym>{anycase}),?\s+(?P<yy>{_YEAR})"
+        rf"|(?P<hq>[QH])(?P<hn>[1-4])\s*(?:of\s+)?(?P<hy>{_YEAR})"
+        rf"|(?P<hy2>{_YEAR})[-\s]?(?P<hq2>[QH])(?P<hn2>[1-4])(?![\d\w])"
+        rf"|(?i:(?P<pn>{ords})\s+(?P<pu>quarter|half)\s+(?:of\s+)?(?:the\s+year\s+)?)(?P<py>{_YEAR})"
+        rf"|(?i:(?P<part>{parts}))(?:-|\s+)(?P<party>{_YEAR})"
+        rf"|(?P<dec>(?:19|20)\d0)['’]?s(?![A-Za-z])"
+        rf"|(?P<fy>{_YEAR})/(?P<fy2>\d\d)(?![\d/])"
         rf"|(?P<ly>{_YEAR})\s*/\s*(?P<lrest>(?:19|20)\d\d(?:\s*/\s*(?:19|20)\d\d)*)(?!\d)"
         rf"|(?P<sy>{_YEAR})[-–‑](?P<sy2>\d\d)(?![\d-])"
+        rf"|(?P<ymy>{_YEAR})-(?P<ymm>[1-9])(?![\d-])"
+        rf"|(?<![\d.,/])(?P<sm>0?[1-9]|1[0-2])/(?P<smy>{_YEAR_SLASHED})(?![\d/])"
         rf"|(?P<y>{_YEAR})"
-        rf"|(?P<lone>{_DAY})(?={_RANGE_GAP.pattern}\d{{1,2}}\s+{month})"
+        rf"|(?P<lone>{_DAY})(?={_RANGE_GAP.pattern}\d{{1,2}}\s+{anycase})"
         rf"|(?P<bm>{month})"
     )
 
@@ -60,6 +86,7 @@ class _Point:
     m: int | None = None
     d: int | None = None
     kind: str = "date"
+    span: tuple[str, str] | None = None  # quarters, halves, fiscal periods, parts of a year, decades
 
     def iso(self) -> str:
         if self.d and self.m:
@@ -71,18 +98,83 @@ class _Point:
     def key(self) -> tuple[int, int, int]:
         return (self.y or 0, self.m or 0, self.d or 0)
 
+    def valid(self) -> bool:
+        """On the calendar: "31 February 2025" is not a date (a year-less day is checked in a leap year)."""
+        if not (self.m and self.d):
+            return True
+        try:
+            date(self.y or 2024, self.m, self.d)
+        except ValueError:
+            return False
+        return True
+
 
 def month_numbers() -> dict[str, int]:
     """Month names and abbreviations -> month number: the one month table every rule in extract/ reads."""
     return _cues()["months"]
 
 
+@lru_cache(maxsize=1)
+def _month_lower() -> dict[str, int]:
+    return {k.lower(): v for k, v in month_numbers().items()}
+
+
 def _month(name: str) -> int:
-    return month_numbers()[name.rstrip(".")]
+    return _month_lower()[name.rstrip(".").lower()]
 
 
 def _day(text: str) -> int:
     return int(re.match(r"\d+", text).group())
+
+
+def _month_span(y: int, m1: int, m2: int) -> tuple[str, str]:
+    return f"{y:04d}-{m1:02d}", f"{y:04d}-{m2:02d}"
+
+
+def _fiscal_span(first: int) -> tuple[str, str]:
+    """The default convention's period starting in `first`: UN "2025/26" -> 2025-07-01 .. 2026-06-30."""
+    conv = _fiscal()["conventions"][_fiscal()["default"]]
+    start = date(first, conv["start_month"], conv["start_day"])
+    end = date(first + 1, conv["start_month"], conv["start_day"]) - timedelta(days=1)
+    return start.isoformat(), end.isoformat()
+
+
+def _special(g: dict, s: int, e: int) -> _Point | None:
+    """Points that cover a span: quarters, halves, fiscal periods, parts of a year, decades, Dec/2018."""
+    if g["xd"]:
+        return _Point(s, e, int(g["xy"]), _month(g["xm"]), _day(g["xd"]))
+    if g["zm"]:
+        return _Point(s, e, int(g["zy"]), _month(g["zm"]), kind="month")
+    hq, hn, hy = (g["hq"], g["hn"], g["hy"]) if g["hq"] else (g["hq2"], g["hn2"], g["hy2"])
+    if hq:
+        y, n = int(hy), int(hn)
+        if hq == "H" and n > 2:
+            return None
+        size = 3 if hq == "Q" else 6
+        return _Point(s, e, y, kind="span", span=_month_span(y, size * (n - 1) + 1, size * n))
+    if g["pn"]:
+        y, n = int(g["py"]), _fiscal()["ordinals"][g["pn"].lower()]
+        size = 3 if g["pu"].lower() == "quarter" else 6
+        if g["pu"].lower() == "half":
+            n = min(n, 2) if g["pn"].lower() != "last" else 2
+        return _Point(s, e, y, kind="span", span=_month_span(y, size * (n - 1) + 1, size * n))
+    if g["part"]:
+        y = int(g["party"])
+        m1, m2 = _fiscal()["year_parts"][g["part"].lower()]
+        return _Point(s, e, y, kind="part", span=_month_span(y, m1, m2))
+    if g["dec"]:
+        y = int(g["dec"])
+        return _Point(s, e, y, kind="span", span=(str(y), str(y + 9)))
+    if g["fy"]:
+        first = int(g["fy"])
+        if first % 100 + 1 != int(g["fy2"]) % 100:
+            return None
+        return _Point(s, e, first, kind="fiscal", span=_fiscal_span(first))
+    if g["ymy"]:
+        return _Point(s, e, int(g["ymy"]), int(g["ymm"]), kind="month")
+    if g["sm"]:
+        return _Point(s, e, int(g["smy"]), int(g["sm"]), kind="month_slash")
+    return None
 
 
 def _points(text: str) -> list[_Point]:
@@ -91,7 +183,11 @@ def _points(text: str) -> list[_Point]:
     for m in _point_re().finditer(text):
         g = m.groupdict()
         s, e = m.start(), m.end()
-        if g["iy"]:
+        if any(g[k] for k in ("xd", "zm", "hq", "hq2", "pn", "part", "dec", "fy", "ymy", "sm")):
+            p = _special(g, s, e)
+            if p is not None and p.valid():
+                out.append(p)
+        elif g["iy"]:
             out.append(_Point(s, e, int(g["iy"]), int(g["im"]), int(g["id"])))
         elif g["ny"]:
             a, b = int(g["nd"]), int(g["nm"])
@@ -104,28 +200,24 @@ def _points(text: str) -> list[_Point]:
             out.append(_Point(s, e, int(g["my"]), _month(g["mm"]), _day(g["md"])))
         elif g["ym"]:
             out.append(_Point(s, e, int(g["yy"]), _month(g["ym"]), kind="month"))
-        elif g["q"]:
-            q = int(g["q"])
-            out.append(_Point(s, e, int(g["qy"]), 3 * q - 2, kind=f"quarter{q}"))
         elif g["ly"]:
-            pos = s
             for year in re.finditer(r"(?:19|20)\d\d", text[s:e]):
                 out.append(_Point(s + year.start(), s + year.end(), int(year.group()), kind="year_list"))
-                pos = year.end()
-            del pos
         elif g["sy"]:
             first = int(g["sy"])
             second = first // 100 * 100 + int(g["sy2"])
             if second > first:
                 out.append(_Point(s, s + 4, first, kind="year"))
                 out.append(_Point(e - 2, e, second, kind="year_short"))
+            elif 1 <= int(g["sy2"]) <= 12 and text[s + 4] == "-":  # "2014-10": a month
+                out.append(_Point(s, e, first, int(g["sy2"]), kind="month"))
         elif g["y"]:
             out.append(_Point(s, e, int(g["y"]), kind="year"))
         elif g["lone"]:
             out.append(_Point(s, e, None, None, _day(g["lone"]), kind="lone_day"))
         elif g["bm"]:
             out.append(_Point(s, e, None, _month(g["bm"]), kind="bare_month"))
-    return out
+    return [p for p in out if p.valid()]
 
 
 def _word_before(text: str, pos: int) -> str:
@@ -167,11 +259,17 @@ def _join(text: str, pts: list[_Point]) -> list[tuple[_Point, _Point | None]]:
             gap = text[a.end : b.start]
             linked = _RANGE_GAP.fullmatch(gap) is not None
             if linked and gap.strip() == "and":
-                linked = _word_before(text, a.start) == "between"
+                # "between 4 and 9 May"; "15 and 16 June 2024": two consecutive days are one event
+                linked = _word_before(text, a.start) == "between" or (
+                    a.kind == "lone_day" and b.d is not None and a.d is not None and b.d == a.d + 1
+                )
             if linked and _compatible(a, b):
                 out.append((a, b))
                 i += 2
                 continue
+        if a.kind == "lone_day" and b is not None and b.m and b.d and re.fullmatch(r"\s*(?:,|and|&)\s*",
+                                                                                  text[a.end : b.start]):
+            a.m, a.y, a.kind = b.m, b.y, "date"  # "4 and 11 November": two dates
         if a.kind not in ("lone_day", "year_short"):
             out.append((a, None))
         i += 1
@@ -180,6 +278,8 @@ def _join(text: str, pts: list[_Point]) -> list[tuple[_Point, _Point | None]]:
 
 def _compatible(a: _Point, b: _Point) -> bool:
     """Fill the left point's missing parts from the right one, and keep the pair only if it is ordered."""
+    if a.span or b.span:
+        return False
     if a.kind == "lone_day":
         if b.d is None or b.m is None:
             return False
@@ -241,6 +341,11 @@ def _dates_in(text: str, reference: str | None) -> tuple[DateMention, ...]:
     for p in _points(text):
         if p.kind == "year" and _is_identifier_year(text, p, money):
             continue
+        if p.kind == "month_slash":  # "2/2013" is a month unless it is a symbol ("resolution 2/2013")
+            blocked = _word_before(text, p.start) in _cues()["year_blockers"]
+            if blocked or re.search(r"[A-Za-z/]$", text[: p.start]):
+                continue
+            p.kind = "month"
         if p.kind == "year_list" and any(s <= p.start < e for s, e in money):
             continue
         pts.append(p)
@@ -252,9 +357,13 @@ def _dates_in(text: str, reference: str | None) -> tuple[DateMention, ...]:
         if not _resolve_year(a, prev_year, ref_year):
             continue
         prefix = _prefix_kind(text, a.start)
+        if not a.valid():
+            continue
         if b is not None:
             value, kind = f"{a.iso()}/{b.iso()}", "interval"
             end, prev_year = b.end, b.y
+        elif a.span and prefix:
+            value, kind, end, prev_year = str(a.y), "year", a.end, a.y  # "since mid-2022": the year
         else:
             value, kind, end = _single(a), _kind(a), a.end
             prev_year = a.y
@@ -265,17 +374,18 @@ def _dates_in(text: str, reference: str | None) -> tuple[DateMention, ...]:
 
 
 def _single(p: _Point) -> str:
-    if p.kind.startswith("quarter"):
-        q = int(p.kind[-1])
-        return f"{p.y:04d}-{3 * q - 2:02d}/{p.y:04d}-{3 * q:02d}"
+    if p.span:
+        return p.span[0] if p.span[0] == p.span[1] else f"{p.span[0]}/{p.span[1]}"
     return p.iso()
 
 
 def _kind(p: _Point) -> str:
     if p.kind == "year_list":
         return "year_list"
-    if p.kind.startswith("quarter"):
-        return "interval"
+    if p.kind == "fiscal":
+        return "fiscal_period"
+    if p.span:
+        return "month" if p.span[0] == p.span[1] else "interval"
     if p.d:
         return "date"
     return "month" if p.m else "year"

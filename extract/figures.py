@@ -15,9 +15,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pydantic import BaseModel
+
 from extract.actors import actors_in_document
 from extract.dates import find_dates
+from extract.governing import Node, governing
 from extract.money import find_money
+from extract.nlp import alias_index
 from schemas import DATA_DIR
 from schemas.models import ActorMention, Block, DateMention, Document, Figure, MoneyMention, Period
 
@@ -106,11 +110,19 @@ def _clauses(text: str, ms: list[MoneyMention], sent: list[tuple[int, int]]) -> 
     return out
 
 
-def _metric(cl: _Clause, sentence: str, context: str, is_total: bool) -> str:
+def _metric(cl: _Clause, sentence: str, context: str, is_total: bool, budget: bool = False) -> str:
     scores: dict[str, float] = {}
-    _score(cl.lead + " " + cl.trail, _LOCAL, scores)
+    local = cl.lead + " " + cl.trail
+    if budget:  # budget lines ("grants and contributions") name where money goes, not what it measures
+        local, sentence, context = (_strip_object_classes(t) for t in (local, sentence, context))
+    _score(local, _LOCAL, scores)
     _score(sentence, _SENTENCE, scores)
     _score(context, _BLOCK, scores)
+    if budget:  # damage/needs cues of assessments count in a budget only in the amount's own clause
+        own = dict(_cue_scores(local))
+        for m in details().assessment_metrics:
+            if m in scores and m not in own:
+                scores.pop(m)
     if is_total:
         scores["total"] = scores.get("total", 0.0) + _PARTS_BONUS
     scores.pop("other", None)
@@ -118,8 +130,264 @@ def _metric(cl: _Clause, sentence: str, context: str, is_total: bool) -> str:
     return best[0] if best[1] >= 0.5 else "other"
 
 
+class _Detail(BaseModel):
+    name: str
+    metric: str | None
+    lemmas: list[str]
+
+
+class MetricDetails(BaseModel):
+    """schemas/data/metric_details.json, validated when loaded."""
+
+    details: list[_Detail]
+    budget_context: list[str]
+    budget_context_min_hits: int
+    object_classes: list[str]
+    assessment_metrics: list[str]
+    owner_containers: list[str]
+    generic_owners: list[str]
+    recurrence: dict[str, list[str]]
+    duration: str
+    block_owner_types: list[str]
+    neutral_nouns: list[str]
+    entity_heads: list[str]
+    responsible_entity: str
+    coreference_blocks: int
+
+
+@lru_cache(maxsize=1)
+def details() -> MetricDetails:
+    return MetricDetails.model_validate_json((DATA_DIR / "metric_details.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _object_class_re() -> re.Pattern[str]:
+    alt = "|".join(re.escape(w) for w in sorted(details().object_classes, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])", re.IGNORECASE)
+
+
+def _strip_object_classes(text: str) -> str:
+    return _object_class_re().sub(" ", text)
+
+
+def is_budget_document(doc: Document) -> bool:
+    """A budget section or financing resolution: enough budget phrases in its title and text. The budget
+    details (appropriation, decrease, ...) replace the cue-word metric only in such documents."""
+    text = " ".join([doc.title or "", *(b.text for b in doc.blocks)]).lower()
+    hits = sum(1 for cue in details().budget_context if cue in text)
+    return hits >= details().budget_context_min_hits
+
+
+def _detail_of_node(node: Node) -> _Detail | None:
+    """A neutral head ("amount to", "the amount of") says nothing itself; a neutral verb's subject and
+    object still do ("extrabudgetary resources amount to $19,995,000")."""
+    if node.lemmas[0] in details().neutral_nouns and not node.neutral:
+        return None
+    have = set(node.lemmas[1:] if node.neutral else node.lemmas)
+    for det in details().details:
+        for lem in det.lemmas:
+            if all(w in have for w in lem.split()):
+                return det
+    return None
+
+
+def _own_noun_detail(nodes: list[Node]) -> _Detail | None:
+    """The detail of the noun the amount directly completes ("pledges of X", "a decrease of X")."""
+    if len(nodes) > 1 and nodes[1].pos == "NOUN" and not nodes[1].neutral:
+        return _detail_of_node(nodes[1])
+    return None
+
+
+def _detail(nodes: list[Node], lead: str, budget: bool = False) -> _Detail | None:
+    """The detail of the nearest head that has one; without a parse, of the nearest cue word before it.
+    In a budget, a budget line ("other staff costs ($240,000)") is passed over for what governs it
+    ("increase of $250,000 under other staff costs ($240,000) ...")."""
+    for node in nodes[1:]:
+        if budget and node.text and _object_class_re().search(node.text):
+            continue
+        det = _detail_of_node(node)
+        if det is not None:
+            return det
+    words = re.findall(r"[a-z][a-z-]*", (_strip_object_classes(lead) if budget else lead).lower())[::-1]
+    for word in words:
+        if word in details().neutral_nouns:
+            continue
+        for det in details().details:
+            if any(" " not in lem and (word == lem or (len(lem) >= 5 and word.startswith(lem[:-1])))
+                   for lem in det.lemmas):
+                return det
+    return None
+
+
+def _clean_owner(phrase: str) -> str:
+    phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:.")
+    return re.sub(r"^(?:the|its|their|a|an)\s+", "", phrase, flags=re.IGNORECASE)
+
+
+def _parsed_owners(nodes: list[Node], non_owners: set[str]) -> tuple[list[str], str | None]:
+    """Whom the governing heads are for: "the budget for the Executive Office of the Secretary-General",
+    "appropriate to the Special Account for the United Nations Mission in South Sudan". A proper name only;
+    an account is passed over for the entity it is for."""
+    d = details()
+    containers = tuple(d.owner_containers)
+    generic = set(d.generic_owners)
+    idx = alias_index()
+    for node in nodes:
+        for phrase in node.owners:
+            name = _clean_owner(phrase)
+            low = name.lower()
+            if not name or low in generic or not _proper_name(name):
+                continue
+            if low.startswith(containers):
+                continue
+            if len(name.split()) > 12:
+                continue
+            canon = idx.get(low, name)
+            if canon in non_owners:
+                continue
+            return [canon], name
+        if node.pos in ("VERB", "AUX") and not node.neutral:
+            break  # owners beyond the governing verb belong to another clause
+    return [], None
+
+
+_NAME_LINKS = {"of", "for", "in", "on", "at", "and", "the", "to", "de", "du", "des", "la", "le", "&"}
+
+
+def _proper_name(name: str) -> bool:
+    """ "Executive Office of the Secretary-General", "United Nations Mission in South Sudan": capitalised
+    words joined by of/for/in/and; no digits, no possessive, not a common-noun phrase."""
+    if re.search(r"\d|['’]s\b|[():;]", name):
+        return False
+    words = name.replace("-", " ").split()
+    if not words or not words[0][:1].isupper():
+        return False
+    return all(w[:1].isupper() or w.lower() in _NAME_LINKS for w in words)
+
+
+def section_entity(heading: str) -> str | None:
+    """ "II. United Nations Truce Supervision Organization" -> the entity a budget part is about."""
+    m = re.match(r"^\s*[IVXLC]+[.)]?\s+(.+)$", heading)  # a numbered part: "II. United Nations ..."
+    name = m.group(1).strip() if m else ""
+    if not _proper_name(name) or not 2 <= len(name.split()) <= 12:
+        return None
+    heads = details().entity_heads
+    if not any(re.search(rf"\b{re.escape(h)}\b", name) for h in heads):
+        return None
+    return alias_index().get(name.lower(), name)
+
+
+def responsible_entity(text: str) -> str | None:
+    """ "The Office for Outer Space Affairs is responsible for ...": the entity a budget section is about
+    (the mandate paragraph every UN programme budget section opens with)."""
+    m = re.search(details().responsible_entity, text)
+    if not m:
+        return None
+    name = m.group(1).strip()
+    if len(name.split()) < 3 or not _proper_name(name):
+        return None
+    idx = alias_index()
+    return idx.get(name.lower()) or idx.get(re.sub(r"^Office of (?:the )?", "", name).lower()) or name
+
+
+def _block_owner(text: str, m: MoneyMention, acts: list[ActorMention]) -> list[str]:
+    """The initiative a list item is about owns an amount nothing in its sentence claims."""
+    types = set(details().block_owner_types)
+    before = [a for a in acts if a.end <= m.start and a.type in types]
+    return [before[-1].name] if before else []
+
+
+def _word_number(word: str) -> int | None:
+    from extract.money import _decimal
+
+    if word.isdigit():
+        return int(word)
+    d = _decimal(word)
+    return int(d) if d is not None and d == int(d) and d > 0 else None
+
+
+def _time(
+    local: str, sentence: str, dates: list[DateMention], s0: int, s1: int, lo: int, hi: int,
+    reference: str | None, cumulative: bool,
+) -> tuple[str | None, Period | None, str | None, list[int]]:
+    """(recurrence, period, period_kind, years covered) of an amount from its clause and sentence.
+
+    Recurring ("CHF 85 000 ... annually" since 2022): every year from the start to the document's year.
+    Cumulative ("since 2022", "to date"): the period from the start to the document's date. Duration ("over
+    the next three years"): from the event's date (a date before it in the sentence, else the document's).
+    A fiscal period ("2025/26") or a stated interval in the clause, else the only one of the sentence."""
+    d = details()
+    low = local.lower()
+    ref_year = int(reference[:4]) if reference and reference[:4].isdigit() else None
+    since = next((x for x in dates if x.kind == "since" and _in(x, s0, s1)), None)
+    annual = any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low) for w in d.recurrence["annual"])
+    if annual:
+        start = int(since.value[:4]) if since else None
+        years = list(range(start, ref_year + 1)) if start and ref_year and start <= ref_year else []
+        period = Period(start=since.value, end=reference) if since and reference else None
+        return "annual", period, "recurring" if period else None, years
+    periods = [x for x in dates if x.kind in ("interval", "fiscal_period") and _in(x, s0, s1)]
+    own = [x for x in periods if _in(x, lo, hi)]
+    pick = own[0] if own else (periods[0] if len(periods) == 1 else None)
+    if pick is not None:
+        a, b = pick.value.split("/")
+        return None, Period(start=a, end=b), "fiscal" if pick.kind == "fiscal_period" else "stated", []
+    dur = re.search(d.duration, local, re.IGNORECASE)
+    if dur:
+        n = _word_number(dur.group("n") or dur.group("n2") or "")
+        pos = s0 + sentence.find(dur.group(0)) if dur.group(0) in sentence else s1
+        event = [x for x in dates if x.end <= pos and _in(x, s0, s1) and x.kind in ("date", "month", "year")]
+        begin = event[-1].value if event else reference
+        if n and begin and begin[:4].isdigit():
+            end = f"{int(begin[:4]) + n:04d}{begin[4:]}"
+            return None, Period(start=begin, end=end), "duration", []
+    if cumulative and since and reference:
+        return None, Period(start=since.value, end=reference), "cumulative", []
+    if cumulative and reference and re.search(r"to date|so far|thus far|up to now", low):
+        return None, Period(start="", end=reference), "cumulative", []
+    return None, None, None, []
+
+
+_COMPARED = re.compile(r"(?:compared\s+(?:with|to)|than|relative\s+to|versus|from)\s[^,;]*$", re.IGNORECASE)
+
+
+def _years(
+    text: str, dates: list[DateMention], lo: int, hi: int, s0: int, s1: int, budget: bool = False
+) -> list[int]:
+    """Years stated with the amount (its parenthesis or clause), leaving out the year it is compared with
+    ("increase of $250,000 compared with the approved budget for 2025"); when only that is left, the
+    sentence's own year ("resources proposed for 2026 ... an increase of $250,000 compared with ... 2025")."""
+    kinds = ("year", "year_list", "since")
+
+    def own(a: int, b: int) -> tuple[set[int], set[int]]:
+        keep: set[int] = set()
+        compared: set[int] = set()
+        for d in dates:
+            if d.kind in kinds and _in(d, a, b):
+                (compared if _COMPARED.search(text[max(a, d.start - 60) : d.start]) else keep).add(
+                    int(d.value[:4]))
+        return keep, compared
+
+    keep, compared = own(lo, hi)
+    if not keep and budget:  # "for 2026" stated once for every amount of the sentence
+        keep = {int(d.value[:4]) for d in dates if d.kind == "year" and _in(d, s0, s1)
+                and re.search(r"\bfor\s+(?:the\s+year\s+)?$", text[max(s0, d.start - 20) : d.start])}
+        keep = keep if len(keep) == 1 else set()
+    if not keep and compared:
+        keep, _ = own(s0, s1)  # the clause held just the comparison year: the sentence's own
+    return sorted(keep)
+
+
 def _has_parts_marker(gap: str) -> bool:
-    return _any_word(gap.lower(), cues()["parts_markers"])
+    """ "X, including A, B and C" / "X is comprised of (i) A": the marker leads straight to the next amount
+    ("... travel of 25 experts, including the Chair, ...; (ii) $54,200" is no breakdown of the first)."""
+    low = gap.lower()
+    for w in cues()["parts_markers"]:
+        for m in re.finditer(rf"(?<!\w){re.escape(w)}(?!\w)", low):
+            rest = low[m.end() :]
+            if len(rest) <= 40 and not re.search(r"[,;]", rest.strip(" :,")):
+                return True
+    return False
 
 
 def _any_word(text: str, words: list[str]) -> bool:
@@ -219,9 +487,12 @@ def _in(d: DateMention, lo: int, hi: int) -> bool:
 
 
 def figures_in_block(
-    doc: Document, idx: int, acts: list[ActorMention], reference: str | None = None
+    doc: Document, idx: int, acts: list[ActorMention], reference: str | None = None,
+    budget: bool | None = None, parse: bool = True,
 ) -> list[Figure]:
     """Figures of one block; parts_of is relative to this block's list (figures_in_document shifts it)."""
+    if budget is None:
+        budget = is_budget_document(doc)
     block = doc.blocks[idx]
     text = block.text
     ms = find_money(text)
@@ -234,29 +505,50 @@ def figures_in_block(
     c = cues()
     out: list[Figure] = []
     total_at: int | None = None
+    own_total: str | None = None
     total_sentence: tuple[int, int] | None = None
     for mm, cl in zip(ms, cls, strict=True):
         s0, s1 = next((s for s in sent if s[0] <= mm.start < s[1] + 1), (0, len(text)))
         sentence = text[s0:s1]
         is_total = _has_parts_marker(cl.gap_after)
-        metric = _metric(cl, sentence, context, is_total)
+        metric = _metric(cl, sentence, context, is_total, budget)
+        nodes = governing(sentence, mm.start - s0, mm.end - s0) if parse else []
+        det = _detail(nodes, cl.lead, budget)
+        own = _own_noun_detail(nodes)
+        if det is not None and det.metric and metric != "in-kind":
+            # in a budget the governing words decide; elsewhere only the amount's own noun ("the pledges
+            # of 792 million dollars" for a fund named "Loss and Damage" are pledges, not damage)
+            if (budget and not is_total) or (own is det and not budget):
+                metric = det.metric
+        if (not is_total and total_at is not None and total_sentence == (s0, s1) and own is None
+                and own_total is not None):
+            metric = own_total  # a part of "the pledges of X, including Y" is a pledge too
         local = (cl.lead + " " + cl.trail).lower()
         sent_low = sentence.lower()
         cumulative = _any_word(local, c["cumulative"]) and not _any_word(sent_low, c["not_cumulative"])
         par = _paren(text, mm)
         # years stated with the amount: inside its parenthesis, else in its own clause ("CHF 5 000 in 2022")
         lo, hi = par or (cl.lead_start, cl.trail_end)
-        years = sorted({int(d.value[:4]) for d in dates if _in(d, lo, hi) and d.kind in (
-            "year", "year_list", "since")})
+        years = _years(text, dates, lo, hi, s0, s1, budget)
         as_of = next((d.value for d in dates if d.kind == "as_of" and _in(d, s0, s1)), None)
-        period = next(
-            (Period(start=d.value.split("/")[0], end=d.value.split("/")[1])
-             for d in dates if d.kind == "interval" and _in(d, cl.lead_start, cl.trail_end)), None)
+        recurrence, period, period_kind, covered = _time(
+            cl.lead + " " + cl.trail, sentence, dates, s0, s1, cl.lead_start, cl.trail_end, reference,
+            cumulative,
+        )
+        if covered:
+            years = sorted(set(years) | set(covered))
+        owners = _owners(text, mm, cl, acts, metric)
+        owner_text = None
+        if not owners:
+            non_owners = set() if metric == "budget" else set(c["non_owners"])
+            owners, owner_text = _parsed_owners(nodes, non_owners)
+        if not owners and metric in ("pledge", "contribution"):
+            owners = _block_owner(text, mm, acts)
         fig = Figure(
             **mm.model_dump(),
             doc_id=doc.id,
             metric=metric,
-            actors=_owners(text, mm, cl, acts, metric),
+            actors=owners,
             as_of=as_of,
             period=period,
             years=years,
@@ -266,18 +558,26 @@ def figures_in_block(
             block_id=block.id,
             sentence=sentence.strip(),
             cumulative=cumulative,
+            metric_detail=det.name if det else None,
+            recurrence=recurrence,
+            period_kind=period_kind,
+            owner_text=owner_text,
         )
         if is_total:
             total_at, total_sentence = len(out), (s0, s1)
+            own_total = own.metric if own is not None and not budget else None
         elif total_at is not None and total_sentence == (s0, s1) and mm.currency == out[total_at].currency:
             fig.parts_of = total_at
         out.append(fig)
     return out
 
 
-def figures_in_document(doc: Document, actors: list[ActorMention] | None = None) -> list[Figure]:
+def figures_in_document(
+    doc: Document, actors: list[ActorMention] | None = None, parse: bool = True
+) -> list[Figure]:
     """Every monetary figure of `doc` in reading order; `actors` are the document's actor mentions
-    (block-relative offsets); None computes them when extract.actors is available."""
+    (block-relative offsets); None computes them when extract.actors is available. `parse`: read the
+    governing words from spaCy's dependency parse when a model is installed (False: rules only)."""
     if actors is None:
         actors = _actors(doc)
     by_block: dict[str | None, list[ActorMention]] = {}
@@ -285,6 +585,9 @@ def figures_in_document(doc: Document, actors: list[ActorMention] | None = None)
         by_block.setdefault(a.block_id, []).append(a)
     reference = doc.date or (str(doc.year) if doc.year else None)
     out: list[Figure] = []
+    budget = is_budget_document(doc)
+    entity: str | None = None
+    doc_entity: str | None = None
     last_subject: str | None = None
     scope: tuple[str | None, str | None] = (None, None)
     for idx, block in enumerate(doc.blocks):
@@ -293,8 +596,20 @@ def figures_in_document(doc: Document, actors: list[ActorMention] | None = None)
         if (block.chapter, block.section) != scope:
             scope, last_subject = (block.chapter, block.section), None
         acts = sorted(by_block.get(block.id, []), key=lambda a: a.start)
-        figs = figures_in_block(doc, idx, acts, reference)
+        if budget and block.kind == "heading" and block.level <= 1 and _NUMBERED_PART.match(block.text):
+            entity = section_entity(block.text)  # a new numbered part ("II. UNTSO"): its entity, or none
+        if budget and doc_entity is None:
+            doc_entity = responsible_entity(block.text)
+        figs = figures_in_block(doc, idx, acts, reference, budget, parse)
+        lead = _lead_figure(doc, idx, out) if block.kind == "list_item" or block.label else None
         for f in figs:
+            if lead is not None:
+                _inherit(f, lead)
+            if len(f.actors) == 1 and " " not in f.actors[0]:
+                f.actors = [_resolve_short(f.actors[0], actors, block.id, doc)]
+            owner = entity or doc_entity
+            if budget and owner and not f.actors and f.metric in ("budget", "in-kind"):
+                f.actors = [owner]  # the entity the budget part or section is about
             if f.parts_of is not None:
                 f.parts_of += len(out)
             # "needs for the sector": the sector named by the damage figure before it.
@@ -305,6 +620,51 @@ def figures_in_document(doc: Document, actors: list[ActorMention] | None = None)
                     f.subject = last_subject
         out.extend(figs)
     return out
+
+
+_NUMBERED_PART = re.compile(r"^\s*[IVXLC]+[.)]?\s+\S")  # a top-level part; lettered sub-parts do not count
+
+
+def _lead_figure(doc: Document, idx: int, out: list[Figure]) -> Figure | None:
+    """The last figure of the paragraph that introduces a list ("... in the amount of 11,610,700 dollars
+    under the following sections:"), for the list's items."""
+    for b in reversed(doc.blocks[max(0, idx - 40) : idx]):
+        # a lead-in ends with a colon, even when it is itself a numbered paragraph ("3. Approves ...:")
+        if b.text.rstrip().endswith(":") or (b.kind != "list_item" and not b.label):
+            return next((f for f in reversed(out) if f.block_id == b.id), None)
+    return None
+
+
+def _inherit(f: Figure, lead: Figure) -> None:
+    """A list item's amount is a part of its lead-in's: same meaning, owner and time unless it says so."""
+    if f.metric_detail is None and lead.metric_detail:
+        f.metric_detail = lead.metric_detail
+        if f.metric in ("other", lead.metric) or lead.metric == "budget":
+            f.metric = lead.metric if lead.metric != "total" else f.metric
+    if f.metric == "other" and lead.metric not in ("other", "total"):
+        f.metric = lead.metric
+    if not f.actors and lead.actors:
+        f.actors = list(lead.actors)
+    if not f.years and f.period is None:
+        f.years, f.period, f.period_kind = list(lead.years), lead.period, lead.period_kind
+
+
+def _resolve_short(name: str, actors: list[ActorMention], block_id: str | None, doc: Document) -> str:
+    """ "the Fund" -> the last named actor before it whose name ends with that word (coreference by head)."""
+    order = {b.id: i for i, b in enumerate(doc.blocks)}
+    here = order.get(block_id or "", len(order))
+    near = details().coreference_blocks
+    cands = [a for a in actors if here - near <= order.get(a.block_id or "", here + 1) <= here
+             and a.name.endswith(" " + name)]
+    if cands:
+        return max(cands, key=lambda a: (order.get(a.block_id or "", 0), a.start)).name
+    word = r"[A-Z][\w’'-]+ "
+    pat = re.compile(rf"\b((?:{word})+(?:(?:of|for|on|and) (?:the )?(?:{word})+)*{re.escape(name)})\b")
+    for b in reversed(doc.blocks[max(0, here - near) : here + 1]):
+        found = [m.group(1) for m in pat.finditer(b.text) if len(m.group(1).split()) >= 3]
+        if found:
+            return found[-1]
+    return name
 
 
 def _actors(doc: Document) -> list[ActorMention]:

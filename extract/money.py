@@ -8,18 +8,19 @@ qualifiers live in schemas/data/currencies.json.
 
 from __future__ import annotations
 
-import json
 import re
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+
+from pydantic import BaseModel
 
 from schemas import DATA_DIR
 from schemas.models import MoneyMention
 
 # Space-like thousands separators: space, no-break, thin, narrow no-break, figure space.
 _SEP = "[ \u00a0\u2009\u202f\u2007]{1,2}"
-_NUM = (
-    r"(?i:half\s+an?)(?=\s+(?i:thousand|million|billion)(?![a-z]))"  # half a million
-    rf"|\d{{1,3}}(?:{_SEP}\d{{3}}(?!\d))+(?:\.\d+)?"  # 346 000 / 1 250 000.50
+_DIGITS = (
+    rf"\d{{1,3}}(?:{_SEP}\d{{3}}(?!\d))+(?:\.\d+)?"  # 346 000 / 1 250 000.50
     r"|\d{1,3}(?:,\d{3}(?!\d))+(?:\.\d+)?"  # 1,250,000
     r"|\d{1,3}(?:\.\d{3}(?!\d)){2,}(?:,\d+)?"  # 1.250.000 (continental)
     r"|\d+(?:[.,]\d+)?"  # 35 / 2.48 / 2,5
@@ -29,19 +30,43 @@ _WS = r"[\s\u00a0]*"
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    return json.loads((DATA_DIR / "currencies.json").read_text(encoding="utf-8"))
+    raw = (DATA_DIR / "currencies.json").read_text(encoding="utf-8")
+    return CurrencyData.model_validate_json(raw).model_dump()
+
+
+class _Currency(BaseModel):
+    code: str
+    symbols: list[str]
+    names: list[str]
+    subunits: list[str] = []
+    subunit_factor: float = 0.01
+    legacy: bool = False
+
+
+class CurrencyData(BaseModel):
+    """schemas/data/currencies.json, validated when loaded."""
+
+    currencies: list[_Currency]
+    scales: dict[str, float]
+    qualifiers: dict[str, str | None]
+    number_words: dict[str, float]
+    word_number_blocked_names: list[str] = []
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[dict[str, str], dict[str, float], dict[str, str | None]]:
-    """Lookup of every currency form (code, symbol, lower-cased name) to its ISO code."""
-    forms: dict[str, str] = {}
+def _tables() -> tuple[dict[str, tuple[str, Decimal]], dict[str, float], dict[str, str | None]]:
+    """Lookup of every currency form (code, symbol, lower-cased name, sub-unit name) to (ISO code, factor)."""
+    forms: dict[str, tuple[str, Decimal]] = {}
+    one = Decimal(1)
     for cur in _data()["currencies"]:
-        forms.setdefault(cur["code"], cur["code"])
+        code = cur["code"]
+        forms.setdefault(code, (code, one))
         for sym in cur["symbols"]:
-            forms.setdefault(sym, cur["code"])
+            forms.setdefault(sym, (code, one))
         for name in cur["names"]:
-            forms.setdefault(name.lower(), cur["code"])
+            forms.setdefault(name.lower(), (code, one))
+        for name in cur["subunits"]:
+            forms.setdefault(name.lower(), (code, Decimal(str(cur["subunit_factor"]))))
     return forms, _data()["scales"], _data()["qualifiers"]
 
 
@@ -50,7 +75,7 @@ def _alt(items: list[str]) -> str:
 
 
 def _scale_re() -> str:
-    """Scale words case-insensitive ("Million"), abbreviations exactly as listed ("m", "bn", "M")."""
+    """Scale words case-insensitive ("Million"), abbreviations exactly as listed ("m", "bn", "M", "B")."""
     scales = list(_data()["scales"])
     words = [s for s in scales if len(s) > 4]
     abbrevs = [s for s in scales if len(s) <= 4]
@@ -58,33 +83,70 @@ def _scale_re() -> str:
 
 
 @lru_cache(maxsize=1)
+def _num_re() -> str:
+    """A number in digits or words; "a", "an", "half a" count only before a scale word ("half a million")."""
+    words = _data()["number_words"]
+    lone = [w for w in words if not re.fullmatch(r"(?:half |a |quarter |an? quarter of )?an?|.* an?", w)]
+    article = [w for w in words if w not in lone]
+    tens = [w for w, v in words.items() if w in lone and v >= 20 and v % 10 == 0 and v < 100]
+    units = [w for w, v in words.items() if w in lone and 1 <= v <= 9 and " " not in w]
+    compound = rf"(?:{_alt(tens)})[-\s](?:{_alt(units)})"
+    word = rf"(?i:{compound}|{_alt(lone)}|(?:{_alt(article)})(?=\s+{_scale_re()}))(?![A-Za-z])"
+    return rf"{_DIGITS}|{word}"
+
+
+@lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
     data = _data()
     codes = [c["code"] for c in data["currencies"]]
     symbols = [s for c in data["currencies"] for s in c["symbols"]]
-    names = [n for c in data["currencies"] for n in c["names"]]
+    names = [n for c in data["currencies"] for n in c["names"] + c["subunits"]]
     word_syms = [s for s in symbols if s[-1].isalpha()]
     sign_syms = [s for s in symbols if not s[-1].isalpha()]
     code_re = rf"(?<![A-Za-z])(?:{_alt(codes + word_syms)})(?![A-Za-z])"
     cur = rf"{code_re}|{_alt(sign_syms)}"
     scale = _scale_re()
+    num = _num_re()
     dash = r"\s*(?:-|–|—|‑|(?i:to))\s*"
     amount = (
-        rf"(?P<num>{_NUM})(?:{_WS}(?P<scale>{scale}))?"
-        rf"(?:{dash}(?:(?P=pre){_WS})?(?P<num2>{_NUM})(?:{_WS}(?P<scale2>{scale}))?)?"
+        rf"(?P<num>{num})(?:{_WS}(?P<scale>{scale}))?"
+        rf"(?:{dash}(?:(?P=pre){_WS})?(?P<num2>{num})(?:{_WS}(?P<scale2>{scale}))?)?"
     )
     post_cur = rf"(?P<post>{cur}|(?<![A-Za-z])(?i:{_alt(names)})(?![A-Za-z]))"
     prefixed = rf"(?P<pre>{cur}){_WS}{amount}"
     suffixed = (
-        rf"(?P<snum>{_NUM})(?:{_WS}(?P<sscale>{scale}))?"
-        rf"(?:{dash}(?P<snum2>{_NUM})(?:{_WS}(?P<sscale2>{scale}))?)?"
-        rf"(?:{_WS}(?i:of))?{_WS}{post_cur}"
+        rf"(?P<snum>{num})(?:{_WS}(?P<sscale>{scale}))?"
+        rf"(?:{dash}(?P<snum2>{num})(?:{_WS}(?P<sscale2>{scale}))?)?"
+        rf"(?:{_WS}(?i:of))?(?:{_WS}|-){post_cur}"
     )
     between = (
-        rf"(?P<btw>(?i:between){_WS})(?P<bpre>{cur}){_WS}(?P<bnum>{_NUM})(?:{_WS}(?P<bscale>{scale}))?"
-        rf"{_WS}(?i:and){_WS}(?:(?P=bpre){_WS})?(?P<bnum2>{_NUM})(?:{_WS}(?P<bscale2>{scale}))?"
+        rf"(?P<btw>(?i:between){_WS})(?P<bpre>{cur}){_WS}(?P<bnum>{num})(?:{_WS}(?P<bscale>{scale}))?"
+        rf"{_WS}(?i:and){_WS}(?:(?P=bpre){_WS})?(?P<bnum2>{num})(?:{_WS}(?P<bscale2>{scale}))?"
     )
     return re.compile(rf"(?<![\w/.]){between}|(?<![\w/.]){prefixed}|(?<![\w/.,]){suffixed}")
+
+
+def _decimal(raw: str) -> Decimal | None:
+    """A number as written, exactly: digits with any thousands/decimal convention, or number words."""
+    raw = re.sub(r"\s+", " ", raw.strip())
+    words = _data()["number_words"]
+    low = raw.lower()
+    if low in words:
+        return Decimal(str(words[low]))
+    m = re.fullmatch(r"([a-z]+)[- ]([a-z]+)", low)
+    if m and m.group(1) in words and m.group(2) in words:
+        return Decimal(str(words[m.group(1)])) + Decimal(str(words[m.group(2)]))
+    raw = re.sub(_SEP, "", raw)
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
+        raw = raw.replace(",", "")
+    elif re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?", raw):
+        raw = raw.replace(".", "").replace(",", ".")
+    elif "," in raw:
+        raw = raw.replace(",", ".")  # decimal comma: "2,5 million"
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        return None
 
 
 def parse_amount(text: str, scale: str | float | None = None) -> float | None:
@@ -94,19 +156,12 @@ def parse_amount(text: str, scale: str | float | None = None) -> float | None:
     word inside `text` wins over it. Returns None when `text` holds no number.
     """
     _, scales, _ = _tables()
-    m = re.search(rf"({_NUM})(?:{_WS}([A-Za-z]+))?", text)
+    m = re.search(rf"({_num_re()})(?:{_WS}([A-Za-z]+))?", text)
     if not m:
         return None
-    raw = re.sub(_SEP, "", m.group(1))
-    if raw[:1] in "hH":
-        raw = "0.5"
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
-        raw = raw.replace(",", "")
-    elif re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?", raw):
-        raw = raw.replace(".", "").replace(",", ".")
-    elif "," in raw:
-        raw = raw.replace(",", ".")  # decimal comma: "2,5 million"
-    value = float(raw)
+    value = _decimal(m.group(1))
+    if value is None:
+        return None
     word = m.group(2)
     factor = None
     if word and (word in scales or word.lower() in scales):
@@ -115,27 +170,24 @@ def parse_amount(text: str, scale: str | float | None = None) -> float | None:
         factor = float(scale)
     elif scale:
         factor = scales.get(scale, scales.get(scale.lower()))
-    return value * factor if factor else value
+    return float(value * Decimal(str(factor))) if factor else float(value)
 
 
-def _scale(word: str | None) -> float:
+def _scale(word: str | None) -> Decimal:
     if not word:
-        return 1.0
+        return Decimal(1)
     _, scales, _ = _tables()
-    return float(scales.get(word, scales.get(word.lower(), 1.0)))
+    return Decimal(str(scales.get(word, scales.get(word.lower(), 1.0))))
 
 
-def _currency(form: str) -> str | None:
+def _currency(form: str) -> tuple[str, Decimal] | None:
     forms, _, _ = _tables()
     form = re.sub(r"\s+", " ", form)
     return forms.get(form) or forms.get(form.upper()) or forms.get(form.lower())
 
 
-def _number(raw: str) -> float:
-    if raw[:1] in "hH":  # "half a", matched only before a scale word
-        return 0.5
-    value = parse_amount(raw)
-    return value if value is not None else 0.0
+def _is_word(raw: str) -> bool:
+    return not any(ch.isdigit() for ch in raw)
 
 
 def _qualifier(text: str, start: int) -> str | None:
@@ -165,9 +217,15 @@ def _groups(m: re.Match[str]) -> tuple[str, str, str | None, str | None, str | N
 def find_money(text: str) -> list[MoneyMention]:
     """Every amount with a currency in `text`, in order; ranges give amount and amount_max.
 
-    Accepts raw text with line breaks ("USD\\n35 million"); offsets index `text` as given.
+    Accepts raw text with line breaks ("USD\\n35 million"); offsets index `text` as given. `amount_exact`
+    holds the value as a Decimal string (no float rounding) for storage and sums.
     """
     return [m.model_copy() for m in _money_in(text)]
+
+
+def _plain(d: Decimal) -> str:
+    s = format(d.normalize(), "f")
+    return s
 
 
 @lru_cache(maxsize=4096)
@@ -176,29 +234,49 @@ def _money_in(text: str) -> tuple[MoneyMention, ...]:
     out: list[MoneyMention] = []
     for m in _pattern().finditer(text):
         cur_form, n1, s1, n2, s2, first_end = _groups(m)
-        code = _currency(cur_form)
-        if not code or _looks_like_year(n1, s1, text, m):
+        found = _currency(cur_form)
+        if not found or _looks_like_year(n1, s1, text, m):
             continue
+        code, unit = found
+        if _is_word(n1) and not s1 and not s2 and not m.group("post"):
+            continue  # "USD one": a number word needs a scale or a currency name after it
+        post = (m.group("post") or "").lower()
+        if _is_word(n1) and post in _data()["word_number_blocked_names"]:
+            continue  # "the team of five won": a word, not a currency
         start, end = m.start(), m.end()
         if m.group("btw"):
             start += len(m.group("btw"))
-        # "USD 1-2 million": the upper bound's scale applies to both ends.
-        low = _number(n1) * _scale(s1 or s2)
-        high = _number(n2) * _scale(s2 or s1) if n2 else None
-        # "USD 5 million to 10 schools" or "USD 5 million to 3 ...": not a range.
-        if high is not None and (high <= low or (s1 and not s2)) and not m.group("post"):
-            high, end = None, first_end
-        elif high is not None and high <= low:
+        d1, d2 = _decimal(n1), _decimal(n2) if n2 else None
+        if d1 is None:
             continue
+        # "US$ 3 to 5 million": the scale written on the far end only applies to both ends.
+        low = d1 * _scale(s1 or s2) * unit
+        high = d2 * _scale(s2 or s1) * unit if d2 is not None else None
+        if high is not None and high <= low:
+            if s2 and not s1:
+                # "US$ 3 to 2 million": both ends in millions, written high to low; keep them ordered
+                low, high = high, low
+                if low == high:
+                    high = None
+            elif not m.group("post"):
+                # "USD 5 million to 10 schools" or "USD 5 million to 3 ...": not a range
+                high, end = None, first_end
+                low = d1 * _scale(s1) * unit
+            else:
+                continue
+        elif high is not None and s1 and not s2 and not m.group("post"):
+            high, end = None, first_end
         out.append(
             MoneyMention(
                 start=start,
                 end=end,
                 text=text[start:end],
-                amount=low,
-                amount_max=high,
+                amount=float(low),
+                amount_max=float(high) if high is not None else None,
                 currency=code,
                 qualifier=_qualifier(text, start),
+                amount_exact=_plain(low),
+                amount_max_exact=_plain(high) if high is not None else None,
             )
         )
     return tuple(out)

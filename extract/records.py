@@ -45,7 +45,7 @@ def extract_records(result: Extraction, use_model: bool = True) -> None:
     if doc.kind == "assessment":  # chapters first, so every figure carries its sector chapter
         doc = result.document = tag_chapters(doc)
     result.actors = actors_in_document(doc, use_model=use_model)
-    result.figures = figures_in_document(doc, result.actors)
+    result.figures = figures_in_document(doc, result.actors, parse=use_model)
     prose = {f.block_id for f in result.figures if f.block_id}
     rdna: set[str | None] = set()
     if doc.kind == "assessment":

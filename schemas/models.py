@@ -91,6 +91,8 @@ class MoneyMention(BaseModel):
     amount_max: float | None = None  # upper bound of a range
     currency: str  # ISO 4217
     qualifier: str | None = None  # over / about / up to / at least / more than / null
+    amount_exact: str | None = None  # exact decimal string in full units ("1355899200", "0.642")
+    amount_max_exact: str | None = None
 
 
 class Figure(MoneyMention):
@@ -114,6 +116,9 @@ class Figure(MoneyMention):
     row: int | None = None  # row / column index in that table's grid (header rows included)
     col: int | None = None
     cell_bbox: tuple[float, float, float, float] | None = None  # PDF: x0, top, x1, bottom on `page`
+    recurrence: str | None = None  # "annual": the amount recurs every year of `years` / `period`
+    period_kind: str | None = None  # stated, fiscal, cumulative, duration, recurring
+    owner_text: str | None = None  # the owner as written when no known actor matched
 
 
 class DateMention(BaseModel):
@@ -121,7 +126,9 @@ class DateMention(BaseModel):
     end: int
     text: str
     value: str  # ISO 8601: 2026, 2026-03, 2026-03-24, interval 2025-11-04/2025-11-05
-    kind: Literal["date", "month", "year", "interval", "year_list", "as_of", "since"] = "date"
+    kind: Literal[
+        "date", "month", "year", "interval", "year_list", "as_of", "since", "fiscal_period"
+    ] = "date"
     doc_id: str | None = None
     page: int | None = None
     block_id: str | None = None
@@ -221,12 +228,15 @@ class Series(BaseModel):
 
 class Check(BaseModel):
     kind: Literal[
-        "sum_mismatch", "stated_change", "cumulative_decrease", "inconsistent_restatement", "table_sum"
+        "sum_mismatch", "stated_change", "cumulative_decrease", "inconsistent_restatement", "table_sum",
+        "listed_parts_sum", "annual_vs_cumulative", "unverified",
     ]
-    ok: bool
+    ok: bool  # never True for a check that was not computed (kind "unverified" is always False)
     message: str
     doc_id: str | None = None
     figures: list[SeriesPoint] = Field(default_factory=list)
+    reason: str | None = None  # unverified: why it could not be computed ("RDNA4 is not in the corpus")
+    unverified_kind: str | None = None  # unverified: the check it would have been ("stated_change")
 
 
 class Extraction(BaseModel):

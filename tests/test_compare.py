@@ -170,7 +170,9 @@ def test_decrease_direction_and_missing_reference() -> None:
     assert len(failed(checks, "stated_change")) == 1  # sign matters
     docs, figures = _needs_docs("an increase of 21 per cent")
     _, alone = analyse(docs[1:], figures[1:])
-    assert alone == []  # RDNA4 not in the corpus: nothing to verify, nothing emitted
+    # RDNA4 not in the corpus: not computed, so listed as unverified with the reason, never as passed
+    assert [(c.kind, c.ok, c.unverified_kind) for c in alone] == [("unverified", False, "stated_change")]
+    assert "RDNA4" in (alone[0].reason or "")
 
 
 # -- series -----------------------------------------------------------------------------------------------
@@ -329,6 +331,10 @@ def test_sample_corpus_series_and_only_the_deliberate_errors_flagged(sample_db: 
     assert rdna4.doc_id == "rdna-sample.docx" and rdna4.also_in == ["c25-report-sample.docx"]
 
     assert sorted((c.kind, c.doc_id) for c in checks) == [
+        # ITU's CHF 85 000 a year since 2022 is 170 000-255 000 by 2024, not the 85 000 counted in the total
+        ("annual_vs_cumulative", "c24-report-sample.docx"),
+        ("listed_parts_sum", "c25-report-sample.docx"),  # donors 172 629 vs CHF 172 000 stated
+        ("listed_parts_sum", "c26-report-sample.docx"),  # donors 191 629 vs CHF 191 000 stated (issue 12)
         ("stated_change", "c26-report-sample.docx"),  # +30 % stated, +18.1 % computed
         ("sum_mismatch", "c25-report-sample.docx"),  # 312 000 vs 302 000
     ]
@@ -356,7 +362,9 @@ def test_compare_cli_json_contract_and_filters(sample_db: str) -> None:
     assert [c["kind"] for c in data[0]["checks"]] == ["stated_change"]
     assert all(s["checks"] == [] for s in data[1:])
     out = run(main, ["compare", "--db", sample_db, "--checks-only", "--format", "json"])
-    assert sorted(c["kind"] for c in json.loads(out.output)) == ["stated_change", "sum_mismatch"]
+    assert sorted(c["kind"] for c in json.loads(out.output)) == [
+        "annual_vs_cumulative", "listed_parts_sum", "listed_parts_sum", "stated_change", "sum_mismatch"
+    ]
     out = run(main, ["compare", "--db", sample_db, "--subject", "Japan", "--format", "csv"])
     lines = out.output.strip().splitlines()
     assert lines[0].startswith("metric,subject,currency,edition,doc_id") and len(lines) == 4
@@ -498,6 +506,9 @@ def test_reports_only_one_point_per_report_year_and_only_the_deliberate_errors(r
         (2026, 2.48e9),
     ]
     assert sorted((c.kind, c.doc_id) for c in checks) == [
+        ("annual_vs_cumulative", "c24-report-sample.docx"),  # 85 000 a year since 2022 vs 85 000 counted
+        ("listed_parts_sum", "c25-report-sample.docx"),  # donors listed vs the contributions stated
+        ("listed_parts_sum", "c26-report-sample.docx"),
         ("stated_change", "c26-report-sample.docx"),  # wrong stated change
         ("sum_mismatch", "c25-report-sample.docx"),  # the 2025 edition's parts do not add up
     ]
@@ -528,3 +539,79 @@ def test_compare_is_cached_until_the_corpus_changes(tmp_path, monkeypatch) -> No
         after, _ = compare(store)
     assert calls == [1]
     assert any(p.year == 2026 for s in after for p in s.points)
+
+
+# -- issue 12: same symbol, two files; checks users can trust ---------------------------------------------
+def test_two_files_with_one_symbol_are_two_documents_but_two_formats_of_one_are_one() -> None:
+    from corpus.compare import canonical_documents, edition_keys
+
+    report = (
+        "ITU continued its assistance to the telecommunication sector of the country and reported on the "
+        "implementation of the resolution to the Council with figures for every project and donor."
+    )
+    other = "A note on the agenda of the session, with the list of documents and the schedule of meetings."
+    docs = [
+        doc("real.docx", 2026, blocks=(report,), symbol="C26/27"),
+        doc("real.pdf", 2026, fmt="pdf", blocks=("C26/27 page 1", report), symbol="C26/27"),
+        doc("other.docx", 2026, blocks=(other,), symbol="C26/27"),
+    ]
+    keys = edition_keys(docs)
+    assert keys["real.docx"] == keys["real.pdf"] != keys["other.docx"]  # by text, not by symbol
+    assert sorted(d.id for d in canonical_documents(docs)) == ["other.docx", "real.docx"]
+
+
+def test_listed_parts_against_a_round_stated_total_are_flagged() -> None:
+    total = "the fund received CHF 191 000 in monetary voluntary contributions."
+    parts = (
+        "contributions by Japan (CHF 100 000), Czechia (CHF 57 000), Bulgaria (CHF 16 294), "
+        "Lithuania (CHF 18 335)."
+    )
+    figures = [fig("r", "CHF 191 000", 191000, "contribution", total, block="b0")]
+    for name, text, amount in (("Japan", "CHF 100 000", 1e5), ("Czechia", "CHF 57 000", 57000),
+                               ("Bulgaria", "CHF 16 294", 16294), ("Lithuania", "CHF 18 335", 18335)):
+        figures.append(fig("r", text, amount, "contribution", parts, block="b1", actors=[name]))
+    docs = [doc("r", 2026, blocks=(total, parts))]
+    _, checks = analyse(docs, figures)
+    (c,) = [c for c in checks if c.kind == "listed_parts_sum"]
+    assert not c.ok and "191,629" in c.message and "+629" in c.message
+    figures[0] = fig("r", "CHF 191 629", 191629, "contribution", total, block="b0")
+    _, checks = analyse(docs, figures)
+    assert [c.ok for c in checks if c.kind == "listed_parts_sum"] == [True]
+
+
+def test_one_template_for_different_owners_is_not_a_restatement() -> None:
+    s = "Decides to appropriate the amount of {} dollars for the maintenance of the Mission for 2026."
+    a, b = s.format("1,000,000"), s.format("2,000,000")
+    docs = [doc("res", 2026, blocks=(a, b))]
+    figures = [
+        fig("res", "1,000,000 dollars", 1e6, "budget", a, block="b0", currency="USD", actors=["Mission A"]),
+        fig("res", "2,000,000 dollars", 2e6, "budget", b, block="b1", currency="USD", actors=["Mission B"]),
+    ]
+    _, checks = analyse(docs, figures)
+    assert [c for c in checks if c.kind == "inconsistent_restatement"] == []
+    figures[1] = fig("res", "2,000,000 dollars", 2e6, "budget", b, block="b1", currency="USD",
+                     actors=["Mission A"])
+    _, checks = analyse(docs, figures)
+    assert [c.kind for c in checks] == ["inconsistent_restatement"]  # same owner, same time: a real clash
+
+
+def test_reference_report_flags_the_donors_sum_and_lists_the_unverified_stated_change() -> None:
+    from conftest import CORPUS
+
+    docs, figures = [], []
+    for name in ("c26-res1408-report.docx", "c26-res1408-report.pdf", "res1408.docx"):
+        ex = extract_file(CORPUS / name, use_model=False)
+        ex.document.id = name
+        for f in ex.figures:
+            f.doc_id = name
+        docs.append(ex.document)
+        figures += ex.figures
+    _, checks = analyse(docs, figures)
+    by_kind = {c.kind: c for c in checks}
+    donors = by_kind["listed_parts_sum"]
+    assert not donors.ok and "191,629" in donors.message and "CHF 191 000" in donors.message
+    unverified = by_kind["unverified"]
+    assert not unverified.ok and unverified.unverified_kind == "stated_change"
+    assert "RDNA4" in unverified.message
+    assert by_kind["sum_mismatch"].ok  # 85 000 + 191 000 + 70 000 = 346 000
+    assert not any(c.ok for c in checks if c.kind == "unverified")

@@ -117,3 +117,54 @@ def test_report_dates_f1(corpus_dir: Path) -> None:
     found = find_dates(text, "2026")
     result = scorer()(found, gold)
     assert result["f1"] >= 0.90, result
+
+
+# -- issue 12: every phrasing listed, validated against the calendar, UN fiscal periods --------------------
+@pytest.mark.parametrize(
+    ("text", "written", "value", "kind"),
+    [
+        ("in the second quarter of 2025", "second quarter of 2025", "2025-04/2025-06", "interval"),
+        ("in the first half of 2025", "first half of 2025", "2025-01/2025-06", "interval"),
+        ("results for Q1 2019", "Q1 2019", "2019-01/2019-03", "interval"),
+        ("the 2019-H2 report", "2019-H2", "2019-07/2019-12", "interval"),
+        ("since april 2017 we", "april 2017", "2017-04", "since"),
+        ("in april 2017 we", "april 2017", "2017-04", "month"),
+        ("on 14 nov 2023 we", "14 nov 2023", "2023-11-14", "date"),
+        ("on Dec. 31, 1994 the", "Dec. 31, 1994", "1994-12-31", "date"),
+        ("released 2015-3 and", "2015-3", "2015-03", "month"),
+        ("valid from 2/2013 on", "2/2013", "2013-02", "month"),
+        ("the 2014-10 edition", "2014-10", "2014-10", "month"),
+        ("in Dec/2018 the", "Dec/2018", "2018-12", "month"),
+        ("on 23/Sep/2020 the", "23/Sep/2020", "2020-09-23", "date"),
+        ("by mid-2026 the", "mid-2026", "2026-06/2026-07", "interval"),
+        ("until end-2025 the", "end-2025", "2025-12", "month"),
+        ("held on 4 and 5 November 2025", "4 and 5 November 2025", "2025-11-04/2025-11-05", "interval"),
+        ("held on 15 and 16 June 2024", "15 and 16 June 2024", "2024-06-15/2024-06-16", "interval"),
+        ("in the 1990s the", "1990s", "1990/1999", "interval"),
+        ("for 2025/26 the", "2025/26", "2025-07-01/2026-06-30", "fiscal_period"),
+        ("the 2026/27 budget period", "2026/27", "2026-07-01/2027-06-30", "fiscal_period"),
+        (
+            "for the period from 1 July 2024 to 30 June 2025",
+            "1 July 2024 to 30 June 2025",
+            "2024-07-01/2025-06-30",
+            "interval",
+        ),
+    ],
+)
+def test_issue12_phrasings(text: str, written: str, value: str, kind: str) -> None:
+    found = find_dates(text)
+    assert [(d.text, d.value, d.kind) for d in found] == [(written, value, kind)]
+
+
+@pytest.mark.parametrize("text", ["on 31 February 2025", "on 30 Feb 2023", "by 2025-02-30", "on 31/04/2024"])
+def test_dates_off_the_calendar_are_not_dates(text: str) -> None:
+    assert [d.value for d in find_dates(text) if d.kind == "date"] == []
+
+
+def test_two_days_joined_by_and_that_are_not_consecutive_are_two_dates() -> None:
+    found = find_dates("meetings on 4 and 11 November 2025")
+    assert [d.value for d in found] == ["2025-11-04", "2025-11-11"]
+
+
+def test_symbols_with_a_slash_are_not_months() -> None:
+    assert find_dates("resolution 2/2013 and A/RES/3/2014") == []

@@ -192,3 +192,111 @@ def test_carried_subject_resets_at_a_new_top_level_section() -> None:
         (None, "3", "Needs are estimated at US$ 9 billion."),
     )
     assert [f.subject for f in figures_in_document(doc, [])] == ["energy sector", "energy sector", None]
+
+
+# -- issue 12: meaning from the governing words, owners, time -------------------------------------------
+_BUDGET_LEAD = (
+    "Proposed programme budget for 2026: regular budget and extrabudgetary resources, non-post costs.",
+)
+
+
+def budget_figs(*texts: str):
+    d = doc_of(*_BUDGET_LEAD, *texts)
+    return [f for f in figures_in_document(d, []) if f.block_id != "p0000"]
+
+
+@pytest.mark.parametrize(
+    ("text", "metric", "detail"),
+    [
+        ("Decides to appropriate the amount of 1,355,899,200 dollars for the maintenance of the Mission.",
+         "budget", "appropriation"),
+        ("Excludes expenditure in an amount of $1,658,200.", "budget", "expenditure"),
+        ("The resources reflect a decrease of $363,900 under grants and contributions.",
+         "budget", "decrease"),
+        ("Decides to apportion among Member States the amount of 1,000,000 dollars.",
+         "budget", "apportionment"),
+        ("Authorizes the Secretary-General to enter into commitments in an amount not exceeding 2,771,700 "
+         "dollars.", "budget", "commitment_authority"),
+        ("The overall resources proposed for 2026 amount to $20,389,100.", "budget", "proposed"),
+        ("Extrabudgetary resources amount to $19,995,000.", "budget", "extrabudgetary"),
+    ],
+)
+def test_budget_meaning_from_the_governing_verb_and_noun(text: str, metric: str, detail: str) -> None:
+    (f,) = budget_figs(text)
+    assert (f.metric, f.metric_detail) == (metric, detail)
+
+
+def test_parts_in_parentheses_take_the_meaning_of_the_change_not_of_their_budget_line() -> None:
+    text = (
+        "The decrease of $363,900 under consultants ($52,900), contractual services ($54,300) and grants and "
+        "contributions ($256,700) reflects lower requirements."
+    )
+    found = budget_figs(text)
+    assert [(f.amount, f.metric) for f in found] == [
+        (363900, "budget"), (52900, "budget"), (54300, "budget"), (256700, "budget")
+    ]
+    assert found[-1].metric_detail == "decrease"
+
+
+def test_rdna_cues_do_not_leak_into_a_budget() -> None:
+    (f,) = budget_figs("The total reduction of $461,400 would be repurposed to cover the impact of posts.")
+    assert f.metric == "budget" and f.subject is None
+
+
+@pytest.mark.parametrize(
+    ("text", "owner"),
+    [
+        ("The revised budget for the Executive Office of the Secretary-General amounts to $14,682,100.",
+         "Executive Office of the Secretary-General"),
+        ("Decides to appropriate to the Special Account for the United Nations Mission in South Sudan "
+         "the amount of 1,355,899,200 dollars.", "United Nations Mission in South Sudan"),
+    ],
+)
+def test_owner_from_for_and_of_phrases(text: str, owner: str) -> None:
+    (f,) = budget_figs(text)
+    assert f.actors == [owner]
+
+
+def test_owner_of_a_budget_part_is_its_numbered_entity_heading() -> None:
+    d = doc_of(*_BUDGET_LEAD, "II. United Nations Truce Supervision Organization",
+               "The proposed regular budget resources for 2026 amount to $43,335,100.",
+               kinds=("paragraph", "heading"))
+    d.blocks[1].level = 1
+    (f,) = [f for f in figures_in_document(d, []) if f.block_id == "p0002"]
+    assert f.actors == ["United Nations Truce Supervision Organization"] and f.years == [2026]
+
+
+def test_time_recurring_cumulative_duration_and_fiscal() -> None:
+    d = doc_of(
+        "Since 2022, ITU has allocated CHF 85 000 from the operating budget annually to the work.",
+        "CHF 346 000 since 2022 were mobilized.",
+        "The bank committed €30 million in financing over the next three years at the conference in 2025.",
+        "Approves the budget of 120,000,000 dollars for the 2025/26 period.",
+    )
+    d.date = "2026-03-27"
+    f1, f2, f3, f4 = figures_in_document(d, [])
+    assert (f1.recurrence, f1.years) == ("annual", [2022, 2023, 2024, 2025, 2026])
+    assert f2.cumulative and (f2.period.start, f2.period.end, f2.period_kind) == ("2022", "2026-03-27",
+                                                                                   "cumulative")
+    assert (f3.period.start, f3.period.end, f3.period_kind) == ("2026-03-27", "2029-03-27", "duration")
+    assert (f4.period.start, f4.period.end, f4.period_kind) == ("2025-07-01", "2026-06-30", "fiscal")
+
+
+def test_reference_report_partner2connect_envelope_has_its_owner() -> None:
+    from conftest import CORPUS
+
+    ex = extract_file(CORPUS / "c26-res1408-report.docx", use_model=False)
+    (f,) = [f for f in ex.figures if f.text == "USD 770 million"]
+    assert f.actors == ["Partner2Connect"] and f.metric == "pledge"
+    (eur,) = [f for f in ex.figures if f.text == "€30 million"]
+    assert (eur.period.start, eur.period.end, eur.period_kind) == ("2025", "2028", "duration")
+
+
+def test_a_cue_inside_a_fund_name_does_not_make_pledges_damage() -> None:
+    text = (
+        "Welcomes the new Fund for responding to Loss and Damage and the pledges of 700 million "
+        "United States dollars for the arrangements, including 600 million United States dollars for the"
+        " Fund."
+    )
+    found = figures_in_document(doc_of(text), [])
+    assert [(f.amount, f.metric) for f in found] == [(700e6, "pledge"), (600e6, "pledge")]

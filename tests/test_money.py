@@ -128,3 +128,63 @@ def test_several_amounts_keep_their_order_and_offsets() -> None:
 )
 def test_parse_amount(text: str, scale: str | float | None, value: float | None) -> None:
     assert parse_amount(text, scale) == (pytest.approx(value) if value is not None else None)
+
+
+# -- issue 12: scales, words, dollar variants, sub-units, legacy currencies, exact values ----------------
+@pytest.mark.parametrize(
+    ("text", "written", "amount", "currency"),
+    [
+        ("a market of $9B in 2022", "$9B", 9e9, "USD"),
+        ("and $69B by 2030", "$69B", 69e9, "USD"),
+        ("totaling about $15B in 2023", "$15B", 15e9, "USD"),
+        ("a loan of €30M", "€30M", 30e6, "EUR"),
+        ("USD 1.2bn of bonds", "USD 1.2bn", 1.2e9, "USD"),
+        ("fined five million yen", "five million yen", 5e6, "JPY"),
+        ("it cost ten dollars", "ten dollars", 10, "USD"),
+        ("half a million Swiss francs", "half a million Swiss francs", 5e5, "CHF"),
+        ("a one-yen bid won", "one-yen", 1, "JPY"),
+        ("twenty-five dollars each", "twenty-five dollars", 25, "USD"),
+        ("a C$ 300 million plan", "C$ 300 million", 300e6, "CAD"),
+        ("HK$ 10.05 billion raised", "HK$ 10.05 billion", 10.05e9, "HKD"),
+        ("A$ 5 million", "A$ 5 million", 5e6, "AUD"),
+        ("NZ$ 2 million", "NZ$ 2 million", 2e6, "NZD"),
+        ("sold for Rs 20 a kilo", "Rs 20", 20, "INR"),
+        ("rose to 64.2 cents", "64.2 cents", 0.642, "USD"),
+        ("2 million French francs", "2 million French francs", 2e6, "FRF"),
+        ("300 million pesetas", "300 million pesetas", 300e6, "ESP"),
+        ("10 million markkaa", "10 million markkaa", 10e6, "FIM"),
+        ("50 guilders", "50 guilders", 50, "NLG"),
+        ("Decides to appropriate 1,355,899,200 dollars", "1,355,899,200 dollars", 1355899200, "USD"),
+    ],
+)
+def test_issue12_forms(text: str, written: str, amount: float, currency: str) -> None:
+    m = one(text)
+    assert (m.text, m.currency) == (written, currency)
+    assert m.amount == pytest.approx(amount)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("US$ 3 to 5 million", 3e6, 5e6),
+        ("US$ 3 to 2 million", 2e6, 3e6),  # scale on the far end applies to both; ends kept ordered
+    ],
+)
+def test_range_with_scale_on_the_far_end_only(text: str, low: float, high: float) -> None:
+    m = one(text)
+    assert (m.text, m.amount, m.amount_max) == (text, low, high)
+
+
+def test_exact_value_is_a_decimal_string() -> None:
+    m = one("USD 0.1 million and")
+    assert m.amount_exact == "100000"
+    assert one("64.2 cents").amount_exact == "0.642"
+    r = one("USD 1.1-2.2 billion")
+    assert (r.amount_exact, r.amount_max_exact) == ("1100000000", "2200000000")
+
+
+def test_number_words_need_a_scale_or_a_currency_name() -> None:
+    assert find_money("USD one") == []
+    assert find_money("one of the options") == []
+    assert find_money("the team of five won the cup") == []  # "won" the verb, not the currency
+    assert find_money("5 pounds of rice") == []  # weight: only "pounds sterling" is money

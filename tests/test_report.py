@@ -105,7 +105,7 @@ def test_matrix_has_every_operative_clause_and_edition_year(sample_db, html):
     assert marks == ["✗", "✓", "✓"]  # the 2024 edition leaves item 2 unaddressed
     summary = re.search(r'<ul class="summary">.*?</ul>', html, re.S).group(0)
     assert "not addressed: <span class=\"bad\">resolves-to-instruct/2 in 2024</span>" in summary
-    assert "2 failed check(s)" in summary
+    assert "5 failed check(s)" in summary  # + the donors listed (x2) and ITU's annual share (issue 12)
 
 
 def test_every_cell_opens_its_evidence_with_pages(html):
@@ -242,3 +242,32 @@ def test_screenshot_is_a_real_image(report_file):
         assert proc.returncode == 0, proc.stderr[-400:]
         data = out.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # a blank page compresses far smaller
+
+
+def test_same_symbol_in_two_files_keeps_both_in_compare_and_report(tmp_path) -> None:
+    """Issue 12: the real 2026 report and the 2026 sample both carry C26/27; neither may vanish, while the
+    real report's DOCX and PDF (same text) count once."""
+    from conftest import CORPUS
+
+    from corpus.compare import canonical_documents, compare, store_text
+    from corpus.report import gather
+
+    db = str(tmp_path / "two.db")
+    with Store(db) as store:
+        for f in (EXAMPLES / "c26-report-sample.docx", CORPUS / "c26-res1408-report.docx",
+                  CORPUS / "c26-res1408-report.pdf"):
+            store.ingest(extract_file(f, use_model=False))
+        docs = store.documents()
+        by_path = {Path(d.path).name: d.id for d in docs}
+        canon = {d.id for d in canonical_documents(docs, store_text(store))}
+        assert by_path["c26-report-sample.docx"] in canon and by_path["c26-res1408-report.docx"] in canon
+        assert by_path["c26-res1408-report.pdf"] not in canon  # the same text as its DOCX
+        series, checks = compare(store, all_checks=True)
+        stated_in = {p.doc_id for s in series for p in s.points} | {a for s in series for p in s.points
+                                                                     for a in p.also_in}
+        assert {by_path["c26-res1408-report.docx"], by_path["c26-report-sample.docx"]} <= stated_in
+        corpus = gather(store)
+        editions = {corpus.edition_of[d] for d in (by_path["c26-report-sample.docx"],
+                                                   by_path["c26-res1408-report.docx"])}
+        assert len(editions) == 2
+        assert any(c.kind == "listed_parts_sum" and not c.ok for c in checks)

@@ -1,0 +1,141 @@
+"""What governs an amount in its sentence: the verb and nouns it depends on, and the entity they are for.
+
+"Decides to appropriate ... the amount of 1,355,899,200 dollars" is an appropriation because the amount hangs
+from "appropriate" in the dependency tree, not because a cue word sits within a few words of it. The parser
+is spaCy's English model (the tagger/parser/lemmatizer part; extract.nlp keeps the NER part for actors);
+without a model the same answer is approximated from the words before the amount.
+
+`governing(sentence, start, end)` returns the path from the amount up to the root as nodes, nearest first;
+each node holds the lemmas of one head word and its modifiers (a verb also brings its object and subject),
+and the phrases that name whom that head is for ("for the United Nations Mission in South Sudan").
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from extract.nlp import MODEL_CANDIDATES
+
+log = logging.getLogger(__name__)
+
+_OWNER_PREPS = ("for", "of", "to")
+_MODIFIERS = ("amod", "compound", "nmod", "acl", "advmod", "neg")
+_ARGUMENTS = ("dobj", "nsubj", "nsubjpass", "attr", "pobj")
+_NEUTRAL_VERBS = (
+    "amount", "total", "be", "reach", "represent", "reflect", "stand", "come", "equal", "exceed", "comprise",
+    "include", "consist", "relate",
+)
+
+
+@dataclass
+class Node:
+    """One head on the path from an amount to the root of its sentence."""
+
+    lemmas: list[str]
+    pos: str
+    owners: list[str] = field(default_factory=list)  # noun phrases after for/of/to attached to this head
+    neutral: bool = False  # "amounts to", "totals": says nothing of what the amount measures
+    text: str = ""  # the head with its modifiers as written ("other staff costs")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any | None:
+    """spaCy English model with tagger, parser and lemmatizer (no NER), or None when none is installed."""
+    for name in MODEL_CANDIDATES:
+        if importlib.util.find_spec(name) is None:
+            continue
+        try:
+            return importlib.import_module(name).load(exclude=["ner"])
+        except Exception as exc:  # a broken model must not stop extraction: rules take over
+            log.warning("spaCy model %s failed to load for parsing: %s", name, exc)
+    return None
+
+
+def has_parser() -> bool:
+    return _parser() is not None
+
+
+@lru_cache(maxsize=2048)
+def _parse(sentence: str) -> Any:
+    nlp = _parser()
+    assert nlp is not None  # callers check has_parser() first
+    return nlp(sentence)
+
+
+def _phrase(tok: Any) -> str:
+    """The noun phrase headed by `tok` as written, cut before a relative clause, comma or parenthesis."""
+    toks = sorted((t for t in tok.subtree if t.dep_ not in ("relcl", "appos") or t.i == tok.i),
+                  key=lambda t: t.i)
+    first, last = toks[0], tok
+    for t in toks:
+        if t.i > tok.i and t.text in ("(", ",", ";"):
+            break
+        last = t if t.i >= last.i else last
+    doc = tok.doc
+    return doc.text[first.idx : last.idx + len(last.text)].strip()
+
+
+def _owners_of(head: Any, amount_ids: set[int]) -> list[str]:
+    out = []
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ in _OWNER_PREPS:
+            for obj in child.children:
+                if obj.dep_ == "pobj" and obj.i not in amount_ids and obj.pos_ in ("PROPN", "NOUN"):
+                    out.append(_phrase(obj))
+                    # nested "the Special Account for the United Nations Mission ...": the inner one too
+                    out.extend(_owners_of(obj, amount_ids))
+        if child.dep_ == "poss" and child.pos_ == "PROPN":
+            out.append(_phrase(child))
+        if child.dep_ == "appos" and child.pos_ == "PROPN":
+            out.append(_phrase(child))
+    return out
+
+
+def _node(tok: Any, amount_ids: set[int], with_args: bool) -> Node:
+    lemmas = [tok.lemma_.lower()]
+    lemmas += [c.lemma_.lower() for c in tok.children if c.dep_ in _MODIFIERS]
+    owners = _owners_of(tok, amount_ids)
+    # "resources amount to $X" is sometimes parsed as a noun compound: a root "amount" is the verb
+    as_verb = tok.pos_ in ("VERB", "AUX") or (tok.dep_ == "ROOT" and tok.lemma_.lower() in _NEUTRAL_VERBS)
+    neutral = as_verb and tok.lemma_.lower() in _NEUTRAL_VERBS
+    args = _ARGUMENTS + (("compound",) if as_verb and tok.pos_ == "NOUN" else ())
+    if with_args and as_verb:
+        for c in tok.children:
+            if c.dep_ in args and c.i not in amount_ids:
+                lemmas.append(c.lemma_.lower())
+                lemmas += [g.lemma_.lower() for g in c.children if g.dep_ in _MODIFIERS]
+                owners += [o for o in _owners_of(c, amount_ids) if not o.endswith(("'s", "’s"))]
+            if c.dep_ == "prep" and c.lower_ in ("into", "under"):  # "enter into commitments"
+                lemmas += [g.lemma_.lower() for g in c.children if g.dep_ == "pobj" and g.i not in amount_ids]
+    mods = sorted([tok, *(c for c in tok.children if c.dep_ in ("amod", "compound", "conj", "cc"))],
+                  key=lambda t: t.i)
+    return Node(lemmas, tok.pos_, owners, neutral, " ".join(t.text for t in mods).lower())
+
+
+def governing(sentence: str, start: int, end: int) -> list[Node]:
+    """Heads of the amount at sentence[start:end], nearest first; [] when no parser is installed."""
+    if _parser() is None or not sentence.strip():
+        return []
+    doc = _parse(sentence)
+    span = [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
+    if not span:
+        return []
+    ids = {t.i for t in span}
+    top = next((t for t in span if t.head.i not in ids or t.head.i == t.i), span[0])
+    out: list[Node] = []
+    tok, seen = top, set()
+    # the amount's own noun ("dollars") may carry "of X" ("1 million dollars of damage")
+    out.append(Node([w.lower() for w in re.findall(r"[A-Za-z]+", tok.text)], tok.pos_, _owners_of(tok, ids)))
+    while tok.head.i != tok.i and tok.i not in seen:
+        seen.add(tok.i)
+        tok = tok.head
+        if tok.pos_ in ("ADP", "PART", "DET", "PUNCT", "CCONJ"):
+            continue
+        out.append(_node(tok, ids, with_args=True))
+    return out
