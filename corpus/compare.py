@@ -460,7 +460,7 @@ def _identity(f: _Fig) -> tuple:
     sentence template repeated for each subprogramme is not one series)."""
     fig = f.fig
     about = f.budget_part if f.budget else None
-    return (fig.metric, fig.currency, fig.metric_detail, tuple(fig.actors), fig.period_kind, fig.recurrence,
+    return (fig.metric, fig.currency, fig.budget_kind, tuple(fig.actors), fig.period_kind, fig.recurrence,
             about)
 
 
@@ -997,7 +997,7 @@ def _cache_key(store: Any) -> str:
 
     h = hashlib.sha256()
     for path in (DATA_DIR / "series_rules.json", Path(__file__), Path(extract.dates.__file__),
-                 Path(extract.money.__file__), DATA_DIR / "metric_details.json",
+                 Path(extract.money.__file__), DATA_DIR / "budget_kinds.json",
                  Path(extract.figures.__file__), Path(table_checks.__file__), DATA_DIR / "tables.json"):
         h.update(path.read_bytes())
     rows = store.conn.execute("SELECT id, sha256, ingested_at, n_figures FROM documents ORDER BY id")

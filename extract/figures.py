@@ -137,7 +137,7 @@ class _Detail(BaseModel):
 
 
 class MetricDetails(BaseModel):
-    """schemas/data/metric_details.json, validated when loaded."""
+    """schemas/data/budget_kinds.json, validated when loaded."""
 
     details: list[_Detail]
     budget_context: list[str]
@@ -157,7 +157,7 @@ class MetricDetails(BaseModel):
 
 @lru_cache(maxsize=1)
 def details() -> MetricDetails:
-    return MetricDetails.model_validate_json((DATA_DIR / "metric_details.json").read_text(encoding="utf-8"))
+    return MetricDetails.model_validate_json((DATA_DIR / "budget_kinds.json").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
@@ -558,7 +558,7 @@ def figures_in_block(
             block_id=block.id,
             sentence=sentence.strip(),
             cumulative=cumulative,
-            metric_detail=det.name if det else None,
+            budget_kind=det.name if det else None,
             recurrence=recurrence,
             period_kind=period_kind,
             owner_text=owner_text,
@@ -637,8 +637,8 @@ def _lead_figure(doc: Document, idx: int, out: list[Figure]) -> Figure | None:
 
 def _inherit(f: Figure, lead: Figure) -> None:
     """A list item's amount is a part of its lead-in's: same meaning, owner and time unless it says so."""
-    if f.metric_detail is None and lead.metric_detail:
-        f.metric_detail = lead.metric_detail
+    if f.budget_kind is None and lead.budget_kind:
+        f.budget_kind = lead.budget_kind
         if f.metric in ("other", lead.metric) or lead.metric == "budget":
             f.metric = lead.metric if lead.metric != "total" else f.metric
     if f.metric == "other" and lead.metric not in ("other", "total"):

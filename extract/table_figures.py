@@ -18,7 +18,7 @@ from extract.dates import find_dates
 from extract.tables import build_tables, rules
 from extract.text import normalize_text
 from schemas import DATA_DIR
-from schemas.models import ActorMention, Document, Figure, Metric, Period, Table, TableCell
+from schemas.models import ActorMention, CellRef, Document, Figure, Metric, Period, Table, TableCell
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
@@ -140,7 +140,8 @@ def _figures_of(
             chapter=chapters.get(c.block_ids[0]) if c.block_ids else None, page=c.page,
             block_id=c.block_ids[0] if c.block_ids else None,
             sentence=f"{subject or ''} | {head} ({unit.text})".strip(),
-            metric_detail=detail, table_id=t.id, row=c.row, col=c.col, cell_bbox=c.bbox,
+            budget_kind=detail, table_id=t.id, row=c.row, col=c.col, cell_bbox=c.bbox,
+            cell=CellRef(row=list(c.row_path), column=list(c.col_path)),
         ))
     return out
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table_cell"]
 DocKind = Literal["resolution", "report", "assessment", "other"]
@@ -111,7 +111,7 @@ class Figure(MoneyMention):
     sentence: str | None = None
     cumulative: bool = False  # "to date", "since 2022": a running total that should not shrink
     parts_of: int | None = None  # index (within the document's figures) of the total this is a part of
-    metric_detail: str | None = None  # finer than metric: "expenditure", "estimate", "appropriation"
+    budget_kind: str | None = None  # finer than metric: "expenditure", "estimate", "appropriation"
     table_id: str | None = None  # table figures: the Table (extract/tables.py) and the cell they come from
     row: int | None = None  # row / column index in that table's grid (header rows included)
     col: int | None = None
@@ -119,6 +119,14 @@ class Figure(MoneyMention):
     recurrence: str | None = None  # "annual": the amount recurs every year of `years` / `period`
     period_kind: str | None = None  # stated, fiscal, cumulative, duration, recurring
     owner_text: str | None = None  # the owner as written when no known actor matched
+    cell: CellRef | None = None  # table figures: the cell's row and column label paths (contract `cell`)
+
+
+class CellRef(BaseModel):
+    """Where a table figure sits, as a reader finds it: the stub labels of its row, the heads of its column."""
+
+    row: list[str] = Field(default_factory=list)
+    column: list[str] = Field(default_factory=list)
 
 
 class DateMention(BaseModel):
@@ -237,6 +245,14 @@ class Check(BaseModel):
     figures: list[SeriesPoint] = Field(default_factory=list)
     reason: str | None = None  # unverified: why it could not be computed ("RDNA4 is not in the corpus")
     unverified_kind: str | None = None  # unverified: the check it would have been ("stated_change")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def status(self) -> Literal["passed", "failed", "unverified"]:
+        """The contract's three-way answer: a check that was not computed is never "passed"."""
+        if self.kind == "unverified":
+            return "unverified"
+        return "passed" if self.ok else "failed"
 
 
 class Extraction(BaseModel):

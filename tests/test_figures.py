@@ -223,7 +223,7 @@ def budget_figs(*texts: str):
 )
 def test_budget_meaning_from_the_governing_verb_and_noun(text: str, metric: str, detail: str) -> None:
     (f,) = budget_figs(text)
-    assert (f.metric, f.metric_detail) == (metric, detail)
+    assert (f.metric, f.budget_kind) == (metric, detail)
 
 
 def test_parts_in_parentheses_take_the_meaning_of_the_change_not_of_their_budget_line() -> None:
@@ -235,7 +235,7 @@ def test_parts_in_parentheses_take_the_meaning_of_the_change_not_of_their_budget
     assert [(f.amount, f.metric) for f in found] == [
         (363900, "budget"), (52900, "budget"), (54300, "budget"), (256700, "budget")
     ]
-    assert found[-1].metric_detail == "decrease"
+    assert found[-1].budget_kind == "decrease"
 
 
 def test_rdna_cues_do_not_leak_into_a_budget() -> None:

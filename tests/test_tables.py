@@ -206,12 +206,12 @@ def test_figures_422_docx():
     mine = [f for f in figs if f.table_id == t.id]
     posts = next(f for f in mine if f.subject == "Posts" and f.years == [2024])
     assert posts.amount == pytest.approx(10_930_100) and posts.currency == "USD"
-    assert posts.metric == "budget" and posts.metric_detail == "expenditure"
+    assert posts.metric == "budget" and posts.budget_kind == "expenditure"
     est = next(f for f in mine if f.subject == "Total" and f.years == [2026])
-    assert est.amount == pytest.approx(20_389_100) and est.metric_detail == "estimate"
+    assert est.amount == pytest.approx(20_389_100) and est.budget_kind == "estimate"
     assert est.row is not None and est.col == 8 and est.block_id
     neg = next(f for f in mine if f.subject == "Consultants" and f.col == 3)
-    assert neg.amount == pytest.approx(-44_700) and neg.metric_detail == "change"
+    assert neg.amount == pytest.approx(-44_700) and neg.budget_kind == "change"
     assert not any(f.col == 7 for f in mine)  # Percentage is not money
     assert not any(f.subject == "Hospitality" and f.years == [2024] for f in mine)  # a dash is no figure
 
@@ -266,7 +266,7 @@ def test_sum_checks_docx():
 
 # --- PDF: the same tables give the same figures -------------------------------------------------------------
 def _same(pdf_figs, docx_figs):
-    key = lambda f: (_leaf(f).split(". ", 1)[-1], tuple(f.years), f.metric_detail, round(f.amount, 2))  # noqa: E731
+    key = lambda f: (_leaf(f).split(". ", 1)[-1], tuple(f.years), f.budget_kind, round(f.amount, 2))  # noqa: E731
     return {key(f) for f in pdf_figs} == {key(f) for f in docx_figs}
 
 
@@ -312,7 +312,7 @@ def test_heldout_sect6_table():
     for row, col, amount, years, detail in labels:
         f = mine[(row, col)]
         assert f.amount == pytest.approx(amount)
-        assert (f.currency, f.years, f.metric_detail) == ("USD", years, detail)
+        assert (f.currency, f.years, f.budget_kind) == ("USD", years, detail)
     heads = {c.col: c.col_path for c in t.cells if not c.header and not c.stub}
     assert not any("Percentage" in heads[f.col] for f in mine.values())
     assert all(c.ok for c in check_table(t, figs))
@@ -331,6 +331,6 @@ def test_labelled_columns_give_metric_years_and_detail_docx():
         t = [x for x in tables if x.number == number][part]
         for f in figs:
             if f.table_id == t.id:
-                assert f.metric == "budget" and (f.years, f.metric_detail) == want[_column(f)], f
+                assert f.metric == "budget" and (f.years, f.budget_kind) == want[_column(f)], f
                 seen += 1
     assert seen == 196

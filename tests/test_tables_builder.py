@@ -90,16 +90,16 @@ def test_paths_from_boxes_spanning_head_and_stub_indent():
     assert (noted.value, noted.note) == (480.5, "a")
 
 
-def test_figures_scaled_with_metric_detail_and_no_counts():
+def test_figures_scaled_with_budget_kind_and_no_counts():
     doc = _continued_doc()
     figs = table_figures(doc)
     assert {f.table_id for f in figs} == {"t0"}  # Table 7.4 counts posts: no money
     est = next(f for f in figs if f.subject == "Total" and f.years == [2026])
     assert est.amount == pytest.approx(1_730_500) and est.currency == "USD"
-    assert (est.metric, est.metric_detail) == ("budget", "estimate")
+    assert (est.metric, est.budget_kind) == ("budget", "estimate")
     assert est.page == 4 and est.cell_bbox is not None and est.col == 4
     neg = next(f for f in figs if f.subject == "Programme of work / Military" and f.col == 2)
-    assert neg.amount == pytest.approx(-20_000) and neg.metric_detail == "change"
+    assert neg.amount == pytest.approx(-20_000) and neg.budget_kind == "change"
 
 
 def test_sum_checks_rows_and_columns():
