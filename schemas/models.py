@@ -123,7 +123,7 @@ class Figure(MoneyMention):
 
 
 class CellRef(BaseModel):
-    """Where a table figure sits, as a reader finds it: the stub labels of its row, the heads of its column."""
+    """Where a table figure sits, as a reader finds it: its row's stub labels, its column's heads."""
 
     row: list[str] = Field(default_factory=list)
     column: list[str] = Field(default_factory=list)
