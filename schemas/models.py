@@ -360,3 +360,34 @@ class Table(BaseModel):
     parts: list[int] = Field(default_factory=list)  # parser table ordinals merged into this table
     block_ids: list[str] = Field(default_factory=list)  # caption / unit / note blocks
     cells: list[TableCell] = Field(default_factory=list)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def page(self) -> int | None:
+        """The page the table starts on (contract `page`; `pages` lists every page of a continued table)."""
+        return self.pages[0] if self.pages else None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def header(self) -> list[list[str]]:
+        """The header rows as printed, one list of labels per row (a spanned head in its first column)."""
+        grid = [["" for _ in range(self.n_cols)] for _ in range(self.header_rows)]
+        for c in self.cells:
+            if c.row < self.header_rows and c.col < self.n_cols:
+                grid[c.row][c.col] = c.text
+        return grid
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def rows(self) -> list[dict[str, list[str]]]:
+        """Body rows: the stub path (outermost group first) and the cells' text left to right."""
+        body: dict[int, dict[str, list[str]]] = {}
+        for c in sorted(self.cells, key=lambda c: (c.row, c.col)):
+            if c.row < self.header_rows:
+                continue
+            row = body.setdefault(c.row, {"stub": [], "cells": []})
+            if c.stub:
+                row["stub"] = list(c.row_path) or [c.text]
+            else:
+                row["cells"].append(c.text)
+        return list(body.values())
