@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 DEFAULT_DB = "restrack.db"
 T = TypeVar("T")
 
-# Ordered, append-only: migration i brings a database from user_version i to i + 1. A step is SQL or a function
-# of the connection (for rebuilds that read the current schema); both run inside the migration's transaction.
+# Ordered, append-only: migration i brings a database from user_version i to i + 1. A step is SQL or a
+# function of the connection (rebuilds that read the current schema); both run in the migration's transaction.
 MIGRATIONS: list[list[str | Callable[[sqlite3.Connection], None]]] = [
     [
         """CREATE TABLE documents (
@@ -81,7 +81,8 @@ MIGRATIONS: list[list[str | Callable[[sqlite3.Connection], None]]] = [
         lambda c: _block_text_search(c),
         """CREATE TABLE _cache (
             id INTEGER PRIMARY KEY, name TEXT NOT NULL, key TEXT NOT NULL,
-            doc_id TEXT REFERENCES documents (id) ON DELETE CASCADE, data TEXT NOT NULL, created_at TEXT NOT NULL,
+            doc_id TEXT REFERENCES documents (id) ON DELETE CASCADE, data TEXT NOT NULL,
+            created_at TEXT NOT NULL,
             UNIQUE (name, key))""",
         "CREATE INDEX _cache_doc ON _cache (doc_id)",
         "DROP TABLE IF EXISTS audit_cache",
@@ -518,7 +519,8 @@ class Store:
     def cache(
         self, name: str, key: str, data: str | None = None, doc_id: str | None = None, replace: bool = False
     ) -> str | None:
-        """The internal cache (table `_cache`): get the entry of `name` + `key` when `data` is None, else put it.
+        """The internal cache (table `_cache`): get the entry of `name` + `key` when `data` is None, else
+        put it.
 
         `doc_id` ties an entry to a document: replacing or removing the document drops it (foreign key).
         `replace` drops the other entries of `name` (a cache with one live key). A read-only or busy database
@@ -582,7 +584,8 @@ def _add_foreign_keys(c: sqlite3.Connection) -> None:
     foreign key in place). The current CREATE statement is edited, not retyped, so columns added by any
     earlier migration survive; blocks also gain `pk` (a stable rowid for the FTS index) and `text`."""
     for table in _FK_TABLES:
-        row = c.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
+        sql_of = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?"
+        row = c.execute(sql_of, (table,)).fetchone()
         if row is None or "REFERENCES documents" in row[0]:
             continue
         indexes = [
@@ -593,10 +596,12 @@ def _add_foreign_keys(c: sqlite3.Connection) -> None:
             )
         ]
         columns = ", ".join(r[1] for r in c.execute(f"PRAGMA table_info({table})"))
-        sql, n = re.subn(r"\bdoc_id TEXT NOT NULL\b", "doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE", row[0], count=1)
+        fk = "doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE"
+        sql, n = re.subn(r"\bdoc_id TEXT NOT NULL\b", fk, row[0], count=1)
         sql, m = re.subn(rf"^CREATE TABLE (IF NOT EXISTS )?{table}\b", f"CREATE TABLE {table}__new", sql)
         if table == "blocks":
-            sql, k = re.subn(r"PRIMARY KEY \(doc_id, seq\)", "pk INTEGER PRIMARY KEY, text TEXT, UNIQUE (doc_id, seq)", sql)
+            extra = "pk INTEGER PRIMARY KEY, text TEXT, UNIQUE (doc_id, seq)"
+            sql, k = re.subn(r"PRIMARY KEY \(doc_id, seq\)", extra, sql)
             m *= k
         if n != 1 or m != 1:
             raise RuntimeError(f"cannot add a foreign key to {table}: unexpected schema {row[0]!r}")
@@ -637,7 +642,7 @@ def _block_text_search(c: sqlite3.Connection) -> None:
     """An FTS5 index over blocks.text (external content: the text is stored once), kept in sync by triggers
     on insert, update and delete (a writer must fill `text`: Store._insert_records does)."""
     for sql in (
-        "CREATE VIRTUAL TABLE blocks_fts USING fts5(text, content='blocks', content_rowid='pk',"
+        "CREATE VIRTUAL TABLE blocks_fts USING fts5(text, content=\"blocks\", content_rowid=\"pk\","
         " tokenize='unicode61 remove_diacritics 2')",
         "CREATE TRIGGER blocks_fts_insert AFTER INSERT ON blocks BEGIN"
         " INSERT INTO blocks_fts (rowid, text) VALUES (new.pk, new.text); END",

@@ -18,8 +18,8 @@ def _j(alias: str, path: str, name: str) -> str:
 
 VIEWS: dict[str, str] = {
     "figures_view": f"""
-        SELECT f.doc_id AS document, d.symbol, d.year, f.page, f.amount, {_j("f", "amount_max", "amount_max")},
-            f.currency, f.metric,
+        SELECT f.doc_id AS document, d.symbol, d.year, f.page, f.amount,
+            {_j("f", "amount_max", "amount_max")}, f.currency, f.metric,
             COALESCE(json_extract(f.data, '$.budget_kind'), json_extract(f.data, '$.metric_detail'))
                 AS budget_kind,
             (SELECT group_concat(value, '; ') FROM json_each(f.data, '$.actors')) AS actors,
@@ -52,7 +52,8 @@ VIEWS: dict[str, str] = {
         FROM citations c JOIN documents d ON d.id = c.doc_id""",
     "tables_view": f"""
         SELECT t.doc_id AS document, d.symbol, d.year, t.id AS table_id, t.number,
-            {_j("t", "caption", "caption")}, {_j("t", "unit", "unit")}, json_extract(t.data, '$.pages') AS pages,
+            {_j("t", "caption", "caption")}, {_j("t", "unit", "unit")},
+            json_extract(t.data, '$.pages') AS pages,
             {_j("t", "n_rows", "n_rows")}, {_j("t", "n_cols", "n_cols")}, t.seq
         FROM tables t JOIN documents d ON d.id = t.doc_id""",
     # clause coverage as the audit last computed it (corpus/audit.py caches one row per report and resolution)
@@ -98,7 +99,7 @@ _TABLES: dict[str, dict[str, Any]] = {
             "amount_max": "Upper bound when the text gives a range",
             "currency": "ISO 4217 code",
             "metric": "What the money is: damage, losses, needs, budget, contribution, pledge, ...",
-            "budget_kind": "Finer than metric for budget documents: appropriation, estimate, expenditure, ...",
+            "budget_kind": "Finer than metric in budget documents: appropriation, estimate, expenditure, ...",
             "actors": "Actors the figure is attributed to (canonical names)",
             "subject": "What the figure is about (sector, programme, item)",
             "as_of": "Date the figure is as of (ISO 8601)",
@@ -113,7 +114,7 @@ _TABLES: dict[str, dict[str, Any]] = {
     },
     "dates_view": {
         "description": "Dates mentioned in the documents, normalised.",
-        "columns": {"value": "ISO 8601 value (intervals as start/end)", "kind": "date, month, year, interval, ..."},
+        "columns": {"value": "ISO 8601 value (intervals: start/end)", "kind": "date, month, year, interval"},
         "facets": ["kind", "year"],
     },
     "actors_view": {
@@ -143,8 +144,13 @@ _TABLES: dict[str, dict[str, Any]] = {
         },
         "facets": ["resolution", "addressed", "year"],
     },
-    "documents": {"description": "Ingested documents (one per file content).", "facets": ["kind", "format", "year"]},
-    "blocks": {"description": "Paragraphs, headings and table cells in reading order; searchable."},
+    "documents": {"description": "Ingested documents (one per file content).", "facets": ["kind", "year"]},
+    "blocks": {
+        "description": "Paragraphs, headings and table cells in reading order; searchable (`restrack search`).",
+        "fts_table": "blocks_fts",
+        "fts_pk": "pk",
+        "facets": ["kind"],
+    },
     "figures": {"description": "Storage of figures (readable form: figures_view)."},
     "_cache": {"hidden": True},
 }
@@ -164,8 +170,8 @@ GROUP BY resolution, clause_id ORDER BY resolution, MIN(clause_order)""",
     "figure_series": {
         "title": "Figure series",
         "description": "A metric's figures across documents and years (filter by metric, currency, subject).",
-        "sql": """SELECT metric, subject, currency, year, document, page, amount, as_of, period_start, period_end,
-    text
+        "sql": """SELECT metric, subject, currency, year, document, page, amount, as_of, period_start,
+    period_end, text
 FROM figures_view
 WHERE (:metric = '' OR metric = :metric) AND (:currency = '' OR currency = upper(:currency))
     AND (:subject = '' OR subject LIKE '%' || :subject || '%')

@@ -328,3 +328,17 @@ class Table(BaseModel):
     parts: list[int] = Field(default_factory=list)  # parser table ordinals merged into this table
     block_ids: list[str] = Field(default_factory=list)  # caption / unit / note blocks
     cells: list[TableCell] = Field(default_factory=list)
+
+
+class SearchHit(BaseModel):
+    """A block whose text matches a full-text query (corpus/search.py), with a highlighted snippet."""
+
+    doc_id: str
+    block_id: str
+    page: int | None = None
+    kind: str | None = None  # block kind: paragraph, heading, cell, ...
+    section: str | None = None
+    symbol: str | None = None  # the document's symbol
+    year: int | None = None  # the document's edition year
+    snippet: str  # the matching words between the caller's highlight marks
+    score: float = 0.0  # bm25: lower is a better match
