@@ -89,7 +89,8 @@ def test_cache_get_put_replace_and_unknown_document(tmp_path, make_extraction):
     assert store.cache("compare", "a") is None and store.cache("compare", "b") == "3"
     store.cache("audit", "x", "{}", doc_id="not-stored.txt")  # nothing to tie it to: not kept
     assert store.cache("audit", "x") is None
-    assert "_cache" in _names(store, "table") and not {"audit_cache", "compare_cache"} & _names(store, "table")
+    tables = _names(store, "table")
+    assert "_cache" in tables and not {"audit_cache", "compare_cache"} & tables
 
 
 def test_fts_index_follows_insert_replace_and_delete(tmp_path, make_extraction):
@@ -104,7 +105,7 @@ def test_fts_index_follows_insert_replace_and_delete(tmp_path, make_extraction):
     assert _fts(store, "alpha") == [] and _fts(store, "gamma") == ["one.txt:p0000", "one.txt:p0001"]
     store.conn.execute("DELETE FROM documents WHERE id = 'one.txt'")
     assert _fts(store, "gamma") == [] and len(_fts(store, "beta")) == 3
-    store.conn.execute("INSERT INTO blocks_fts (blocks_fts) VALUES ('integrity-check')")  # raises if not in sync
+    store.conn.execute("INSERT INTO blocks_fts (blocks_fts) VALUES ('integrity-check')")  # raises if stale
     assert [h.block_id for h in search(store, "beta block 1")] == ["p0001"]
 
 
