@@ -48,7 +48,9 @@ def search(
         " FROM blocks_fts JOIN blocks b ON b.pk = blocks_fts.rowid JOIN documents d ON d.id = b.doc_id"
         f" WHERE {' AND '.join(where)} ORDER BY bm25(blocks_fts), b.doc_id, b.seq LIMIT ?"
     )
-    tries = [query, literal(query, operators=True), literal(query)] if _SYNTAX.search(query) else [literal(query)]
+    tries = [literal(query)]
+    if _SYNTAX.search(query):
+        tries = [query, literal(query, operators=True), *tries]
     for i, q in enumerate(tries):
         try:
             rows = store.conn.execute(sql, [*marks, q, *args, limit]).fetchall()

@@ -146,7 +146,7 @@ _TABLES: dict[str, dict[str, Any]] = {
     },
     "documents": {"description": "Ingested documents (one per file content).", "facets": ["kind", "year"]},
     "blocks": {
-        "description": "Paragraphs, headings and table cells in reading order; searchable (`restrack search`).",
+        "description": "Paragraphs, headings and table cells in reading order; full-text searchable.",
         "fts_table": "blocks_fts",
         "fts_pk": "pk",
         "facets": ["kind"],
