@@ -639,12 +639,12 @@ def _lists_as_json(c: sqlite3.Connection) -> None:
 
 
 def _block_text_search(c: sqlite3.Connection) -> None:
-    """An FTS5 index over blocks.text (external content: the text is stored once; English stems, so
-    "contributions" finds "contribution"), kept in sync by triggers on insert, update and delete (a writer
-    must fill `text`: Store._insert_records does)."""
+    """An FTS5 index over blocks.text (external content: the text is stored once), kept in sync by triggers
+    on insert, update and delete (a writer must fill `text`: Store._insert_records does). Words match as
+    written, any case or accent (no stemming: "general" must not find "generators"; `generator*` does)."""
     for sql in (
         "CREATE VIRTUAL TABLE blocks_fts USING fts5(text, content=\"blocks\", content_rowid=\"pk\","
-        " tokenize='porter unicode61 remove_diacritics 2')",
+        " tokenize='unicode61 remove_diacritics 2')",
         "CREATE TRIGGER blocks_fts_insert AFTER INSERT ON blocks BEGIN"
         " INSERT INTO blocks_fts (rowid, text) VALUES (new.pk, new.text); END",
         "CREATE TRIGGER blocks_fts_delete AFTER DELETE ON blocks BEGIN"
