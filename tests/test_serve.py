@@ -121,7 +121,8 @@ def test_screenshot_of_the_figures_view(server, tmp_path):
     from screenshot import run_chromium  # the flags and throwaway profile the report test uses
 
     shot = tmp_path / "figures.png"
-    proc = run_chromium([f"--screenshot={shot}", "--window-size=1280,900", base + "/figures_view"], timeout=120)
+    args = [f"--screenshot={shot}", "--window-size=1280,900", base + "/figures_view"]
+    proc = run_chromium(args, timeout=120)
     assert shot.exists(), proc.stderr[-500:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
     if os.environ.get("RESTRACK_SCREENSHOT_DIR"):  # keep it for a reviewer
