@@ -188,7 +188,7 @@ def audit_all(store, doc_ref: str | None = None, resolution: str | None = None) 
         plans.append((doc, aims))
     if wanted is not None and not plans:
         raise LookupError(f"no report on resolution {resolution} in the store (see `restrack citations`)")
-    catalogue: dict[str, tuple[list[Clause], str, dict[str, str]]] = {}
+    catalogue: dict[str, tuple[list[Clause], str]] = {}
     picks: dict[tuple[str, str | None], ResolutionVersion | None] = {}
     rows, fresh = [], []
     for doc, aims in plans:

@@ -415,8 +415,8 @@ class Store:
             where.append(_list_has("f.actors"))
             args.append(actor.casefold())
         if year:
-            where.append(_list_has("f.years"))
-            args.append(int(year))
+            where.append(_list_has("f.years", "CAST(? AS INTEGER)"))
+            args.append(str(int(year)))
         if chapter:
             where.append("f.chapter LIKE ?")
             args.append(f"%{chapter}%")
@@ -574,9 +574,9 @@ def citations(
 _FK_TABLES = ("blocks", "figures", "dates", "actor_mentions", "clauses", "citations", "tables")  # as of v5
 
 
-def _list_has(column: str) -> str:
+def _list_has(column: str, param: str = "?") -> str:
     """SQL: the JSON array stored in `column` holds the bound value (list columns are JSON since v5)."""
-    return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE value = ?)"
+    return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE value = {param})"
 
 
 def _add_foreign_keys(c: sqlite3.Connection) -> None:
