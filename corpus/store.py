@@ -582,7 +582,11 @@ def _list_has(column: str, param: str = "?") -> str:
 def _add_foreign_keys(c: sqlite3.Connection) -> None:
     """Rebuild each record table with `doc_id REFERENCES documents ON DELETE CASCADE` (SQLite cannot add a
     foreign key in place). The current CREATE statement is edited, not retyped, so columns added by any
-    earlier migration survive; blocks also gain `pk` (a stable rowid for the FTS index) and `text`."""
+    earlier migration survive, and its indexes, triggers and every view are made again; blocks also gain
+    `pk` (a stable rowid for the FTS index) and `text`."""
+    views = c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall()
+    for name, _ in views:  # a view over a table being renamed would make the rename fail
+        c.execute(f'DROP VIEW "{name}"')
     for table in _FK_TABLES:
         sql_of = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?"
         row = c.execute(sql_of, (table,)).fetchone()
@@ -591,7 +595,8 @@ def _add_foreign_keys(c: sqlite3.Connection) -> None:
         indexes = [
             r[0]
             for r in c.execute(
-                "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ?"
+                " AND sql IS NOT NULL ORDER BY type",
                 (table,),
             )
         ]
@@ -614,6 +619,8 @@ def _add_foreign_keys(c: sqlite3.Connection) -> None:
         c.execute(f"ALTER TABLE {table}__new RENAME TO {table}")
         for index in indexes:
             c.execute(index)
+    for _, sql in views:
+        c.execute(sql)
     c.execute("UPDATE blocks SET text = json_extract(data, '$.text') WHERE text IS NULL AND json_valid(data)")
 
 

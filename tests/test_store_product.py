@@ -137,6 +137,8 @@ def _v4_database(path, ex) -> None:
              f.model_dump_json()),
         )
     conn.execute("INSERT INTO blocks VALUES ('gone.txt', 0, 'p0', 'paragraph', 1, NULL, '{}')")  # an orphan
+    conn.execute("CREATE VIEW big_figures AS SELECT doc_id, amount FROM figures WHERE amount > 1e6")  # a user's
+    conn.execute("CREATE INDEX figures_page ON figures (page)")
     conn.execute("CREATE TABLE audit_cache (doc_id TEXT, key TEXT, data TEXT)")
     conn.execute("CREATE TABLE compare_cache (key TEXT PRIMARY KEY, data TEXT NOT NULL)")
     conn.execute(f"PRAGMA user_version = {V4}")
@@ -162,7 +164,8 @@ def test_a_version_4_database_migrates_with_its_data(tmp_path, make_extraction):
     assert [f.amount for f in store.figures(actor="Japan", year=2025)] == [100000]
     assert [f.amount for f in store.figures(actor="Côte d’Ivoire", year=2024)] == [5]
     assert len(_fts(store, "legacy")) == 3  # the index was built over the existing text
-    assert {"figures_metric", "clauses_resolution", "tables_id"} <= _names(store, "index")
+    assert {"figures_metric", "clauses_resolution", "tables_id", "figures_page"} <= _names(store, "index")
+    assert store.conn.execute("SELECT amount FROM big_figures").fetchall() == [(2e9,)]  # views survive
     assert not {"audit_cache", "compare_cache"} & _names(store, "table")
     assert store.conn.execute("SELECT COUNT(*) FROM figures_view").fetchone() == (3,)
     assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
