@@ -137,7 +137,8 @@ def _v4_database(path, ex) -> None:
              f.model_dump_json()),
         )
     conn.execute("INSERT INTO blocks VALUES ('gone.txt', 0, 'p0', 'paragraph', 1, NULL, '{}')")  # an orphan
-    conn.execute("CREATE VIEW big_figures AS SELECT doc_id, amount FROM figures WHERE amount > 1e6")  # a user's
+    # a view and an index the user made: the rebuild must keep them
+    conn.execute("CREATE VIEW big_figures AS SELECT doc_id, amount FROM figures WHERE amount > 1e6")
     conn.execute("CREATE INDEX figures_page ON figures (page)")
     conn.execute("CREATE TABLE audit_cache (doc_id TEXT, key TEXT, data TEXT)")
     conn.execute("CREATE TABLE compare_cache (key TEXT PRIMARY KEY, data TEXT NOT NULL)")
