@@ -742,6 +742,7 @@ def search(
 def serve(db: str, host: str, port: int) -> None:
     """Browse the database in Datasette (pip install 'restrack[web]'): readable views, facets, full-text
     search of the paragraphs, canned queries for clause coverage and figure series."""
+    import hashlib
     import importlib.util
     import tempfile
     from pathlib import Path
@@ -752,13 +753,16 @@ def serve(db: str, host: str, port: int) -> None:
         raise click.ClickException("Datasette is not installed: pip install 'restrack[web]'")
     with open_store(db):  # brings an older database to the current schema (views, search index)
         pass
-    user = os.getuid() if hasattr(os, "getuid") else 0  # one file per user, rewritten on each start
-    meta = Path(tempfile.gettempdir()) / f"restrack-datasette-{user}.json"
+    user = os.getuid() if hasattr(os, "getuid") else 0  # one file per user and database, rewritten each start
+    where = hashlib.sha256(os.path.abspath(db).encode()).hexdigest()[:12]
+    meta = Path(tempfile.gettempdir()) / f"restrack-datasette-{user}-{where}.json"
     meta.write_text(json.dumps(datasette_metadata(Path(db).stem), indent=2))
     from datasette.cli import cli as datasette
 
     datasette.main(
-        ["serve", db, "--host", host, "--port", str(port), "--metadata", str(meta)],
+        ["serve", db, "--host", host, "--port", str(port), "--metadata", str(meta)]
+        # facets over the views read JSON: more time than Datasette's defaults on a large corpus
+        + ["--setting", "facet_time_limit_ms", "1000", "--setting", "sql_time_limit_ms", "5000"],
         prog_name="restrack serve",
     )
 

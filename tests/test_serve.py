@@ -23,9 +23,6 @@ from corpus.audit import refresh_cache
 from corpus.store import Store
 from extract.pipeline import extract_file
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("datasette") is None, reason="datasette not installed: pip install '.[web]'"
-)
 EXAMPLES = REPO / "examples"
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -43,6 +40,8 @@ def _get(url: str) -> str:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[tuple[str, Store]]:
+    if importlib.util.find_spec("datasette") is None:
+        pytest.skip("datasette not installed: pip install '.[web]'")
     db = tmp_path_factory.mktemp("serve") / "corpus.db"
     with Store(db) as store:
         for name in ("res1408-sample", "c24-report-sample", "c25-report-sample"):
@@ -127,3 +126,19 @@ def test_screenshot_of_the_figures_view(server, tmp_path):
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
     if os.environ.get("RESTRACK_SCREENSHOT_DIR"):  # keep it for a reviewer
         shutil.copy(shot, os.environ["RESTRACK_SCREENSHOT_DIR"])
+
+
+def test_serve_says_what_is_missing(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    out = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "none.db")])
+    assert out.exit_code != 0 and "no database at" in out.output
+    Store(tmp_path / "t.db").close()
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "datasette" else real(name, *a)
+    )
+    out = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "t.db")])
+    assert out.exit_code != 0 and "pip install 'restrack[web]'" in out.output
