@@ -78,6 +78,8 @@ def unaddressed(row: AuditRow) -> list[str]:
 
 
 CACHE_VERSION = "2"
+
+
 def _cache_key(clauses: Sequence[Clause]) -> str:
     """Changes whenever the clauses, the cue lexicon, the thresholds or the scoring code change."""
     h = hashlib.sha256(CACHE_VERSION.encode())

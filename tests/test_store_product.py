@@ -67,7 +67,11 @@ def test_list_columns_are_json_and_the_filters_still_work(tmp_path, make_extract
 
 def test_records_and_cache_go_with_their_document(tmp_path, make_extraction):
     store = Store(tmp_path / "t.db")
-    doc_id, _ = store.ingest(make_extraction("/a/one.txt", "alpha"))
+    ex = make_extraction("/a/one.txt", "alpha")
+    doc_id, _ = store.ingest(ex)
+    store.cache("audit", "k0", "{}", doc_id=doc_id)
+    store.ingest(ex, force=True)  # re-extracted: what was cached about it is stale
+    assert store.cache("audit", "k0") is None
     store.cache("audit", "k1", '{"x": 1}', doc_id=doc_id)
     store.cache("compare", "whole-corpus", "[]")
     assert store.conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
