@@ -700,5 +700,72 @@ def table(table_id: str, db: str, doc: str | None, fmt: str) -> None:
     click.echo(buf.getvalue(), nl=False)
 
 
+
+# -- search and serve (corpus/search.py, corpus/views.py) --------------------------------------------------
+SEARCH_COLUMNS = ["doc_id", "page", "block_id", "kind", "snippet", "symbol", "year", "section", "score"]
+
+
+@main.command()
+@click.argument("query")
+@db_option
+@format_option
+@click.option("--doc", help="Only this document (id, path, file name or sha256 prefix).")
+@click.option("--kind", type=click.Choice(["resolution", "report", "assessment", "other"]), default=None)
+@click.option("--year", type=int, help="Only documents of this edition year.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+def search(
+    query: str, db: str, fmt: str, doc: str | None, kind: str | None, year: int | None, limit: int
+) -> None:
+    """Paragraphs whose text matches QUERY (every word; FTS5 syntax such as "exact phrase", OR, prefix*
+    also works), best first, with document, page and the matching words highlighted."""
+    from corpus.search import search as run
+
+    bold = fmt == "table" and sys.stdout.isatty()
+    marks = ("\x1b[1m", "\x1b[0m") if bold else ("**", "**")
+    with open_store(db) as store:
+        hits = run(store, query, _doc_id(store, doc), kind, year, limit, marks)
+    if fmt != "table":
+        render(model_rows(hits, SEARCH_COLUMNS), fmt, SEARCH_COLUMNS)
+        return
+    if not hits:
+        click.echo("(none)", err=True)
+    for h in hits:
+        where = f"{h.doc_id}  p. {h.page}" if h.page is not None else h.doc_id
+        click.echo(f"{where}  {h.block_id}" + (f"  §{h.section}" if h.section else ""))
+        click.echo("    " + h.snippet.replace("\n", " ") + "\n", color=bold)
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+def serve(db: str, host: str, port: int) -> None:
+    """Browse the database in Datasette (pip install 'restrack[web]'): readable views, facets, full-text
+    search of the paragraphs, canned queries for clause coverage and figure series."""
+    import hashlib
+    import importlib.util
+    import tempfile
+    from pathlib import Path
+
+    from corpus.views import datasette_metadata
+
+    if importlib.util.find_spec("datasette") is None:
+        raise click.ClickException("Datasette is not installed: pip install 'restrack[web]'")
+    with open_store(db):  # brings an older database to the current schema (views, search index)
+        pass
+    user = os.getuid() if hasattr(os, "getuid") else 0  # one file per user and database, rewritten each start
+    where = hashlib.sha256(os.path.abspath(db).encode()).hexdigest()[:12]
+    meta = Path(tempfile.gettempdir()) / f"restrack-datasette-{user}-{where}.json"
+    meta.write_text(json.dumps(datasette_metadata(Path(db).stem), indent=2))
+    from datasette.cli import cli as datasette
+
+    datasette.main(
+        ["serve", db, "--host", host, "--port", str(port), "--metadata", str(meta)]
+        # facets over the views read JSON: more time than Datasette's defaults on a large corpus
+        + ["--setting", "facet_time_limit_ms", "1000", "--setting", "sql_time_limit_ms", "5000"],
+        prog_name="restrack serve",
+    )
+
+
 if __name__ == "__main__":
     main()

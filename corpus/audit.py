@@ -10,9 +10,9 @@ Method (scores from corpus.link, 0..1 per paragraph x operative clause):
 A clause left unaddressed is reported with addressed=False, so the audit lists the gaps as well.
 
 Speed: clause cues are prepared once per clause set (cached in corpus.link); finished rows are cached in the
-store's database (table audit_cache, created on first use) under a key of the clause texts, the cue lexicon,
-the thresholds and this code, valid only while the document row is the same (sha256, ingest time, counts). A
-read-only or busy database just skips the cache.
+store's cache (Store.cache, name "audit") under a key of the clause texts, the cue lexicon, the thresholds
+and this code plus the document's id and sha256; the entry goes with the document when it is replaced or
+removed. A read-only or busy database just skips the cache.
 """
 
 from __future__ import annotations
@@ -78,10 +78,6 @@ def unaddressed(row: AuditRow) -> list[str]:
 
 
 CACHE_VERSION = "2"
-_CACHE_DDL = (
-    "CREATE TABLE IF NOT EXISTS audit_cache (doc_id TEXT NOT NULL, key TEXT NOT NULL, sha256 TEXT NOT NULL,"
-    " ingested_at TEXT, n_blocks INTEGER, n_figures INTEGER, data TEXT NOT NULL, PRIMARY KEY (doc_id, key))"
-)
 
 
 def _cache_key(clauses: Sequence[Clause]) -> str:
@@ -114,32 +110,19 @@ def _cache_key(clauses: Sequence[Clause]) -> str:
     return h.hexdigest()[:32]
 
 
-def _cached(store, key: str) -> dict[str, str]:
-    """doc id -> cached row JSON (parsed only for the documents asked for)."""
-    try:
-        store.conn.execute(_CACHE_DDL)
-        rows = store.conn.execute(
-            "SELECT c.doc_id, c.data FROM audit_cache c JOIN documents d ON d.id = c.doc_id"
-            " AND d.sha256 = c.sha256 AND d.ingested_at IS c.ingested_at AND d.n_blocks IS c.n_blocks"
-            " AND d.n_figures IS c.n_figures WHERE c.key = ?",
-            (key,),
-        ).fetchall()
-    except sqlite3.Error:
-        return {}
-    return dict(rows)
+def _doc_key(key: str, doc: Document) -> str:
+    """Cache key of one report audited against one clause set (`key` from _cache_key)."""
+    return f"{key}:{doc.id}:{doc.sha256}"
 
 
-def _remember(store, key: str, rows: list[AuditRow]) -> None:
-    if not rows:
-        return
-    try:
-        store.conn.executemany(
-            "INSERT OR REPLACE INTO audit_cache SELECT id, ?, sha256, ingested_at, n_blocks, n_figures, ?"
-            " FROM documents WHERE id = ?",
-            [(key, r.model_dump_json(), r.doc_id) for r in rows],
-        )
-    except sqlite3.Error:
-        pass
+def _cached(store, key: str, doc: Document) -> str | None:
+    """The cached row JSON of this report against this clause set, if any."""
+    return store.cache("audit", _doc_key(key, doc))
+
+
+def _remember(store, fresh: list[tuple[str, AuditRow]]) -> None:
+    for doc_key, row in fresh:
+        store.cache("audit", doc_key, row.model_dump_json(), doc_id=row.doc_id)
 
 
 def _keys(symbol: str) -> list[str]:
@@ -207,7 +190,7 @@ def audit_all(store, doc_ref: str | None = None, resolution: str | None = None) 
         plans.append((doc, aims))
     if wanted is not None and not plans:
         raise LookupError(f"no report on resolution {resolution} in the store (see `restrack citations`)")
-    catalogue: dict[str, tuple[list[Clause], str, dict[str, str]]] = {}
+    catalogue: dict[str, tuple[list[Clause], str]] = {}
     picks: dict[tuple[str, str | None], ResolutionVersion | None] = {}
     rows, fresh = [], []
     for doc, aims in plans:
@@ -243,16 +226,17 @@ def audit_all(store, doc_ref: str | None = None, resolution: str | None = None) 
                     c for c in store.clauses(resolution=stored, doc_id=picked.doc_id) if c.kind == "operative"
                 ]
                 key = _cache_key(ops)
-                catalogue[ckey] = (ops, key, _cached(store, key) if ops else {})
-            ops, key, cached = catalogue[ckey]
+                catalogue[ckey] = (ops, key)
+            ops, key = catalogue[ckey]
+            cached = _cached(store, key, doc) if ops else None
             extra = {
                 "resolution": stored,
                 "version": picked.version,
                 "resolution_doc": picked.doc_id,
                 "reason": note,
             }
-            if doc.id in cached:
-                row = AuditRow.model_validate_json(cached[doc.id]).model_copy(update=extra)
+            if cached:
+                row = AuditRow.model_validate_json(cached).model_copy(update=extra)
                 rows.append(row)
                 continue
             row = audit_document(
@@ -263,9 +247,8 @@ def audit_all(store, doc_ref: str | None = None, resolution: str | None = None) 
                 store.actor_mentions(doc_id=doc.id),
             ).model_copy(update=extra)
             rows.append(row)
-            fresh.append((key, row))
-    for key in {k for k, _ in fresh}:
-        _remember(store, key, [r for k, r in fresh if k == key])
+            fresh.append((_doc_key(key, doc), row))
+    _remember(store, fresh)
     return sorted(rows, key=lambda r: (r.year or 0, r.doc_id, r.resolution or ""))
 
 

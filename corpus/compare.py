@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -986,9 +985,6 @@ def analyse(docs: list[Document], figures: list[Figure]) -> tuple[list[Series], 
     return [b.series for b in res.builds], [c for c, _ in pairs]
 
 
-_CACHE_DDL = "CREATE TABLE IF NOT EXISTS compare_cache (key TEXT PRIMARY KEY, data TEXT NOT NULL)"
-
-
 def _cache_key(store: Any) -> str:
     """Changes with any stored document (added, replaced, removed) and with the rules or the code."""
     import extract.dates
@@ -1011,26 +1007,15 @@ def _analysed(store: Any) -> list[Series]:
     The analysis reads every block and figure of the corpus; a query should not pay it twice (a read-only
     or busy database just skips the cache)."""
     key = _cache_key(store)
-    try:
-        store.conn.execute(_CACHE_DDL)
-        row = store.conn.execute("SELECT data FROM compare_cache WHERE key = ?", (key,)).fetchone()
-    except sqlite3.Error:
-        row = None
-    if row:
-        return [Series.model_validate(s) for s in json.loads(row[0])]
+    cached = store.cache("compare", key)
+    if cached:
+        return [Series.model_validate(s) for s in json.loads(cached)]
     docs = [
         d.model_copy(update={"blocks": store.blocks(d.id)})
         for d in canonical_documents(store.documents(), store_text(store))
     ]
     series, _ = analyse(docs, store.figures())
-    try:
-        store.conn.execute("DELETE FROM compare_cache")
-        store.conn.execute(
-            "INSERT INTO compare_cache VALUES (?, ?)",
-            (key, json.dumps([s.model_dump(mode="json") for s in series])),
-        )
-    except sqlite3.Error:
-        pass
+    store.cache("compare", key, json.dumps([s.model_dump(mode="json") for s in series]), replace=True)
     return series
 
 

@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 DEFAULT_DB = "restrack.db"
 T = TypeVar("T")
 
-# Ordered, append-only: migration i brings a database from user_version i to i + 1.
-MIGRATIONS: list[list[str]] = [
+# Ordered, append-only: migration i brings a database from user_version i to i + 1. A step is SQL or a
+# function of the connection (rebuilds that read the current schema); both run in the migration's transaction.
+MIGRATIONS: list[list[str | Callable[[sqlite3.Connection], None]]] = [
     [
         """CREATE TABLE documents (
             id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, path TEXT NOT NULL, format TEXT, kind TEXT,
@@ -73,6 +74,21 @@ MIGRATIONS: list[list[str]] = [
             PRIMARY KEY (doc_id, seq))""",
         "CREATE UNIQUE INDEX tables_id ON tables (doc_id, id)",
     ],
+    [  # the database as a product (corpus/views.py): record tables -> documents foreign keys, list columns as
+        # JSON arrays, block text + FTS5 index, one internal cache table instead of audit_cache/compare_cache
+        lambda c: _add_foreign_keys(c),
+        lambda c: _lists_as_json(c),
+        lambda c: _block_text_search(c),
+        """CREATE TABLE _cache (
+            id INTEGER PRIMARY KEY, name TEXT NOT NULL, key TEXT NOT NULL,
+            doc_id TEXT REFERENCES documents (id) ON DELETE CASCADE, data TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (name, key))""",
+        "CREATE INDEX _cache_doc ON _cache (doc_id)",
+        "DROP TABLE IF EXISTS audit_cache",
+        "DROP TABLE IF EXISTS compare_cache",
+        lambda c: _create_views(c),
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 _RECORD_TABLES = ("blocks", "figures", "dates", "actor_mentions", "clauses", "citations", "tables")
@@ -117,12 +133,6 @@ def _figure_years(fig: Figure, doc_year: int | None) -> list[int]:
     return sorted(years)
 
 
-def _bar(items: Iterable[str]) -> str:
-    """`|a|b|` so an exact item matches with LIKE '%|a|%'."""
-    items = list(items)
-    return "|" + "|".join(items) + "|" if items else ""
-
-
 class Store:
     """A restrack database. Open one per process; methods return schemas models."""
 
@@ -135,6 +145,7 @@ class Store:
         if self.path != ":memory:":
             _retry(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
         self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute("PRAGMA foreign_keys = ON")  # record and cache rows go with their document
         self.migrate()
 
     # -- lifecycle -------------------------------------------------------------------------------------------
@@ -174,7 +185,7 @@ class Store:
                 )
             for statements in MIGRATIONS[current:]:
                 for sql in statements:
-                    c.execute(sql)
+                    sql(c) if callable(sql) else c.execute(sql)
             c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # -- writing ---------------------------------------------------------------------------------------------
@@ -247,9 +258,9 @@ class Store:
 
     def _insert_records(self, c: sqlite3.Connection, doc_id: str, doc: Document, ex: Extraction) -> None:
         c.executemany(
-            "INSERT INTO blocks VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO blocks (doc_id, seq, id, kind, page, section, data, text) VALUES (?,?,?,?,?,?,?,?)",
             [
-                (doc_id, i, b.id, b.kind, b.page, b.section, b.model_dump_json())
+                (doc_id, i, b.id, b.kind, b.page, b.section, b.model_dump_json(), b.text)
                 for i, b in enumerate(doc.blocks)
             ],
         )
@@ -266,8 +277,8 @@ class Store:
                     f.chapter,
                     f.block_id,
                     f.page,
-                    _bar(map(str, _figure_years(f, doc.year))),
-                    _bar(a.casefold() for a in f.actors),
+                    json.dumps(_figure_years(f, doc.year)),
+                    json.dumps([a.casefold() for a in f.actors], ensure_ascii=False),
                     f.model_dump_json(),
                 )
             )
@@ -401,11 +412,11 @@ class Store:
                 where.append(f"f.{col} = ?")
                 args.append(val)
         if actor:
-            where.append("f.actors LIKE ?")
-            args.append(f"%|{actor.casefold()}|%")
+            where.append(_list_has("f.actors"))
+            args.append(actor.casefold())
         if year:
-            where.append("f.years LIKE ?")
-            args.append(f"%|{int(year)}|%")
+            where.append(_list_has("f.years", "CAST(? AS INTEGER)"))
+            args.append(str(int(year)))
         if chapter:
             where.append("f.chapter LIKE ?")
             args.append(f"%{chapter}%")
@@ -505,6 +516,32 @@ class Store:
         found = [t for t in self.tables(doc_id) if ref in (t.id, t.number)]
         return [t for t in found if t.doc_id == found[0].doc_id] if found else []
 
+    def cache(
+        self, name: str, key: str, data: str | None = None, doc_id: str | None = None, replace: bool = False
+    ) -> str | None:
+        """The internal cache (table `_cache`): get the entry of `name` + `key` when `data` is None, else
+        put it.
+
+        `doc_id` ties an entry to a document: replacing or removing the document drops it (foreign key).
+        `replace` drops the other entries of `name` (a cache with one live key). A read-only or busy database
+        returns None and keeps nothing: a cache never fails a query."""
+        try:
+            if data is None:
+                row = self.conn.execute("SELECT data FROM _cache WHERE name = ? AND key = ?", (name, key))
+                found = row.fetchone()
+                return found[0] if found else None
+            with self._write() as c:
+                if replace:
+                    c.execute("DELETE FROM _cache WHERE name = ? AND key != ?", (name, key))
+                c.execute(
+                    "INSERT OR REPLACE INTO _cache (name, key, doc_id, data, created_at)"
+                    " SELECT ?, ?, ?, ?, ? WHERE ? IS NULL OR EXISTS (SELECT 1 FROM documents WHERE id = ?)",
+                    (name, key, doc_id, data, datetime.now(timezone.utc).isoformat(), doc_id, doc_id),
+                )
+        except sqlite3.Error:
+            return None
+        return data
+
 
 def _cited_key(symbol: str) -> str:
     """Same key as extract.citations.canonical: spacing and case do not matter when looking a symbol up."""
@@ -531,3 +568,103 @@ def citations(
         where.append("f.relation = ?")
         args.append(relation)
     return [Citation.model_validate_json(r[0]) for r in store._select("citations", where, args)]
+
+
+# -- the database as a product (migration 5; views and Datasette metadata in corpus/views.py) ----------------
+_FK_TABLES = ("blocks", "figures", "dates", "actor_mentions", "clauses", "citations", "tables")  # as of v5
+
+
+def _list_has(column: str, param: str = "?") -> str:
+    """SQL: the JSON array stored in `column` holds the bound value (list columns are JSON since v5)."""
+    return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE value = {param})"
+
+
+def _add_foreign_keys(c: sqlite3.Connection) -> None:
+    """Rebuild each record table with `doc_id REFERENCES documents ON DELETE CASCADE` (SQLite cannot add a
+    foreign key in place). The current CREATE statement is edited, not retyped, so columns added by any
+    earlier migration survive, and its indexes, triggers and every view are made again; blocks also gain
+    `pk` (a stable rowid for the FTS index) and `text`."""
+    views = c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall()
+    for name, _ in views:  # a view over a table being renamed would make the rename fail
+        c.execute(f'DROP VIEW "{name}"')
+    for table in _FK_TABLES:
+        sql_of = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?"
+        row = c.execute(sql_of, (table,)).fetchone()
+        if row is None or "REFERENCES documents" in row[0]:
+            continue
+        indexes = [
+            r[0]
+            for r in c.execute(
+                "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ?"
+                " AND sql IS NOT NULL ORDER BY type",
+                (table,),
+            )
+        ]
+        columns = ", ".join(r[1] for r in c.execute(f"PRAGMA table_info({table})"))
+        fk = "doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE"
+        sql, n = re.subn(r"\bdoc_id TEXT NOT NULL\b", fk, row[0], count=1)
+        sql, m = re.subn(rf"^CREATE TABLE (IF NOT EXISTS )?{table}\b", f"CREATE TABLE {table}__new", sql)
+        if table == "blocks":
+            extra = "pk INTEGER PRIMARY KEY, text TEXT, UNIQUE (doc_id, seq)"
+            sql, k = re.subn(r"PRIMARY KEY \(doc_id, seq\)", extra, sql)
+            m *= k
+        if n != 1 or m != 1:
+            raise RuntimeError(f"cannot add a foreign key to {table}: unexpected schema {row[0]!r}")
+        c.execute(sql)
+        c.execute(
+            f"INSERT INTO {table}__new ({columns}) SELECT {columns} FROM {table}"
+            " WHERE doc_id IN (SELECT id FROM documents)"  # orphans of an interrupted old writer go
+        )
+        c.execute(f"DROP TABLE {table}")
+        c.execute(f"ALTER TABLE {table}__new RENAME TO {table}")
+        for index in indexes:
+            c.execute(index)
+    for _, sql in views:
+        c.execute(sql)
+    c.execute("UPDATE blocks SET text = json_extract(data, '$.text') WHERE text IS NULL AND json_valid(data)")
+
+
+def _lists_as_json(c: sqlite3.Connection) -> None:
+    """figures.years / figures.actors: `|2024|2025|` strings -> JSON arrays ([2024, 2025]) that SQL can
+    query with json_each and Datasette facets as arrays."""
+    c.execute(
+        "UPDATE figures SET years = CASE WHEN years IS NULL OR years IN ('', '||') THEN '[]'"
+        " ELSE '[' || replace(substr(years, 2, length(years) - 2), '|', ',') || ']' END"
+        " WHERE years IS NULL OR years NOT LIKE '[%'"
+    )
+    c.execute(
+        "UPDATE figures SET actors = CASE WHEN actors IS NULL OR actors IN ('', '||') THEN '[]'"
+        " ELSE '[\"' || replace(replace(replace(substr(actors, 2, length(actors) - 2), '\\', '\\\\'),"
+        " '\"', '\\\"'), '|', '\",\"') || '\"]' END"
+        " WHERE actors IS NULL OR actors NOT LIKE '[%'"
+    )
+    for column, value in (("years", "value"), ("actors", "lower(value)")):  # what the string surgery could
+        c.execute(  # not turn into JSON: re-derived from the figure
+            f"UPDATE figures SET {column} = (SELECT json_group_array({value})"
+            f" FROM json_each(figures.data, '$.{column}')) WHERE NOT json_valid({column})"
+        )
+
+
+def _block_text_search(c: sqlite3.Connection) -> None:
+    """An FTS5 index over blocks.text (external content: the text is stored once), kept in sync by triggers
+    on insert, update and delete (a writer must fill `text`: Store._insert_records does). Words match as
+    written, any case or accent (no stemming: "general" must not find "generators"; `generator*` does)."""
+    for sql in (
+        "CREATE VIRTUAL TABLE blocks_fts USING fts5(text, content=\"blocks\", content_rowid=\"pk\","
+        " tokenize='unicode61 remove_diacritics 2')",
+        "CREATE TRIGGER blocks_fts_insert AFTER INSERT ON blocks BEGIN"
+        " INSERT INTO blocks_fts (rowid, text) VALUES (new.pk, new.text); END",
+        "CREATE TRIGGER blocks_fts_delete AFTER DELETE ON blocks BEGIN"
+        " INSERT INTO blocks_fts (blocks_fts, rowid, text) VALUES ('delete', old.pk, old.text); END",
+        "CREATE TRIGGER blocks_fts_update AFTER UPDATE ON blocks BEGIN"
+        " INSERT INTO blocks_fts (blocks_fts, rowid, text) VALUES ('delete', old.pk, old.text);"
+        " INSERT INTO blocks_fts (rowid, text) VALUES (new.pk, new.text); END",
+        "INSERT INTO blocks_fts (blocks_fts) VALUES ('rebuild')",
+    ):
+        c.execute(sql)
+
+
+def _create_views(c: sqlite3.Connection) -> None:
+    from corpus.views import create_views
+
+    create_views(c)

@@ -391,3 +391,18 @@ class Table(BaseModel):
             else:
                 row["cells"].append(c.text)
         return list(body.values())
+
+
+
+class SearchHit(BaseModel):
+    """A block whose text matches a full-text query (corpus/search.py), with a highlighted snippet."""
+
+    doc_id: str
+    block_id: str
+    page: int | None = None
+    kind: str | None = None  # block kind: paragraph, heading, cell, ...
+    section: str | None = None
+    symbol: str | None = None  # the document's symbol
+    year: int | None = None  # the document's edition year
+    snippet: str  # the matching words between the caller's highlight marks
+    score: float = 0.0  # bm25: lower is a better match

@@ -71,9 +71,9 @@ def test_store_audit_by_year_and_cache(tmp_path):
         rows = audit(store)
         assert [r.year for r in rows] == [2026, 2026]
         assert all(set(unaddressed(r)) == label_ids("unaddressed") for r in rows)
-        again = audit(store)  # served from audit_cache
+        again = audit(store)  # served from the store cache
         assert [r.model_dump() for r in again] == [r.model_dump() for r in rows]
-        assert store.conn.execute("SELECT COUNT(*) FROM audit_cache").fetchone()[0] == 2
+        assert store.conn.execute("SELECT COUNT(*) FROM _cache WHERE name = 'audit'").fetchone()[0] == 2
         one = audit(store, doc_ref="c26-res1408-report.txt")
         assert len(one) == 1 and one[0].doc_id == "c26-res1408-report.txt"
         assert audit(store, resolution="1408") and len(audit(store, resolution="1408")) == 2
@@ -111,7 +111,7 @@ def test_audit_of_200_reports_reads_the_cache(tmp_path, monkeypatch):
             )
             store.ingest(base.model_copy(update={"document": doc}))
         assert refresh_cache(store) == 200  # what `restrack ingest` runs at its end
-        (cached_rows,) = store.conn.execute("SELECT count(*) FROM audit_cache").fetchone()
+        (cached_rows,) = store.conn.execute("SELECT count(*) FROM _cache WHERE name = 'audit'").fetchone()
 
         def must_not_score(*args, **kwargs):
             raise AssertionError("a cached report was scored again")

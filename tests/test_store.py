@@ -77,7 +77,8 @@ def test_exception_mid_ingest_leaves_no_half_document(tmp_path, make_extraction,
 
     def half_then_fail(self, c, doc_id, doc, ex):
         c.execute(
-            "INSERT INTO blocks VALUES (?,?,?,?,?,?,?)", (doc_id, 0, "p0000", "paragraph", 1, None, "{}")
+            "INSERT INTO blocks (doc_id, seq, id, kind, page, section, data) VALUES (?,?,?,?,?,?,?)",
+            (doc_id, 0, "p0000", "paragraph", 1, None, "{}"),
         )
         raise RuntimeError("disk on fire")
 
@@ -96,7 +97,8 @@ def test_kill_9_mid_ingest_leaves_no_half_document(tmp_path):
         from conftest import build_extraction
         from corpus.store import Store
         def die(self, c, doc_id, doc, ex):
-            c.execute("INSERT INTO blocks VALUES (?,?,?,?,?,?,?)", (doc_id, 0, "p", "x", 1, None, "{{}}"))
+            sql = "INSERT INTO blocks (doc_id, seq, id, kind, page, section, data) VALUES (?,?,?,?,?,?,?)"
+            c.execute(sql, (doc_id, 0, "p", "x", 1, None, "{{}}"))
             os.kill(os.getpid(), signal.SIGKILL)
         Store._insert_records = die
         Store({str(db)!r}).ingest(build_extraction("/a/r.txt", "r"))
