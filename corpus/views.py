@@ -20,8 +20,7 @@ VIEWS: dict[str, str] = {
     "figures_view": f"""
         SELECT f.doc_id AS document, d.symbol, d.year, f.page, f.amount,
             {_j("f", "amount_max", "amount_max")}, f.currency, f.metric,
-            COALESCE(json_extract(f.data, '$.budget_kind'), json_extract(f.data, '$.budget_kind'))
-                AS budget_kind,
+            json_extract(f.data, '$.budget_kind') AS budget_kind,
             (SELECT group_concat(value, '; ') FROM json_each(f.data, '$.actors')) AS actors,
             {_j("f", "subject", "subject")}, {_j("f", "as_of", "as_of")},
             {_j("f", "period.start", "period_start")}, {_j("f", "period.end", "period_end")},
