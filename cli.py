@@ -153,6 +153,8 @@ def main() -> None:
     help="Seconds per file.",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks of failed files.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display and no closing summary.")
+@click.option("--name", default=None, help="Name to store for `-` (a document read from standard input).")
 def ingest(
     paths: tuple[str, ...],
     db: str,
@@ -163,29 +165,216 @@ def ingest(
     max_pages: int,
     timeout: float,
     debug: bool,
+    quiet: bool = False,
+    name: str | None = None,
 ) -> None:
-    """Extract PDF/DOCX/TXT files (folders recursively) into the database; one line per file."""
+    """Extract PDF/DOCX/TXT files (folders recursively; `-` = standard input) into the database.
+
+    One line per file on stdout, errors on stderr, a progress display on a terminal, a closing summary.
+    Ctrl-C or SIGTERM stops within a second or two: documents stored so far stay, whole.
+    """
+    import tempfile
+
     from corpus.ingest import collect_files, ingest_files
     from schemas.models import Limits
 
     limits = Limits(max_file_bytes=int(max_mb * 1024 * 1024), max_pages=max_pages, max_seconds=timeout)
-    files, failed = collect_files(paths)
-    results = list(failed)
-    store = open_store(db, create=True)
-    run = ingest_files(store, files, limits, not no_model, jobs or os.cpu_count() or 1, force)
-    if sys.stderr.isatty() and len(files) > 1:
-        with click.progressbar(run, length=len(files), file=sys.stderr, label="ingesting") as bar:
-            results += [_report(r, debug) for r in bar]
-    else:
-        results += [_report(r, debug) for r in run]
-    for r in failed:
-        _report(r, debug)
-    from corpus.audit import refresh_cache
+    with tempfile.TemporaryDirectory(prefix="restrack-stdin-") as tmp:
+        names: dict[str, str] = {}
+        given = list(paths)
+        if "-" in given:
+            if given.count("-") > 1:
+                raise click.UsageError("`-` (standard input) can be given once")
+            stdin_path = _read_stdin(tmp, name or "stdin", limits.max_file_bytes)
+            names[stdin_path] = name or "stdin"
+            given[given.index("-")] = stdin_path
+        elif name:
+            raise click.UsageError("--name names the document read from standard input: give `-` as a path")
+        files, failed = collect_files(given)
+        results = [r for r in failed if r.status == "error"]
+        store = open_store(db, create=True)
+        tally = _Tally(len(files), quiet)
+        run = ingest_files(
+            store, files, limits, not no_model, jobs or os.cpu_count() or 1, force, tally.start, names
+        )
+        stopped = None
+        with _stop_on_signals() as signalled:
+            try:
+                with tally:
+                    for r in run:
+                        if r.path in names:
+                            r.path = names[r.path]
+                        results.append(_report(r, debug))
+                        tally.done(r)
+            except _Stop:
+                stopped = signalled[0]
+            finally:
+                run.close()  # stops and reaps the workers, releases claims
+        for r in failed:
+            if r.status == "error":
+                _report(r, debug)
+        if stopped is None:
+            from corpus.audit import refresh_cache
 
-    refresh_cache(store)  # clause coverage computed now: the first `audit` query reads it from the cache
-    store.close()
+            refresh_cache(store)  # clause coverage computed now: the first `audit` reads it from the cache
+        store.close()
+    if not quiet:
+        click.echo(_summary_line(results + [r for r in failed if r.status == "skipped"], stopped, len(files)),
+                   err=True)
+    if stopped is not None:
+        sys.exit(128 + stopped)
     if any(r.status == "error" for r in results):
         sys.exit(1)
+
+
+class _Stop(BaseException):
+    """Raised by the SIGINT/SIGTERM handler; BaseException so no `except Exception` swallows it."""
+
+
+class _stop_on_signals:
+    """SIGINT and SIGTERM raise _Stop once (the signal number is kept); later ones are ignored so the
+    clean-up (reaping workers, closing the database) is not itself interrupted."""
+
+    def __enter__(self) -> list[int]:
+        import signal
+
+        self.got: list[int] = []
+        self.old = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+
+        def handler(signum: int, frame: object) -> None:
+            if not self.got:
+                self.got.append(signum)
+                raise _Stop()
+
+        for s in self.old:
+            signal.signal(s, handler)
+        return self.got
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        for s, h in self.old.items():
+            signal.signal(s, h)
+
+
+def _read_stdin(tmp: str, name: str, limit: int) -> str:
+    """Standard input into a file named NAME in `tmp`: the extractors sniff the format from the bytes."""
+    stream = click.get_binary_stream("stdin")
+    if stream.isatty():
+        raise click.UsageError("`-` reads a document from standard input, which is a terminal: "
+                               "pipe a file in (restrack ingest - --name report.pdf < report.pdf)")
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise click.ClickException(f"standard input is over the limit of {limit} bytes (--max-mb)")
+    if not data:
+        raise click.ClickException("standard input is empty (0 bytes): nothing to ingest")
+    safe = os.path.basename(name.replace("\\", "/")) or "stdin"
+    path = os.path.join(tmp, safe)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def _summary_line(results: list[Any], stopped: int | None, total: int) -> str:
+    """"12 added, 3 unchanged, 2 errors, 4 skipped: not a document (.png, .xlsx)"."""
+    import signal
+
+    count = {s: sum(r.status == s for r in results) for s in ("added", "replaced", "unchanged", "error")}
+    parts = [f"{count['added']} added"]
+    parts += [f"{count[s]} {s}" for s in ("replaced", "unchanged") if count[s]]
+    if count["error"]:
+        parts.append(f"{count['error']} error" + ("s" if count["error"] > 1 else ""))
+    skipped = [r for r in results if r.status == "skipped"]
+    if skipped:
+        reasons: dict[str, list[str]] = {}
+        for r in skipped:
+            head, _, detail = (r.error or "skipped").partition(" (")
+            reasons.setdefault(head, [])
+            detail = detail.rstrip(")")
+            if detail and detail not in reasons[head]:
+                reasons[head].append(detail)
+        why = "; ".join(f"{k} ({', '.join(sorted(v))})" if v else k for k, v in reasons.items())
+        parts.append(f"{len(skipped)} skipped: {why}")
+    line = ", ".join(parts)
+    if stopped is not None:
+        done = sum(r.status in ("added", "replaced", "unchanged") or r.status == "error" for r in results)
+        done -= sum(r.status == "error" and r.error and r.error.startswith(("file not found", "not a regular",
+                    "broken symbolic", "cannot read folder")) for r in results)
+        left = max(0, total - done)
+        line = f"stopped by {signal.Signals(stopped).name}: {line}; {left} not done"
+    return line
+
+
+class _Tally:
+    """Progress of an ingest on stderr: a rich bar on a terminal (files, pages, errors, current file),
+    a plain line every PLAIN_EVERY seconds otherwise (CI logs), nothing with --quiet."""
+
+    PLAIN_EVERY = 30.0
+
+    def __init__(self, total: int, quiet: bool):
+        self.total, self.files, self.pages, self.errors = total, 0, 0, 0
+        self.current = ""
+        self.live = None if quiet or not sys.stderr.isatty() or total < 2 else self._progress()
+        self.plain = not quiet and self.live is None
+        self.last_plain = __import__("time").monotonic()
+
+    def _progress(self) -> Any:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.console = Console(stderr=True)
+        return Progress(
+            TextColumn("ingesting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("files · {task.fields[pages]} pages · {task.fields[errors]} errors"),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[current]}"),
+            console=self.console,
+            auto_refresh=False,  # no refresh thread: workers are forked from this process
+            transient=True,
+        )
+
+    def __enter__(self) -> _Tally:
+        if self.live is not None:
+            self.live.__enter__()
+            self.task = self.live.add_task("ingest", total=self.total, pages=0, errors=0, current="")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.live is not None:
+            self.live.__exit__(None, None, None)
+
+    def _update(self) -> None:
+        if self.live is not None:
+            current = os.path.basename(self.current)[:40]
+            self.live.update(self.task, completed=self.files, pages=f"{self.pages:,}", errors=self.errors,
+                             current=current)
+            self.live.refresh()
+        elif self.plain and __import__("time").monotonic() - self.last_plain >= self.PLAIN_EVERY:
+            self.last_plain = __import__("time").monotonic()
+            now = _shown(os.path.basename(self.current))
+            click.echo(
+                f"progress: {self.files}/{self.total} files, {self.pages:,} pages, {self.errors} errors;"
+                f" working on {now}",
+                err=True,
+            )
+
+    def start(self, path: str) -> None:
+        self.current = path
+        self._update()
+
+    def done(self, r: Any) -> None:
+        self.files += 1
+        self.errors += r.status == "error"
+        self.pages += (r.document.pages or 0) if r.document is not None and r.status != "unchanged" else 0
+        self._update()
+
+
+def _shown(path: str) -> str:
+    from corpus.ingest import shown
+
+    return shown(path)
 
 
 def _hint(path: str, reason: str) -> str:
@@ -212,7 +401,7 @@ def _report(r: Any, debug: bool) -> Any:
     if r.status == "error":
         if debug and r.traceback:
             click.echo(r.traceback.rstrip(), err=True)
-        click.echo(f"error: {r.path}: {r.error}{_hint(r.path, r.error or '')}", err=True)
+        click.echo(f"error: {_shown(r.path)}: {r.error}{_hint(r.path, r.error or '')}", err=True)
         return r
     d = r.document
     about = [x for x in (d.kind, d.symbol) if x]

@@ -63,6 +63,7 @@ class Document(BaseModel):
     pages: int | None = None
     header_text: str | None = None  # page header / first-page header table, kept out of the body
     blocks: list[Block] = Field(default_factory=list)
+    path_raw: str | None = None  # hex of the path's bytes when they are not UTF-8 (`path` shows them as \xNN)
 
 
 class Period(BaseModel):
