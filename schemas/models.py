@@ -221,3 +221,4 @@ class Limits(BaseModel):
     max_seconds: float = 600.0  # wall time per file
     max_uncompressed_bytes: int = 256 * 1024 * 1024  # DOCX: total of the zip members we read
     max_compression_ratio: float = 200.0  # DOCX: per member, to catch zip bombs early
+    max_paragraph_chars: int = 5000  # longer blocks are split (at sentence ends) before extraction
