@@ -77,6 +77,8 @@ def _cell(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "; ".join(_cell(v) for v in value)
     if isinstance(value, dict):
+        if set(value) == {"start", "end"}:  # a Period: ISO 8601 interval notation
+            return f"{value['start']}/{value['end']}"
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, float):
         return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
@@ -91,10 +93,14 @@ def _csv_cell(value: Any) -> Any:
 
 
 def render(
-    rows: list[dict[str, Any]], fmt: str, columns: Sequence[str], table_columns: Sequence[str] = ()
+    rows: list[dict[str, Any]],
+    fmt: str,
+    columns: Sequence[str],
+    table_columns: Sequence[str] = (),
+    wide: bool = False,
 ) -> None:
     """Print rows: json = one array of whole rows; csv = header + `columns` (lists joined by "; ");
-    table = fixed-width `table_columns` (default `columns`) with long text cut."""
+    table = fixed-width `table_columns` (default `columns`), long text cut to fit (or wrapped if `wide`)."""
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -107,19 +113,121 @@ def render(
         return
     cols = list(table_columns or columns)
     cells = [[_cell(r.get(c)).replace("\n", " ") for c in cols] for r in rows]
-    widths = []
-    for i, c in enumerate(cols):
-        natural = max([len(c)] + [len(row[i]) for row in cells])
-        widths.append(min(natural, TABLE_WIDTH.get(c, 40)))
+    naturals = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(cols)]
+    widths = [min(n, TABLE_WIDTH.get(c, 40)) for n, c in zip(naturals, cols, strict=True)]
+    widths = _fit(widths, naturals)
 
     def line(values: Sequence[str]) -> str:
         out = [(v if len(v) <= w else v[: w - 1] + "…").ljust(w) for v, w in zip(values, widths, strict=True)]
         return "  ".join(out).rstrip()
 
-    lines = [line(cols), line(["-" * w for w in widths])] + [line(row) for row in cells]
+    def wrapped(values: Sequence[str]) -> list[str]:
+        import textwrap
+
+        pairs = zip(values, widths, strict=True)
+        parts = [textwrap.wrap(v, w, break_on_hyphens=False) or [""] for v, w in pairs]
+        return [line([p[k] if k < len(p) else "" for p in parts]) for k in range(max(map(len, parts)))]
+
+    body = [x for row in cells for x in wrapped(row)] if wide else [line(row) for row in cells]
+    lines = [line(cols), line(["-" * w for w in widths])] + body
     click.echo("\n".join(lines))  # one write: per-line echo costs more than the query on big listings
     if not rows:
         click.echo("(none)", err=True)
+
+
+def _fit(widths: list[int], naturals: list[int]) -> list[int]:
+    """Columns cut to their TABLE_WIDTH grow into the rest of a terminal's width (stdout a terminal only:
+    piped output keeps stable widths)."""
+    if not sys.stdout.isatty():
+        return widths
+    import shutil
+
+    spare = shutil.get_terminal_size((0, 0)).columns - (sum(widths) + 2 * (len(widths) - 1))
+    cut = [i for i, (w, n) in enumerate(zip(widths, naturals, strict=True)) if n > w]
+    while spare > 0 and cut:
+        share = max(1, spare // len(cut))
+        for i in list(cut):
+            grow = min(share, naturals[i] - widths[i], spare)
+            widths[i] += grow
+            spare -= grow
+            if widths[i] >= naturals[i]:
+                cut.remove(i)
+    return widths
+
+
+class _BadValue(click.ClickException):
+    """A filter value that matches nothing known: exit 2, like any other usage error."""
+
+    exit_code = 2
+
+
+def _check_value(what: str, value: str | None, known: Iterable[str], fold: bool = False) -> str | None:
+    """`value` if it is a known one (case-insensitive when `fold`), else an error naming the nearest."""
+    if value is None:
+        return None
+    known = sorted({k for k in known if k})
+    norm = {(k.casefold() if fold else k): k for k in known}
+    if (value.casefold() if fold else value) in norm:
+        return norm[value.casefold() if fold else value]
+    import difflib
+
+    near = difflib.get_close_matches(value.casefold() if fold else value, list(norm), n=1, cutoff=0.6)
+    hint = f"; did you mean {norm[near[0]]!r}?" if near else f"; known: {', '.join(known[:20])}"
+    raise _BadValue(f"unknown {what} {value!r}{hint}")
+
+
+def _known_metrics(store: Store) -> set[str]:
+    from typing import get_args
+
+    from schemas.models import Metric
+
+    stored = {r[0] for r in store.conn.execute("SELECT DISTINCT metric FROM figures")}
+    return set(get_args(Metric)) | stored
+
+
+def _known_currencies(store: Store) -> set[str]:
+    from extract.nlp import DATA_DIR
+
+    data = json.loads((DATA_DIR / "currencies.json").read_text(encoding="utf-8"))
+    stored = {r[0] for r in store.conn.execute("SELECT DISTINCT currency FROM figures")}
+    return {c["code"] for c in data["currencies"]} | stored
+
+
+def _actor_names(store: Store, wanted: str | None) -> list[str] | None:
+    """Canonical names an --actor value means: the name itself, a form seen in the text or a gazetteer
+    alias ("ITU" -> "International Telecommunication Union"), and every name it starts a word of
+    ("Vodafone" -> "Vodafone Ukraine"): all of these. Nothing: an error suggesting the nearest stored name."""
+    if wanted is None:
+        return None
+    key = wanted.casefold().strip()
+    names = sorted({r[0] for r in store.conn.execute("SELECT DISTINCT name FROM actor_mentions")})
+    names += sorted({a for r in store.conn.execute("SELECT DISTINCT actors FROM figures") for a in
+                     (r[0] or "").strip("|").split("|") if a} - {n.casefold() for n in names})
+    exact = [n for n in names if n.casefold() == key]
+    sql = "SELECT DISTINCT name FROM actor_mentions WHERE lower(json_extract(data, '$.text')) = ?"
+    alias = sorted({r[0] for r in store.conn.execute(sql, (key,))})
+    from extract.nlp import alias_index
+
+    gaz = alias_index().get(key.removeprefix("the "))
+    alias += [gaz] if gaz and gaz not in alias else []
+    prefix = [n for n in names if n.casefold().startswith(key) or f" {key}" in f" {n.casefold()}"]
+    found = sorted(set(exact + alias + prefix))
+    if found:
+        return found
+    _check_value("actor", wanted, names, fold=True)
+    return []
+
+
+def _when(row: dict[str, Any]) -> str:
+    """When a figure stands: "as of 2025-12-31", a period "2025/2034", else the years it names."""
+    parts = []
+    if row.get("as_of"):
+        parts.append(f"as of {row['as_of']}")
+    if row.get("period"):
+        parts.append(_cell(row["period"]))
+    elif row.get("years") and not row.get("as_of"):
+        parts.append(", ".join(map(str, row["years"])))
+    return "; ".join(parts)
 
 
 @click.group()
@@ -377,6 +485,37 @@ def _shown(path: str) -> str:
     return shown(path)
 
 
+class _busy:
+    """A transient spinner on a terminal's stderr while slow work runs; in logs (stderr not a terminal)
+    one plain line, only if the work is still running after PLAIN_AFTER seconds."""
+
+    PLAIN_AFTER = 2.0
+
+    def __init__(self, label: str):
+        self.label = label
+
+    def __enter__(self) -> _busy:
+        self.status = self.timer = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+
+            self.status = Console(stderr=True).status(self.label + "…")
+            self.status.__enter__()
+        else:
+            import threading
+
+            self.timer = threading.Timer(self.PLAIN_AFTER, lambda: click.echo(self.label + "…", err=True))
+            self.timer.daemon = True
+            self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.status is not None:
+            self.status.__exit__(None, None, None)
+        if self.timer is not None:
+            self.timer.cancel()
+
+
 def _hint(path: str, reason: str) -> str:
     """What the user can do next, from the tools this machine has (the extractors stay PATH-free)."""
     import shlex
@@ -434,7 +573,7 @@ FIGURE_COLUMNS = [
     "block_id",
     "sentence",
 ]
-DATE_COLUMNS = ["doc_id", "text", "value", "page", "block_id"]
+DATE_COLUMNS = ["doc_id", "text", "value", "page", "block_id", "kind"]
 ACTOR_COLUMNS = ["doc_id", "name", "type", "mentions", "aliases"]
 
 
@@ -506,9 +645,14 @@ def _doc_id(store: Store, ref: str | None) -> str | None:
     "--metric", help="damage, losses, needs, requirement, contribution, in-kind, budget, pledge, ..."
 )
 @click.option("--currency", help="ISO 4217 code, e.g. USD, CHF.")
-@click.option("--actor", help="Canonical actor name.")
+@click.option("--actor", help="Actor: canonical name, a form seen in the text (alias) or a name's start.")
 @click.option("--year", type=int, help="A year the figure refers to (else the edition year).")
 @click.option("--chapter", help="Assessment sector chapter (substring).")
+@click.option(
+    "--columns",
+    help="Table columns, comma-separated (when, sentence, " + ", ".join(FIGURE_COLUMNS[:-1]) + ").",
+)
+@click.option("--wide", is_flag=True, help="Table: add the sentence; wrap long text instead of cutting it.")
 def figures(
     db: str,
     fmt: str,
@@ -518,16 +662,26 @@ def figures(
     actor: str | None,
     year: int | None,
     chapter: str | None,
+    columns: str | None = None,
+    wide: bool = False,
 ) -> None:
-    """Monetary figures with what they measure and where they stand."""
+    """Monetary figures with what they measure, when (as-of date, period or years) and where they stand."""
+    table = ["doc_id", "amount", "currency", "qualifier", "metric", "actors", "when", "page", "text"]
+    table.append("subject")
+    if columns:
+        known = [*FIGURE_COLUMNS, "when"]
+        table = [_check_value("column", c.strip(), known) or "" for c in columns.split(",")]
+    elif wide:
+        table.append("sentence")
     with open_store(db) as store:
-        found = store.figures(_doc_id(store, doc), metric, currency, actor, year, chapter)
-    render(
-        model_rows(found, FIGURE_COLUMNS),
-        fmt,
-        FIGURE_COLUMNS,
-        ["doc_id", "amount", "currency", "qualifier", "metric", "actors", "page", "text", "subject"],
-    )
+        metric = _check_value("metric", metric, _known_metrics(store))
+        currency = _check_value("currency", currency, _known_currencies(store), fold=True)
+        names = _actor_names(store, actor)
+        found = store.figures(_doc_id(store, doc), metric, currency, names, year, chapter)
+    rows = model_rows(found, FIGURE_COLUMNS)
+    if fmt == "table":
+        rows = [{**r, "when": _when(r)} for r in rows]
+    render(rows, fmt, FIGURE_COLUMNS, table, wide=wide)
 
 
 @main.command()
@@ -539,7 +693,8 @@ def dates(db: str, fmt: str, doc: str | None, year: int | None) -> None:
     """Dates stated in the documents, as ISO 8601 values."""
     with open_store(db) as store:
         found = store.dates(_doc_id(store, doc), year)
-    render(model_rows(found, DATE_COLUMNS), fmt, DATE_COLUMNS)
+    table = ["doc_id", "text", "value", "kind", "page", "block_id"]
+    render(model_rows(found, DATE_COLUMNS), fmt, DATE_COLUMNS, table)
 
 
 @main.command()
@@ -549,6 +704,11 @@ def dates(db: str, fmt: str, doc: str | None, year: int | None) -> None:
 @click.option("--type", "type_", help="member_state, un_body, national_authority, company, academia, ...")
 def actors(db: str, fmt: str, doc: str | None, type_: str | None) -> None:
     """Actors per document: canonical name, type, mention count and the forms seen."""
+    from typing import get_args
+
+    from schemas.models import ActorType
+
+    type_ = _check_value("actor type", type_, get_args(ActorType))
     with open_store(db) as store:
         found = store.actors(_doc_id(store, doc), type_)
     render(model_rows(found, ACTOR_COLUMNS), fmt, ACTOR_COLUMNS)
@@ -672,7 +832,10 @@ def compare(
     from corpus.compare import compare as run_compare
 
     with open_store(db) as store:
-        series, checks = run_compare(store, metric, subject, currency, all_checks)
+        metric = _check_value("metric", metric, _known_metrics(store))
+        currency = _check_value("currency", currency, _known_currencies(store), fold=True)
+        with _busy("compare: analysing the figures across editions"):
+            series, checks = run_compare(store, metric, subject, currency, all_checks)
     if checks_only:
         render(model_rows(checks, CHECK_COLUMNS), fmt, CHECK_COLUMNS)
         return
@@ -684,7 +847,7 @@ def compare(
         for s in series
         for p in s.points
     ]
-    render(rows, fmt, POINT_COLUMNS, [c for c in POINT_COLUMNS if c not in ("year", "note")])
+    render(rows, fmt, POINT_COLUMNS, [c for c in POINT_COLUMNS if c != "year"])
     if fmt == "table" and checks:
         click.echo()
         render(model_rows(checks, CHECK_COLUMNS), fmt, CHECK_COLUMNS)
@@ -710,7 +873,8 @@ def report(db: str, out: str, no_timestamp: bool) -> None:
     stamp = None if no_timestamp else datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     with open_store(db) as store:
         try:
-            path = write_report(store, out, stamp)
+            with _busy("report: gathering documents, coverage and series"):
+                path = write_report(store, out, stamp)
         except OSError as exc:
             raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
     click.echo(str(path))

@@ -395,17 +395,23 @@ class Store:
         doc_id: str | None = None,
         metric: str | None = None,
         currency: str | None = None,
-        actor: str | None = None,
+        actor: str | list[str] | None = None,
         year: int | None = None,
         chapter: str | None = None,
     ) -> list[Figure]:
-        """Figures matching every given filter; actor is a canonical name, chapter a substring (any case)."""
+        """Figures matching every given filter; actor is a canonical name (or a list: any of them), chapter
+        a substring (any case)."""
         where, args = [], []
         for col, val in (("doc_id", doc_id), ("metric", metric), ("currency", currency and currency.upper())):
             if val:
                 where.append(f"f.{col} = ?")
                 args.append(val)
-        if actor:
+        if isinstance(actor, list):
+            if not actor:
+                return []
+            where.append("(" + " OR ".join(["f.actors LIKE ?"] * len(actor)) + ")")
+            args += [f"%|{a.casefold()}|%" for a in actor]
+        elif actor:
             where.append("f.actors LIKE ?")
             args.append(f"%|{actor.casefold()}|%")
         if year:
