@@ -186,16 +186,17 @@ def _known_metrics(store: Store) -> set[str]:
 
 
 def _known_currencies(store: Store) -> set[str]:
-    from extract.nlp import DATA_DIR
+    from pathlib import Path  # not extract.nlp's DATA_DIR: importing spaCy costs a second per query
 
-    data = json.loads((DATA_DIR / "currencies.json").read_text(encoding="utf-8"))
+    data_dir = Path(__file__).resolve().parent / "schemas" / "data"
+    data = json.loads((data_dir / "currencies.json").read_text(encoding="utf-8"))
     stored = {r[0] for r in store.conn.execute("SELECT DISTINCT currency FROM figures")}
     return {c["code"] for c in data["currencies"]} | stored
 
 
 def _actor_names(store: Store, wanted: str | None) -> list[str] | None:
-    """Canonical names an --actor value means: the name itself, a form seen in the text or a gazetteer
-    alias ("ITU" -> "International Telecommunication Union"), and every name it starts a word of
+    """Canonical names an --actor value means: the name itself, a form seen in the text (an alias or
+    acronym: "ITU" -> "International Telecommunication Union"), and every name it starts a word of
     ("Vodafone" -> "Vodafone Ukraine"): all of these. Nothing: an error suggesting the nearest stored name."""
     if wanted is None:
         return None
@@ -206,10 +207,6 @@ def _actor_names(store: Store, wanted: str | None) -> list[str] | None:
     exact = [n for n in names if n.casefold() == key]
     sql = "SELECT DISTINCT name FROM actor_mentions WHERE lower(json_extract(data, '$.text')) = ?"
     alias = sorted({r[0] for r in store.conn.execute(sql, (key,))})
-    from extract.nlp import alias_index
-
-    gaz = alias_index().get(key.removeprefix("the "))
-    alias += [gaz] if gaz and gaz not in alias else []
     prefix = [n for n in names if n.casefold().startswith(key) or f" {key}" in f" {n.casefold()}"]
     found = sorted(set(exact + alias + prefix))
     if found:
