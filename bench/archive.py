@@ -159,14 +159,13 @@ def main(argv: list[str] | None = None) -> None:
         docs, pages, figs = conn.execute(
             "SELECT COUNT(*), COALESCE(SUM(pages), 0), COALESCE(SUM(n_figures), 0) FROM documents"
         ).fetchone()
-        sql = "SELECT COALESCE(SUM(pages), 0) FROM documents WHERE format = 'pdf'"
-        pdf_pages = conn.execute(sql).fetchone()
         conn.close()
         errors = [line for line in err.splitlines() if line.startswith("error: ")]
         print(f"archive: {a.docs} documents ({folder})")
         print(f"ingest --jobs {a.jobs}{' --no-model' if a.no_model else ''}: {wall:.1f} s, {docs} stored,"
               f" {len(errors)} errors, {figs:,} figures")
-        print(f"  {docs / wall:.1f} documents/s, {pages / wall:.1f} pages/s ({pages:,} PDF pages; DOCX have none)")
+        rate = f"{docs / wall:.1f} documents/s, {pages / wall:.1f} pages/s"
+        print(f"  {rate} ({pages:,} PDF pages; DOCX files have no page count)")
         print(f"  peak memory: process tree {tree_mb} MB (sampled sum), largest process {single_mb} MB")
         for e in errors[:5]:
             print(f"  {e}")
