@@ -486,7 +486,7 @@ class _busy:
     """A transient spinner on a terminal's stderr while slow work runs; in logs (stderr not a terminal)
     one plain line, only if the work is still running after PLAIN_AFTER seconds."""
 
-    PLAIN_AFTER = 2.0
+    PLAIN_AFTER = 15.0
 
     def __init__(self, label: str):
         self.label = label
