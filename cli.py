@@ -309,7 +309,7 @@ def ingest(
                     for r in run:
                         if r.path in names:
                             r.path = names[r.path]
-                        results.append(_report(r, debug))
+                        results.append(_report(r, debug, tally.echo))
                         tally.done(r)
             except _Stop:
                 stopped = signalled[0]
@@ -465,6 +465,13 @@ class _Tally:
                 err=True,
             )
 
+    def echo(self, message: str, err: bool = False) -> None:
+        """Per-file lines: through sys.stdout/stderr while the bar is live (rich prints them above it)."""
+        if self.live is None:
+            click.echo(message, err=err)
+        else:
+            print(message, file=sys.stderr if err else sys.stdout, flush=True)
+
     def start(self, path: str) -> None:
         self.current = path
         self._update()
@@ -533,20 +540,20 @@ def _hint(path: str, reason: str) -> str:
     return ""
 
 
-def _report(r: Any, debug: bool) -> Any:
+def _report(r: Any, debug: bool, echo: Callable[..., None] = click.echo) -> Any:
     if r.status == "error":
         if debug and r.traceback:
-            click.echo(r.traceback.rstrip(), err=True)
-        click.echo(f"error: {_shown(r.path)}: {r.error}{_hint(r.path, r.error or '')}", err=True)
+            echo(r.traceback.rstrip(), err=True)
+        echo(f"error: {_shown(r.path)}: {r.error}{_hint(r.path, r.error or '')}", err=True)
         return r
     d = r.document
     about = [x for x in (d.kind, d.symbol) if x]
     facts = (
         [" ".join(about)] + ([str(d.year)] if d.year else []) + [f"{r.blocks} blocks", f"{r.figures} figures"]
     )
-    click.echo(f"{r.status} {r.doc_id} ({', '.join(facts)})")
+    echo(f"{r.status} {r.doc_id} ({', '.join(facts)})")
     for w in r.warnings:
-        click.echo(f"warning: {r.doc_id}: {w}", err=True)
+        echo(f"warning: {r.doc_id}: {w}", err=True)
     return r
 
 
