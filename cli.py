@@ -29,6 +29,7 @@ TABLE_WIDTH = {
     "subject": 30,
     "chapter": 30,
     "message": 140,
+    "note": 80,
 }
 
 
@@ -364,7 +365,7 @@ class _stop_on_signals:
 
 def _read_stdin(tmp: str, name: str, limit: int) -> str:
     """Standard input into a file named NAME in `tmp`: the extractors sniff the format from the bytes."""
-    stream = click.get_binary_stream("stdin")
+    stream = sys.stdin.buffer
     if stream.isatty():
         raise click.UsageError("`-` reads a document from standard input, which is a terminal: "
                                "pipe a file in (restrack ingest - --name report.pdf < report.pdf)")
