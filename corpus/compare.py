@@ -281,6 +281,9 @@ def _point(f: _Fig, edition: str | None = None) -> SeriesPoint:
     )
 
 
+_RECENT_WORDINGS = 16  # more editions than any real report series has; bounds the cost of a long archive
+
+
 @dataclass
 class _Build:
     series: Series
@@ -293,10 +296,16 @@ class _Build:
     sentence_keys: dict[str, None] = field(default_factory=dict)  # and of sentences: each scored once
 
     def add_wording(self, f: _Fig) -> None:
+        """Remember the wording of a new point; matching uses the latest _RECENT_WORDINGS distinct ones,
+        so placing a figure costs the same whether the series has 5 editions or 1,000."""
         self.labels.append(f.label)
         self.sentences.append(f.fig.sentence or "")
-        self.label_keys[_fuzzy_key(f.label)] = None
-        self.sentence_keys[_fuzzy_key(f.fig.sentence or "")] = None
+        for keys, text in ((self.label_keys, f.label), (self.sentence_keys, f.fig.sentence or "")):
+            k = _fuzzy_key(text)
+            keys.pop(k, None)
+            keys[k] = None  # most recent last
+            if len(keys) > _RECENT_WORDINGS:
+                del keys[next(iter(keys))]
 
 
 def _similarity(f: _Fig, b: _Build) -> float:
