@@ -175,3 +175,22 @@ def test_paragraph_over_a_million_characters_is_split_not_a_spacy_error(tmp_path
     assert "E088" not in err and "Traceback" not in err
     size = len(words * 11_100) - 1  # the block text, stripped: over the 1,000,000 of spaCy
     assert f"warning: long.txt: paragraph p0004 has {size:,} characters: split into " in err
+
+
+def test_spacy_runs_a_text_over_its_limit_in_pieces_with_the_same_offsets(monkeypatch):
+    """extract.nlp: a text longer than CHUNK_CHARS is processed in pieces joined into one Doc whose text
+    and entity offsets are those of the whole text (a small limit here, so the test stays fast)."""
+    import extract.nlp as nlp_mod
+
+    nlp = nlp_mod.get_nlp(False)
+    text = "The Government of Japan met Poland. " * 40 + "Finally Italy"
+    whole = [(e.start_char, e.end_char, e.ent_id_) for e in nlp(text).ents]
+    monkeypatch.setattr(nlp_mod, "CHUNK_CHARS", 100)
+    doc = nlp(text)
+    assert doc.text == text
+    assert [(e.start_char, e.end_char, e.ent_id_) for e in doc.ents] == whole
+    short, long_ = nlp.pipe(["Japan", text])
+    assert short.text == "Japan" and long_.text == text and len(long_.ents) == len(whole)
+    pieces = nlp_mod.split_text(text, 100)
+    assert "".join(pieces) == text and all(len(p) <= 100 for p in pieces)
+    assert nlp_mod.split_text("x" * 250, 100) == ["x" * 100, "x" * 100, "x" * 50]  # no break: hard cuts
