@@ -148,6 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--no-model", action="store_true", help="ingest rules-only (no spaCy model)")
+    ap.add_argument("--keep", metavar="DB", help="copy the ingested database here (to profile queries)")
     a = ap.parse_args(argv)
     folder = make_archive(a.docs, a.seed)
     cli = [sys.executable, str(REPO / "cli.py")]
@@ -171,9 +172,16 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  {e}")
         q = ["--db", db]
         out = Path(tmp) / "r.html"
+        if a.keep:
+            src, dst = sqlite3.connect(db), sqlite3.connect(a.keep)
+            src.backup(dst)
+            src.close()
+            dst.close()
         for label, cmd in (
             ("figures", cli + ["figures", *q]),
             ("figures (warm)", cli + ["figures", *q]),
+            ("figures --metric damage --year 2025", cli + ["figures", *q, "--metric", "damage", "--year=2025"]),
+            ("figures --actor Japan", cli + ["figures", *q, "--actor", "Japan"]),
             ("audit", cli + ["audit", *q]),
             ("audit (warm)", cli + ["audit", *q]),
             ("compare (cold)", cli + ["compare", *q]),
@@ -181,7 +189,7 @@ def main(argv: list[str] | None = None) -> None:
             ("report", cli + ["report", *q, "--out", str(out), "--no-timestamp"]),
         ):
             wall, _, rss, _ = run(cmd)
-            print(f"{label:<16}{wall:6.2f} s  (max RSS {rss} MB)")
+            print(f"{label:<38}{wall:7.2f} s  (max RSS {rss} MB)")
 
 
 if __name__ == "__main__":
