@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> None:
         for label, cmd in (
             ("figures", cli + ["figures", *q]),
             ("figures (warm)", cli + ["figures", *q]),
-            ("figures --metric damage --year 2025", cli + ["figures", *q, "--metric", "damage", "--year=2025"]),
+            ("figures --metric damage --year 2025", cli + ["figures", *q, "--metric=damage", "--year=2025"]),
             ("figures --actor Japan", cli + ["figures", *q, "--actor", "Japan"]),
             ("audit", cli + ["audit", *q]),
             ("audit (warm)", cli + ["audit", *q]),
