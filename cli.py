@@ -325,8 +325,8 @@ def ingest(
             refresh_cache(store)  # clause coverage computed now: the first `audit` reads it from the cache
         store.close()
     if not quiet:
-        click.echo(_summary_line(results + [r for r in failed if r.status == "skipped"], stopped, len(files)),
-                   err=True)
+        outcomes = results + [r for r in failed if r.status == "skipped"]
+        click.echo(_summary_line(outcomes, stopped, len(files) - tally.files), err=True)
     if stopped is not None:
         sys.exit(128 + stopped)
     if any(r.status == "error" for r in results):
@@ -381,7 +381,7 @@ def _read_stdin(tmp: str, name: str, limit: int) -> str:
     return path
 
 
-def _summary_line(results: list[Any], stopped: int | None, total: int) -> str:
+def _summary_line(results: list[Any], stopped: int | None, left: int) -> str:
     """"12 added, 3 unchanged, 2 errors, 4 skipped: not a document (.png, .xlsx)"."""
     import signal
 
@@ -403,10 +403,6 @@ def _summary_line(results: list[Any], stopped: int | None, total: int) -> str:
         parts.append(f"{len(skipped)} skipped: {why}")
     line = ", ".join(parts)
     if stopped is not None:
-        done = sum(r.status in ("added", "replaced", "unchanged") or r.status == "error" for r in results)
-        done -= sum(r.status == "error" and r.error and r.error.startswith(("file not found", "not a regular",
-                    "broken symbolic", "cannot read folder")) for r in results)
-        left = max(0, total - done)
         line = f"stopped by {signal.Signals(stopped).name}: {line}; {left} not done"
     return line
 
