@@ -95,7 +95,7 @@ def collect_files(paths: Iterable[str]) -> tuple[list[str], list[IngestResult]]:
             seen_files.add(real)
             files.append(os.path.abspath(p))
 
-    def check(p: str, explicit: bool) -> None:
+    def check(p: str) -> None:
         try:
             st = os.stat(p)
         except FileNotFoundError:
@@ -131,12 +131,12 @@ def collect_files(paths: Iterable[str]) -> tuple[list[str], list[IngestResult]]:
                         continue  # hidden files and Office lock files: not the user's documents
                     path = os.path.join(root, name)
                     if name.lower().endswith(SUFFIXES):
-                        check(path, explicit=False)
+                        check(path)
                     else:
                         ext = os.path.splitext(name)[1].lower() or "no extension"
                         out.append(IngestResult(path, "skipped", error=f"not a document ({ext})"))
         else:
-            check(given, explicit=True)
+            check(given)
     return files, out
 
 
