@@ -16,6 +16,7 @@ import json
 import re
 import sqlite3
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -798,7 +799,7 @@ def _cache_key(store: Any) -> str:
     return h.hexdigest()[:32]
 
 
-def _analysed(store: Any) -> list[Series]:
+def _analysed(store: Any, want: Callable[[dict], bool] | None = None) -> list[Series]:
     """Every series with all its checks, from the cache when the corpus and the rules are unchanged.
 
     The analysis reads every block and figure of the corpus; a query should not pay it twice (a read-only
@@ -809,8 +810,8 @@ def _analysed(store: Any) -> list[Series]:
         row = store.conn.execute("SELECT data FROM compare_cache WHERE key = ?", (key,)).fetchone()
     except sqlite3.Error:
         row = None
-    if row:
-        return [Series.model_validate(s) for s in json.loads(row[0])]
+    if row:  # `want` drops series before validation: a filtered query on an archive reads only its own
+        return [Series.model_validate(s) for s in json.loads(row[0]) if want is None or want(s)]
     docs = [
         d.model_copy(update={"blocks": store.blocks(d.id)}) for d in canonical_documents(store.documents())
     ]
@@ -835,9 +836,16 @@ def compare(
 ) -> tuple[list[Series], list[Check]]:
     """Series of the stored corpus (filtered by metric, subject substring, currency) and their checks;
     only failed checks unless `all_checks`. References resolve against the whole corpus, not the filter."""
+    def want(s: dict) -> bool:
+        return (
+            (not metric or s.get("metric") == metric)
+            and (not currency or s.get("currency") == currency.upper())
+            and (not subject or subject.lower() in (s.get("subject") or "").lower())
+        )
+
     keep = [
         s
-        for s in _analysed(store)
+        for s in _analysed(store, want)
         if (not metric or s.metric == metric)
         and (not currency or s.currency == currency.upper())
         and (not subject or subject.lower() in (s.subject or "").lower())
