@@ -29,6 +29,7 @@ TABLE_WIDTH = {
     "subject": 30,
     "chapter": 30,
     "message": 140,
+    "note": 80,
 }
 
 
@@ -77,6 +78,8 @@ def _cell(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "; ".join(_cell(v) for v in value)
     if isinstance(value, dict):
+        if set(value) == {"start", "end"}:  # a Period: ISO 8601 interval notation
+            return f"{value['start']}/{value['end']}"
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, float):
         return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
@@ -91,10 +94,14 @@ def _csv_cell(value: Any) -> Any:
 
 
 def render(
-    rows: list[dict[str, Any]], fmt: str, columns: Sequence[str], table_columns: Sequence[str] = ()
+    rows: list[dict[str, Any]],
+    fmt: str,
+    columns: Sequence[str],
+    table_columns: Sequence[str] = (),
+    wide: bool = False,
 ) -> None:
     """Print rows: json = one array of whole rows; csv = header + `columns` (lists joined by "; ");
-    table = fixed-width `table_columns` (default `columns`) with long text cut."""
+    table = fixed-width `table_columns` (default `columns`), long text cut to fit (or wrapped if `wide`)."""
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -107,19 +114,118 @@ def render(
         return
     cols = list(table_columns or columns)
     cells = [[_cell(r.get(c)).replace("\n", " ") for c in cols] for r in rows]
-    widths = []
-    for i, c in enumerate(cols):
-        natural = max([len(c)] + [len(row[i]) for row in cells])
-        widths.append(min(natural, TABLE_WIDTH.get(c, 40)))
+    naturals = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(cols)]
+    widths = [min(n, TABLE_WIDTH.get(c, 40)) for n, c in zip(naturals, cols, strict=True)]
+    widths = _fit(widths, naturals)
 
     def line(values: Sequence[str]) -> str:
         out = [(v if len(v) <= w else v[: w - 1] + "…").ljust(w) for v, w in zip(values, widths, strict=True)]
         return "  ".join(out).rstrip()
 
-    lines = [line(cols), line(["-" * w for w in widths])] + [line(row) for row in cells]
+    def wrapped(values: Sequence[str]) -> list[str]:
+        import textwrap
+
+        pairs = zip(values, widths, strict=True)
+        parts = [textwrap.wrap(v, w, break_on_hyphens=False) or [""] for v, w in pairs]
+        return [line([p[k] if k < len(p) else "" for p in parts]) for k in range(max(map(len, parts)))]
+
+    body = [x for row in cells for x in wrapped(row)] if wide else [line(row) for row in cells]
+    lines = [line(cols), line(["-" * w for w in widths])] + body
     click.echo("\n".join(lines))  # one write: per-line echo costs more than the query on big listings
     if not rows:
         click.echo("(none)", err=True)
+
+
+def _fit(widths: list[int], naturals: list[int]) -> list[int]:
+    """Columns cut to their TABLE_WIDTH grow into the rest of a terminal's width (stdout a terminal only:
+    piped output keeps stable widths)."""
+    if not sys.stdout.isatty():
+        return widths
+    import shutil
+
+    spare = shutil.get_terminal_size((0, 0)).columns - (sum(widths) + 2 * (len(widths) - 1))
+    cut = [i for i, (w, n) in enumerate(zip(widths, naturals, strict=True)) if n > w]
+    while spare > 0 and cut:
+        share = max(1, spare // len(cut))
+        for i in list(cut):
+            grow = min(share, naturals[i] - widths[i], spare)
+            widths[i] += grow
+            spare -= grow
+            if widths[i] >= naturals[i]:
+                cut.remove(i)
+    return widths
+
+
+class _BadValue(click.ClickException):
+    """A filter value that matches nothing known: exit 2, like any other usage error."""
+
+    exit_code = 2
+
+
+def _check_value(what: str, value: str | None, known: Iterable[str], fold: bool = False) -> str | None:
+    """`value` if it is a known one (case-insensitive when `fold`), else an error naming the nearest."""
+    if value is None:
+        return None
+    known = sorted({k for k in known if k})
+    norm = {(k.casefold() if fold else k): k for k in known}
+    if (value.casefold() if fold else value) in norm:
+        return norm[value.casefold() if fold else value]
+    import difflib
+
+    near = difflib.get_close_matches(value.casefold() if fold else value, list(norm), n=1, cutoff=0.6)
+    hint = f"; did you mean {norm[near[0]]!r}?" if near else f"; known: {', '.join(known[:20])}"
+    raise _BadValue(f"unknown {what} {value!r}{hint}")
+
+
+def _known_metrics(store: Store) -> set[str]:
+    from typing import get_args
+
+    from schemas.models import Metric
+
+    stored = {r[0] for r in store.conn.execute("SELECT DISTINCT metric FROM figures")}
+    return set(get_args(Metric)) | stored
+
+
+def _known_currencies(store: Store) -> set[str]:
+    from pathlib import Path  # not extract.nlp's DATA_DIR: importing spaCy costs a second per query
+
+    data_dir = Path(__file__).resolve().parent / "schemas" / "data"
+    data = json.loads((data_dir / "currencies.json").read_text(encoding="utf-8"))
+    stored = {r[0] for r in store.conn.execute("SELECT DISTINCT currency FROM figures")}
+    return {c["code"] for c in data["currencies"]} | stored
+
+
+def _actor_names(store: Store, wanted: str | None) -> list[str] | None:
+    """Canonical names an --actor value means: the name itself, a form seen in the text (an alias or
+    acronym: "ITU" -> "International Telecommunication Union"), and every name it starts a word of
+    ("Vodafone" -> "Vodafone Ukraine"): all of these. Nothing: an error suggesting the nearest stored name."""
+    if wanted is None:
+        return None
+    key = wanted.casefold().strip()
+    names = sorted({r[0] for r in store.conn.execute("SELECT DISTINCT name FROM actor_mentions")})
+    names += sorted({a for r in store.conn.execute("SELECT DISTINCT actors FROM figures") for a in
+                     (r[0] or "").strip("|").split("|") if a} - {n.casefold() for n in names})
+    exact = [n for n in names if n.casefold() == key]
+    sql = "SELECT DISTINCT name FROM actor_mentions WHERE lower(json_extract(data, '$.text')) = ?"
+    alias = sorted({r[0] for r in store.conn.execute(sql, (key,))})
+    prefix = [n for n in names if n.casefold().startswith(key) or f" {key}" in f" {n.casefold()}"]
+    found = sorted(set(exact + alias + prefix))
+    if found:
+        return found
+    _check_value("actor", wanted, names, fold=True)
+    return []
+
+
+def _when(row: dict[str, Any]) -> str:
+    """When a figure stands: "as of 2025-12-31", a period "2025/2034", else the years it names."""
+    parts = []
+    if row.get("as_of"):
+        parts.append(f"as of {row['as_of']}")
+    if row.get("period"):
+        parts.append(_cell(row["period"]))
+    elif row.get("years") and not row.get("as_of"):
+        parts.append(", ".join(map(str, row["years"])))
+    return "; ".join(parts)
 
 
 @click.group()
@@ -153,6 +259,8 @@ def main() -> None:
     help="Seconds per file.",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks of failed files.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display and no closing summary.")
+@click.option("--name", default=None, help="Name to store for `-` (a document read from standard input).")
 def ingest(
     paths: tuple[str, ...],
     db: str,
@@ -163,29 +271,250 @@ def ingest(
     max_pages: int,
     timeout: float,
     debug: bool,
+    quiet: bool = False,
+    name: str | None = None,
 ) -> None:
-    """Extract PDF/DOCX/TXT files (folders recursively) into the database; one line per file."""
+    """Extract PDF/DOCX/TXT files (folders recursively; `-` = standard input) into the database.
+
+    One line per file on stdout, errors on stderr, a progress display on a terminal, a closing summary.
+    Ctrl-C or SIGTERM stops within a second or two: documents stored so far stay, whole.
+    """
+    import tempfile
+
     from corpus.ingest import collect_files, ingest_files
     from schemas.models import Limits
 
     limits = Limits(max_file_bytes=int(max_mb * 1024 * 1024), max_pages=max_pages, max_seconds=timeout)
-    files, failed = collect_files(paths)
-    results = list(failed)
-    store = open_store(db, create=True)
-    run = ingest_files(store, files, limits, not no_model, jobs or os.cpu_count() or 1, force)
-    if sys.stderr.isatty() and len(files) > 1:
-        with click.progressbar(run, length=len(files), file=sys.stderr, label="ingesting") as bar:
-            results += [_report(r, debug) for r in bar]
-    else:
-        results += [_report(r, debug) for r in run]
-    for r in failed:
-        _report(r, debug)
-    from corpus.audit import refresh_cache
+    with tempfile.TemporaryDirectory(prefix="restrack-stdin-") as tmp:
+        names: dict[str, str] = {}
+        given = list(paths)
+        if "-" in given:
+            if given.count("-") > 1:
+                raise click.UsageError("`-` (standard input) can be given once")
+            stdin_path = _read_stdin(tmp, name or "stdin", limits.max_file_bytes)
+            names[stdin_path] = name or "stdin"
+            given[given.index("-")] = stdin_path
+        elif name:
+            raise click.UsageError("--name names the document read from standard input: give `-` as a path")
+        files, failed = collect_files(given)
+        results = [r for r in failed if r.status == "error"]
+        store = open_store(db, create=True)
+        tally = _Tally(len(files), quiet)
+        run = ingest_files(
+            store, files, limits, not no_model, jobs or os.cpu_count() or 1, force, tally.start, names
+        )
+        stopped = None
+        with _stop_on_signals() as signalled:
+            try:
+                with tally:
+                    for r in run:
+                        if r.path in names:
+                            r.path = names[r.path]
+                        results.append(_report(r, debug, tally.echo))
+                        tally.done(r)
+            except _Stop:
+                stopped = signalled[0]
+            finally:
+                run.close()  # stops and reaps the workers, releases claims
+        for r in failed:
+            if r.status == "error":
+                _report(r, debug)
+        if stopped is None:
+            from corpus.audit import refresh_cache
 
-    refresh_cache(store)  # clause coverage computed now: the first `audit` query reads it from the cache
-    store.close()
+            refresh_cache(store)  # clause coverage computed now: the first `audit` reads it from the cache
+        store.close()
+    if not quiet:
+        outcomes = results + [r for r in failed if r.status == "skipped"]
+        click.echo(_summary_line(outcomes, stopped, len(files) - tally.files), err=True)
+    if stopped is not None:
+        sys.exit(128 + stopped)
     if any(r.status == "error" for r in results):
         sys.exit(1)
+
+
+class _Stop(BaseException):
+    """Raised by the SIGINT/SIGTERM handler; BaseException so no `except Exception` swallows it."""
+
+
+class _stop_on_signals:
+    """SIGINT and SIGTERM raise _Stop once (the signal number is kept); later ones are ignored so the
+    clean-up (reaping workers, closing the database) is not itself interrupted."""
+
+    def __enter__(self) -> list[int]:
+        import signal
+
+        self.got: list[int] = []
+        self.old = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+
+        def handler(signum: int, frame: object) -> None:
+            if not self.got:
+                self.got.append(signum)
+                raise _Stop()
+
+        for s in self.old:
+            signal.signal(s, handler)
+        return self.got
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        for s, h in self.old.items():
+            signal.signal(s, h)
+
+
+def _read_stdin(tmp: str, name: str, limit: int) -> str:
+    """Standard input into a file named NAME in `tmp`: the extractors sniff the format from the bytes."""
+    stream = sys.stdin.buffer
+    if stream.isatty():
+        raise click.UsageError("`-` reads a document from standard input, which is a terminal: "
+                               "pipe a file in (restrack ingest - --name report.pdf < report.pdf)")
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise click.ClickException(f"standard input is over the limit of {limit} bytes (--max-mb)")
+    if not data:
+        raise click.ClickException("standard input is empty (0 bytes): nothing to ingest")
+    safe = os.path.basename(name.replace("\\", "/")) or "stdin"
+    path = os.path.join(tmp, safe)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def _summary_line(results: list[Any], stopped: int | None, left: int) -> str:
+    """"12 added, 3 unchanged, 2 errors, 4 skipped: not a document (.png, .xlsx)"."""
+    import signal
+
+    count = {s: sum(r.status == s for r in results) for s in ("added", "replaced", "unchanged", "error")}
+    parts = [f"{count['added']} added"]
+    parts += [f"{count[s]} {s}" for s in ("replaced", "unchanged") if count[s]]
+    if count["error"]:
+        parts.append(f"{count['error']} error" + ("s" if count["error"] > 1 else ""))
+    skipped = [r for r in results if r.status == "skipped"]
+    if skipped:
+        reasons: dict[str, list[str]] = {}
+        for r in skipped:
+            head, _, detail = (r.error or "skipped").partition(" (")
+            reasons.setdefault(head, [])
+            detail = detail.rstrip(")")
+            if detail and detail not in reasons[head]:
+                reasons[head].append(detail)
+        why = "; ".join(f"{k} ({', '.join(sorted(v))})" if v else k for k, v in reasons.items())
+        parts.append(f"{len(skipped)} skipped: {why}")
+    line = ", ".join(parts)
+    if stopped is not None:
+        line = f"stopped by {signal.Signals(stopped).name}: {line}; {left} not done"
+    return line
+
+
+class _Tally:
+    """Progress of an ingest on stderr: a rich bar on a terminal (files, pages, errors, current file),
+    a plain line every PLAIN_EVERY seconds otherwise (CI logs), nothing with --quiet."""
+
+    PLAIN_EVERY = 30.0
+
+    def __init__(self, total: int, quiet: bool):
+        self.total, self.files, self.pages, self.errors = total, 0, 0, 0
+        self.current = ""
+        self.live = None if quiet or not sys.stderr.isatty() or total < 2 else self._progress()
+        self.plain = not quiet and self.live is None
+        self.last_plain = __import__("time").monotonic()
+
+    def _progress(self) -> Any:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.console = Console(stderr=True)
+        return Progress(
+            TextColumn("ingesting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("files · {task.fields[pages]} pages · {task.fields[errors]} errors"),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[current]}"),
+            console=self.console,
+            auto_refresh=False,  # no refresh thread: workers are forked from this process
+            transient=True,
+        )
+
+    def __enter__(self) -> _Tally:
+        if self.live is not None:
+            self.live.__enter__()
+            self.task = self.live.add_task("ingest", total=self.total, pages=0, errors=0, current="")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.live is not None:
+            self.live.__exit__(None, None, None)
+
+    def _update(self) -> None:
+        if self.live is not None:
+            current = os.path.basename(self.current)[:40]
+            self.live.update(self.task, completed=self.files, pages=f"{self.pages:,}", errors=self.errors,
+                             current=current)
+            self.live.refresh()
+        elif self.plain and __import__("time").monotonic() - self.last_plain >= self.PLAIN_EVERY:
+            self.last_plain = __import__("time").monotonic()
+            now = _shown(os.path.basename(self.current))
+            click.echo(
+                f"progress: {self.files}/{self.total} files, {self.pages:,} pages, {self.errors} errors;"
+                f" working on {now}",
+                err=True,
+            )
+
+    def echo(self, message: str, err: bool = False) -> None:
+        """Per-file lines: through sys.stdout/stderr while the bar is live (rich prints them above it)."""
+        if self.live is None:
+            click.echo(message, err=err)
+        else:
+            print(message, file=sys.stderr if err else sys.stdout, flush=True)
+
+    def start(self, path: str) -> None:
+        self.current = path
+        self._update()
+
+    def done(self, r: Any) -> None:
+        self.files += 1
+        self.errors += r.status == "error"
+        self.pages += (r.document.pages or 0) if r.document is not None and r.status != "unchanged" else 0
+        self._update()
+
+
+def _shown(path: str) -> str:
+    from corpus.ingest import shown
+
+    return shown(path)
+
+
+class _busy:
+    """A transient spinner on a terminal's stderr while slow work runs; in logs (stderr not a terminal)
+    one plain line, only if the work is still running after PLAIN_AFTER seconds."""
+
+    PLAIN_AFTER = 15.0
+
+    def __init__(self, label: str):
+        self.label = label
+
+    def __enter__(self) -> _busy:
+        self.status = self.timer = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+
+            self.status = Console(stderr=True).status(self.label + "…")
+            self.status.__enter__()
+        else:
+            import threading
+
+            self.timer = threading.Timer(self.PLAIN_AFTER, lambda: click.echo(self.label + "…", err=True))
+            self.timer.daemon = True
+            self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.status is not None:
+            self.status.__exit__(None, None, None)
+        if self.timer is not None:
+            self.timer.cancel()
 
 
 def _hint(path: str, reason: str) -> str:
@@ -208,20 +537,20 @@ def _hint(path: str, reason: str) -> str:
     return ""
 
 
-def _report(r: Any, debug: bool) -> Any:
+def _report(r: Any, debug: bool, echo: Callable[..., None] = click.echo) -> Any:
     if r.status == "error":
         if debug and r.traceback:
-            click.echo(r.traceback.rstrip(), err=True)
-        click.echo(f"error: {r.path}: {r.error}{_hint(r.path, r.error or '')}", err=True)
+            echo(r.traceback.rstrip(), err=True)
+        echo(f"error: {_shown(r.path)}: {r.error}{_hint(r.path, r.error or '')}", err=True)
         return r
     d = r.document
     about = [x for x in (d.kind, d.symbol) if x]
     facts = (
         [" ".join(about)] + ([str(d.year)] if d.year else []) + [f"{r.blocks} blocks", f"{r.figures} figures"]
     )
-    click.echo(f"{r.status} {r.doc_id} ({', '.join(facts)})")
+    echo(f"{r.status} {r.doc_id} ({', '.join(facts)})")
     for w in r.warnings:
-        click.echo(f"warning: {r.doc_id}: {w}", err=True)
+        echo(f"warning: {r.doc_id}: {w}", err=True)
     return r
 
 
@@ -245,7 +574,7 @@ FIGURE_COLUMNS = [
     "block_id",
     "sentence",
 ]
-DATE_COLUMNS = ["doc_id", "text", "value", "page", "block_id"]
+DATE_COLUMNS = ["doc_id", "text", "value", "page", "block_id", "kind"]
 ACTOR_COLUMNS = ["doc_id", "name", "type", "mentions", "aliases"]
 
 
@@ -317,9 +646,14 @@ def _doc_id(store: Store, ref: str | None) -> str | None:
     "--metric", help="damage, losses, needs, requirement, contribution, in-kind, budget, pledge, ..."
 )
 @click.option("--currency", help="ISO 4217 code, e.g. USD, CHF.")
-@click.option("--actor", help="Canonical actor name.")
+@click.option("--actor", help="Actor: canonical name, a form seen in the text (alias) or a name's start.")
 @click.option("--year", type=int, help="A year the figure refers to (else the edition year).")
 @click.option("--chapter", help="Assessment sector chapter (substring).")
+@click.option(
+    "--columns",
+    help="Table columns, comma-separated (when, sentence, " + ", ".join(FIGURE_COLUMNS[:-1]) + ").",
+)
+@click.option("--wide", is_flag=True, help="Table: add the sentence; wrap long text instead of cutting it.")
 def figures(
     db: str,
     fmt: str,
@@ -329,16 +663,26 @@ def figures(
     actor: str | None,
     year: int | None,
     chapter: str | None,
+    columns: str | None = None,
+    wide: bool = False,
 ) -> None:
-    """Monetary figures with what they measure and where they stand."""
+    """Monetary figures with what they measure, when (as-of date, period or years) and where they stand."""
+    table = ["doc_id", "amount", "currency", "qualifier", "metric", "actors", "when", "page", "text"]
+    table.append("subject")
+    if columns:
+        known = [*FIGURE_COLUMNS, "when"]
+        table = [_check_value("column", c.strip(), known) or "" for c in columns.split(",")]
+    elif wide:
+        table.append("sentence")
     with open_store(db) as store:
-        found = store.figures(_doc_id(store, doc), metric, currency, actor, year, chapter)
-    render(
-        model_rows(found, FIGURE_COLUMNS),
-        fmt,
-        FIGURE_COLUMNS,
-        ["doc_id", "amount", "currency", "qualifier", "metric", "actors", "page", "text", "subject"],
-    )
+        metric = _check_value("metric", metric, _known_metrics(store))
+        currency = _check_value("currency", currency, _known_currencies(store), fold=True)
+        names = _actor_names(store, actor)
+        found = store.figures(_doc_id(store, doc), metric, currency, names, year, chapter)
+    rows = model_rows(found, FIGURE_COLUMNS)
+    if fmt == "table":
+        rows = [{**r, "when": _when(r)} for r in rows]
+    render(rows, fmt, FIGURE_COLUMNS, table, wide=wide)
 
 
 @main.command()
@@ -350,7 +694,8 @@ def dates(db: str, fmt: str, doc: str | None, year: int | None) -> None:
     """Dates stated in the documents, as ISO 8601 values."""
     with open_store(db) as store:
         found = store.dates(_doc_id(store, doc), year)
-    render(model_rows(found, DATE_COLUMNS), fmt, DATE_COLUMNS)
+    table = ["doc_id", "text", "value", "kind", "page", "block_id"]
+    render(model_rows(found, DATE_COLUMNS), fmt, DATE_COLUMNS, table)
 
 
 @main.command()
@@ -360,6 +705,11 @@ def dates(db: str, fmt: str, doc: str | None, year: int | None) -> None:
 @click.option("--type", "type_", help="member_state, un_body, national_authority, company, academia, ...")
 def actors(db: str, fmt: str, doc: str | None, type_: str | None) -> None:
     """Actors per document: canonical name, type, mention count and the forms seen."""
+    from typing import get_args
+
+    from schemas.models import ActorType
+
+    type_ = _check_value("actor type", type_, get_args(ActorType))
     with open_store(db) as store:
         found = store.actors(_doc_id(store, doc), type_)
     render(model_rows(found, ACTOR_COLUMNS), fmt, ACTOR_COLUMNS)
@@ -498,7 +848,10 @@ def compare(
     from corpus.compare import compare as run_compare
 
     with open_store(db) as store:
-        series, checks = run_compare(store, metric, subject, currency, all_checks)
+        metric = _check_value("metric", metric, _known_metrics(store))
+        currency = _check_value("currency", currency, _known_currencies(store), fold=True)
+        with _busy("compare: analysing the figures across editions"):
+            series, checks = run_compare(store, metric, subject, currency, all_checks)
     if checks_only:
         render(model_rows(checks, CHECK_COLUMNS), fmt, CHECK_COLUMNS)
         return
@@ -510,7 +863,7 @@ def compare(
         for s in series
         for p in s.points
     ]
-    render(rows, fmt, POINT_COLUMNS, [c for c in POINT_COLUMNS if c not in ("year", "note")])
+    render(rows, fmt, POINT_COLUMNS, [c for c in POINT_COLUMNS if c != "year"])
     if fmt == "table" and checks:
         click.echo()
         render(model_rows(checks, CHECK_COLUMNS), fmt, CHECK_COLUMNS)
@@ -536,7 +889,8 @@ def report(db: str, out: str, no_timestamp: bool) -> None:
     stamp = None if no_timestamp else datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     with open_store(db) as store:
         try:
-            path = write_report(store, out, stamp)
+            with _busy("report: gathering documents, coverage and series"):
+                path = write_report(store, out, stamp)
         except OSError as exc:
             raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
     click.echo(str(path))

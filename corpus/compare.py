@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from corpus import table_checks
 from extract.figures import is_budget_document
@@ -149,6 +149,7 @@ def _label(f: _Fig) -> str:
     return re.sub(r"\s+", " ", text).strip(" .,;:-")
 
 
+@lru_cache(maxsize=1 << 16)  # compared against every series' labels: computed once per text, not per pair
 def _fuzzy_key(text: str) -> str:
     stop = set(rules()["stopwords"])
     words = re.findall(r"[a-z][a-z'-]+", text.lower())
@@ -366,6 +367,9 @@ def _point(f: _Fig, edition: str | None = None) -> SeriesPoint:
     )
 
 
+_RECENT_WORDINGS = 16  # more editions than any real report series has; bounds the cost of a long archive
+
+
 @dataclass
 class _Build:
     series: Series
@@ -374,13 +378,30 @@ class _Build:
     labels: list[str] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)
     alone: bool = True  # every figure so far was the only one of its metric and currency in its document
+    label_keys: dict[str, None] = field(default_factory=dict)  # distinct _fuzzy_key of labels, in order
+    sentence_keys: dict[str, None] = field(default_factory=dict)  # and of sentences: each scored once
+
+    def add_wording(self, f: _Fig) -> None:
+        """Remember the wording of a new point; matching uses the latest _RECENT_WORDINGS distinct ones,
+        so placing a figure costs the same whether the series has 5 editions or 1,000."""
+        self.labels.append(f.label)
+        self.sentences.append(f.fig.sentence or "")
+        for keys, text in ((self.label_keys, f.label), (self.sentence_keys, f.fig.sentence or "")):
+            k = _fuzzy_key(text)
+            keys.pop(k, None)
+            keys[k] = None  # most recent last
+            if len(keys) > _RECENT_WORDINGS:
+                del keys[next(iter(keys))]
 
 
 def _similarity(f: _Fig, b: _Build) -> float:
+    """Best score against the series' labels and sentences; each distinct key is scored once (in C)."""
     a = _fuzzy_key(f.label)
-    label = max((fuzz.token_set_ratio(a, _fuzzy_key(x)) for x in b.labels), default=0.0) if a else 0.0
+    best = process.extractOne(a, b.label_keys.keys(), scorer=fuzz.token_set_ratio) if a else None
+    label = best[1] if best else 0.0
     sent = _fuzzy_key(f.fig.sentence or "")
-    whole = max((fuzz.token_sort_ratio(sent, _fuzzy_key(x)) for x in b.sentences), default=0.0)
+    best = process.extractOne(sent, b.sentence_keys.keys(), scorer=fuzz.token_sort_ratio)
+    whole = best[1] if best else 0.0
     return max(label, whole)
 
 
@@ -490,8 +511,7 @@ def _place_fuzzy(
         if not here:
             b.alone = b.alone and alone
             b.members[f.point_key].append(f)
-            b.labels.append(f.label)
-            b.sentences.append(f.fig.sentence or "")
+            b.add_wording(f)
             f.key = b.key
             return
         if any(g.fig.amount == f.fig.amount for g in here):
@@ -507,8 +527,7 @@ def _place_fuzzy(
         Series(metric=f.fig.metric, subject=f.label or None, currency=f.fig.currency), key, alone=alone
     )
     b.members[f.point_key].append(f)
-    b.labels.append(f.label)
-    b.sentences.append(f.fig.sentence or "")
+    b.add_wording(f)
     f.key = key
     builds[key] = b
     group.append(b)
@@ -751,8 +770,11 @@ def _sum_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
             if total and len(parts) >= 2:
                 out.append((_sum_check(total, parts, "total"), total))
         tables: dict[tuple, list[_Fig]] = defaultdict(list)
+        by_id: dict[int, dict[str, Any]] = {}  # per document: block id -> first block (no per-figure scan)
         for f in doc_figs:
-            blk = next((b for b in f.doc.blocks if b.id == f.fig.block_id), None)
+            if id(f.doc) not in by_id:
+                by_id[id(f.doc)] = {b.id: b for b in reversed(f.doc.blocks)}
+            blk = by_id[id(f.doc)].get(f.fig.block_id)  # type: ignore[arg-type]
             if blk is not None and blk.kind != "table_cell":
                 continue
             table = (blk.table, blk.col) if blk is not None else None
@@ -811,13 +833,15 @@ def _ref_point(f: _Fig, b: _Build, ref: str, cutoffs: dict[int, str]) -> SeriesP
 def _stated_changes(figs: list[_Fig], builds: dict[tuple, _Build], cutoffs: dict[int, str]) -> list:
     r = rules()
     out = []
+    lowest: dict[tuple[int, str | None], int] = {}  # (document, sentence) -> index of its first figure
+    for g in figs:
+        k = (id(g.doc), g.fig.sentence)
+        lowest[k] = min(lowest.get(k, g.index), g.index)
     for f in figs:
         b = builds.get(f.key)
         if b is None:
             continue
-        first = not any(
-            g.fig.sentence == f.fig.sentence and g.index < f.index for g in figs if g.doc is f.doc
-        )
+        first = lowest[(id(f.doc), f.fig.sentence)] >= f.index
         for text in [f.trail] + ([f.lead] if first else []):
             for pat in _res()["stated"]:
                 for m in pat.finditer(text):
@@ -1001,15 +1025,15 @@ def _cache_key(store: Any) -> str:
     return h.hexdigest()[:32]
 
 
-def _analysed(store: Any) -> list[Series]:
+def _analysed(store: Any, want: Callable[[dict], bool] | None = None) -> list[Series]:
     """Every series with all its checks, from the cache when the corpus and the rules are unchanged.
 
     The analysis reads every block and figure of the corpus; a query should not pay it twice (a read-only
     or busy database just skips the cache)."""
     key = _cache_key(store)
     cached = store.cache("compare", key)
-    if cached:
-        return [Series.model_validate(s) for s in json.loads(cached)]
+    if cached:  # `want` drops series before validation: a filtered query on an archive reads only its own
+        return [Series.model_validate(s) for s in json.loads(cached) if want is None or want(s)]
     docs = [
         d.model_copy(update={"blocks": store.blocks(d.id)})
         for d in canonical_documents(store.documents(), store_text(store))
@@ -1029,9 +1053,16 @@ def compare(
     """Series of the stored corpus (filtered by metric, subject substring, currency) and their checks;
     only failed and unverified (not computable) checks unless `all_checks`. References resolve against
     the whole corpus, not the filter."""
+    def want(s: dict) -> bool:
+        return (
+            (not metric or s.get("metric") == metric)
+            and (not currency or s.get("currency") == currency.upper())
+            and (not subject or subject.lower() in (s.get("subject") or "").lower())
+        )
+
     keep = [
         s
-        for s in _analysed(store)
+        for s in _analysed(store, want)
         if (not metric or s.metric == metric)
         and (not currency or s.currency == currency.upper())
         and (not subject or subject.lower() in (s.subject or "").lower())

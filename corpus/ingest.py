@@ -1,7 +1,10 @@
-"""Ingest orchestration: find the files, extract them in a process pool, store each result as it arrives.
+"""Ingest orchestration: find the files, extract them in worker processes, store each result as it arrives.
 
-Extraction is pure and runs in worker processes; only this (main) process writes to the database, so one
-document = one short write transaction and a crashed or timed-out worker costs one file, never the batch.
+Workers open, hash and extract each file under the per-file deadline (a FIFO or a stuck network mount costs
+one file, never the run); only this (main) process writes to the database, one short transaction per
+document. Workers exit when told to, when the main process dies (they poll their parent), or when killed
+after the deadline. Before extracting, a worker reports the file's sha256: the main process answers "skip"
+if the file is stored, or claimed in the database by another live ingest (then it waits for that one).
 """
 
 from __future__ import annotations
@@ -9,25 +12,36 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import stat
 import threading
+import time
 import traceback
-from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing import connection, get_context
 
 from corpus.store import Store
 from schemas.models import Document, Extraction, Limits
 
 SUFFIXES = (".pdf", ".docx", ".txt")
+PARENT_POLL_S = 0.5  # how often a worker checks that the main process is still there
+GRACE_S = 5.0  # beyond --timeout, the main process kills a worker stuck where SIGALRM cannot reach
+STOP_WAIT_S = 1.0  # after SIGTERM, how long a worker gets before SIGKILL
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)
 
 
 @dataclass
 class IngestResult:
-    """What happened to one input file; `error` is the one-line reason when status is "error"."""
+    """What happened to one input; `error` is the one-line reason when status is "error" or "skipped"."""
 
     path: str
-    status: str  # added | unchanged | replaced | error
+    status: str  # added | unchanged | replaced | error | skipped
     doc_id: str | None = None
     document: Document | None = None
     blocks: int = 0
@@ -37,11 +51,41 @@ class IngestResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def shown(path: str) -> str:
+    """A path as printed and stored: bytes that are not UTF-8 (os.fsdecode's surrogates) become \\xNN."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def raw_path(path: str) -> str | None:
+    """Hex of the file name's bytes when it is not valid UTF-8 (so the name is stored losslessly)."""
+    return None if shown(path) == path else os.fsencode(path).hex()
+
+
+def not_regular(mode: int) -> str | None:
+    for test, what in _KINDS:
+        if test(mode):
+            return what
+    return None if stat.S_ISREG(mode) else "not a regular file"
+
+
+def _refusal(path: str, what: str) -> str:
+    if what == "a FIFO (named pipe)":
+        return f"{what}, not a regular file: not read (a stream: ... | restrack ingest - --name NAME)"
+    return f"{what}, not a regular file: not read"
+
+
 def collect_files(paths: Iterable[str]) -> tuple[list[str], list[IngestResult]]:
-    """Files to ingest, in a stable order, each once. Folders are walked for .pdf/.docx/.txt (following
-    symlinks, never the same real directory twice); a file named explicitly is taken whatever its suffix."""
+    """Files to ingest, in a stable order, each once, and what was not taken (errors and skips, each with
+    its reason). Folders are walked for .pdf/.docx/.txt (following symlinks, never the same real directory
+    twice); other files in folders are skipped as "not a document"; a file named explicitly is taken
+    whatever its suffix. Only regular files are taken: FIFOs, devices and sockets are refused here (by
+    stat, which never blocks) and again by the worker after opening."""
     files: list[str] = []
-    errors: list[IngestResult] = []
+    out: list[IngestResult] = []
     seen_files: set[str] = set()
     seen_dirs: set[str] = set()
 
@@ -51,9 +95,31 @@ def collect_files(paths: Iterable[str]) -> tuple[list[str], list[IngestResult]]:
             seen_files.add(real)
             files.append(os.path.abspath(p))
 
+    def check(p: str) -> None:
+        try:
+            st = os.stat(p)
+        except FileNotFoundError:
+            if os.path.islink(p):
+                out.append(IngestResult(p, "error", error="broken symbolic link (its target is missing)"))
+            else:
+                out.append(IngestResult(p, "error", error="file not found"))
+            return
+        except OSError as exc:
+            out.append(IngestResult(p, "error", error=f"cannot read: {exc.strerror or exc}"))
+            return
+        what = not_regular(st.st_mode)
+        if what:
+            out.append(IngestResult(p, "error", error=_refusal(p, what)))
+        else:
+            add(p)
+
+    def unreadable(exc: OSError) -> None:
+        where = exc.filename if isinstance(exc.filename, str) else str(exc.filename)
+        out.append(IngestResult(where, "error", error=f"cannot read folder: {exc.strerror or exc}"))
+
     for given in paths:
         if os.path.isdir(given):
-            for root, dirs, names in os.walk(given, followlinks=True):
+            for root, dirs, names in os.walk(given, onerror=unreadable, followlinks=True):
                 real = os.path.realpath(root)
                 if real in seen_dirs:
                     dirs[:] = []
@@ -61,15 +127,20 @@ def collect_files(paths: Iterable[str]) -> tuple[list[str], list[IngestResult]]:
                 seen_dirs.add(real)
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
-                    if name.lower().endswith(SUFFIXES) and not name.startswith(("~$", ".")):
-                        add(os.path.join(root, name))
-        elif os.path.exists(given):
-            add(given)
+                    if name.startswith(("~$", ".")):
+                        continue  # hidden files and Office lock files: not the user's documents
+                    path = os.path.join(root, name)
+                    if name.lower().endswith(SUFFIXES):
+                        check(path)
+                    else:
+                        ext = os.path.splitext(name)[1].lower() or "no extension"
+                        out.append(IngestResult(path, "skipped", error=f"not a document ({ext})"))
         else:
-            errors.append(IngestResult(given, "error", error="file not found"))
-    return files, errors
+            check(given)
+    return files, out
 
 
+# -- the worker process ----------------------------------------------------------------------------------
 class _Timeout(BaseException):
     """BaseException so a parser's broad `except Exception` cannot swallow the deadline."""
 
@@ -78,20 +149,95 @@ def _on_alarm(signum: int, frame: object) -> None:
     raise _Timeout()
 
 
-def extract_job(
-    path: str, limits: Limits, use_model: bool
-) -> tuple[Extraction | None, str | None, str | None]:
-    """Worker entry: (extraction, None, None) or (None, one-line reason, traceback). Never raises, so
-    nothing unpicklable crosses the process boundary. The wall-time limit is a SIGALRM in the worker."""
+def read_regular(path: str, limit: int) -> bytes:
+    """The file's bytes, refusing anything but a regular file. O_NONBLOCK: opening a FIFO never waits."""
     from extract.errors import DocumentError
-    from extract.pipeline import extract_file
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise DocumentError("file not found (moved or deleted?)") from None
+    except PermissionError:
+        raise DocumentError("permission denied") from None
+    except OSError as exc:
+        raise DocumentError(f"cannot read: {exc.strerror or exc}") from None
+    try:
+        st = os.fstat(fd)
+        what = not_regular(st.st_mode)
+        if what:
+            raise DocumentError(_refusal(path, what))
+        if st.st_size > limit:  # before reading: a 10 GB file must not be loaded to learn it is too big
+            raise DocumentError(f"file is {st.st_size} bytes, over the limit of {limit}")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(limit + 1)
+        if len(data) > limit:
+            raise DocumentError(f"file is over the limit of {limit} bytes")
+        return data
+    except OSError as exc:
+        raise DocumentError(f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def _watch_parent(ppid: int) -> None:
+    """Exit when the main process is gone (kill -9 leaves no chance to tell us): reparented => orphan."""
+    while True:
+        time.sleep(PARENT_POLL_S)
+        if os.getppid() != ppid:
+            os._exit(70)
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel sends SIGKILL when the parent dies; the polling thread covers other systems."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+def _worker(conn: connection.Connection, ppid: int, limits: Limits, use_model: bool) -> None:
+    """Loop: receive a path, read + hash it, ask whether to go on, extract, send the outcome."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the main process decides
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+    threading.Thread(target=_watch_parent, args=(ppid,), daemon=True).start()
+    if os.getppid() != ppid:
+        os._exit(70)
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            os._exit(0)
+        if msg is None:
+            os._exit(0)
+        try:
+            conn.send(("done", *extract_job(msg, limits, use_model, conn)))
+        except (BrokenPipeError, OSError):
+            os._exit(0)
+
+
+def extract_job(
+    path: str, limits: Limits, use_model: bool, conn: connection.Connection | None = None
+) -> tuple[Extraction | None, str | None, str | None]:
+    """(extraction, None, None), (None, one-line reason, traceback) or (None, None, None) when the main
+    process said skip. Never raises, so nothing unpicklable crosses the process boundary. Reading,
+    hashing and extracting all run under the wall-time limit (SIGALRM in this process)."""
+    import extract.pipeline
+    from extract.errors import DocumentError
 
     use_alarm = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     old = signal.signal(signal.SIGALRM, _on_alarm) if use_alarm else None
     try:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, limits.max_seconds)
-        return extract_file(path, limits, use_model), None, None
+        data = read_regular(path, limits.max_file_bytes)
+        if conn is not None:
+            conn.send(("sha", hashlib.sha256(data).hexdigest()))
+            if conn.recv() != "go":
+                return None, None, None
+        return extract.pipeline.extract_bytes(data, path, limits, use_model), None, None
     except _Timeout:
         return None, f"timed out after {limits.max_seconds:g} s", None
     except DocumentError as exc:
@@ -107,8 +253,8 @@ def extract_job(
 
 
 def warm_up(use_model: bool) -> None:
-    """Import the extractors and build the spaCy pipeline before any file's clock starts: a cold worker
-    would otherwise spend seconds of the first file's --timeout on imports. Failures surface per file."""
+    """Import the extractors and build the spaCy pipeline before any file's clock starts: forked workers
+    then start warm instead of spending seconds of the first file's --timeout on imports."""
     import importlib
 
     for mod in (
@@ -133,21 +279,17 @@ def warm_up(use_model: bool) -> None:
         pass
 
 
-def _sha256(path: str) -> str | None:
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                h.update(chunk)
-    except OSError:
-        return None  # the worker reports why, with the pipeline's wording
-    return h.hexdigest()
-
-
-def _store(store: Store, path: str, outcome: tuple, force: bool) -> IngestResult:
+# -- the main process --------------------------------------------------------------------------------------
+def _store(store: Store, path: str, outcome: tuple, force: bool, name: str | None = None) -> IngestResult:
     extraction, reason, tb = outcome
     if extraction is None:
         return IngestResult(path, "error", error=reason, traceback=tb)
+    doc = extraction.document
+    if name is not None or shown(doc.path) != doc.path:
+        update: dict = {"path": shown(name if name is not None else doc.path)}
+        if name is None and "path_raw" in Document.model_fields:
+            update["path_raw"] = raw_path(doc.path)
+        extraction = extraction.model_copy(update={"document": doc.model_copy(update=update)})
     try:
         doc_id, status = store.ingest(extraction, force=force)
     except Exception as exc:
@@ -162,6 +304,64 @@ def _summary(store: Store, path: str, doc_id: str, status: str, warnings: list[s
     return IngestResult(path, status, doc_id, doc, blocks, figures, warnings=list(warnings))
 
 
+@dataclass
+class _Slot:
+    proc: object
+    conn: connection.Connection
+    path: str | None = None
+    sha: str | None = None
+    started: float = 0.0
+
+
+class _Workers:
+    """A few forked extraction processes, each with its own pipe, so the main process always knows which
+    file each one holds: a dead or stuck worker costs exactly that file and is replaced."""
+
+    def __init__(self, n: int, limits: Limits, use_model: bool):
+        self.ctx = get_context("fork") if "fork" in _start_methods() else get_context()
+        self.limits, self.use_model = limits, use_model
+        self.slots: list[_Slot] = [self._spawn() for _ in range(n)]
+
+    def _spawn(self) -> _Slot:
+        parent, child = self.ctx.Pipe()
+        proc = self.ctx.Process(
+            target=_worker, args=(child, os.getpid(), self.limits, self.use_model), daemon=True
+        )
+        proc.start()
+        child.close()
+        return _Slot(proc, parent)
+
+    def replace(self, slot: _Slot) -> None:
+        self._kill(slot)
+        self.slots[self.slots.index(slot)] = self._spawn()
+
+    def _kill(self, slot: _Slot) -> None:
+        proc = slot.proc
+        if proc.is_alive():  # type: ignore[attr-defined]
+            proc.kill()  # type: ignore[attr-defined]
+        proc.join(1)  # type: ignore[attr-defined]
+        slot.conn.close()
+
+    def stop(self) -> None:
+        """Tell every worker to stop (SIGTERM), give them STOP_WAIT_S, then SIGKILL; reap all."""
+        for s in self.slots:
+            if s.proc.is_alive():  # type: ignore[attr-defined]
+                s.proc.terminate()  # type: ignore[attr-defined]
+        deadline = time.monotonic() + STOP_WAIT_S
+        for s in self.slots:
+            s.proc.join(max(0.0, deadline - time.monotonic()))  # type: ignore[attr-defined]
+            if s.proc.is_alive():  # type: ignore[attr-defined]
+                s.proc.kill()  # type: ignore[attr-defined]
+                s.proc.join(1)  # type: ignore[attr-defined]
+            s.conn.close()
+
+
+def _start_methods() -> list[str]:
+    from multiprocessing import get_all_start_methods
+
+    return get_all_start_methods()
+
+
 def ingest_files(
     store: Store,
     files: list[str],
@@ -169,55 +369,103 @@ def ingest_files(
     use_model: bool = True,
     jobs: int = 1,
     force: bool = False,
+    on_start: Callable[[str], None] | None = None,
+    names: dict[str, str] | None = None,
 ) -> Iterator[IngestResult]:
     """Yield one result per file as it completes. Files already stored (same sha256) are not re-extracted
-    unless `force`. jobs=1 runs in this process (no pool start-up); more uses a process pool."""
+    unless `force`; a file another ingest is extracting (a live claim in the database) is waited for.
+    `on_start(path)` is called when a worker takes a file; `names` maps a path to the name to store (stdin).
+    Closing the generator (or an exception such as KeyboardInterrupt inside it) stops and reaps the workers
+    and releases this process's claims, so an interrupted run leaves only whole documents behind."""
     limits = limits or Limits()
-    todo: list[str] = []
-    for path in files:
-        sha = None if force else _sha256(path)
-        doc_id = store.id_for_sha(sha) if sha else None
-        if doc_id:
-            yield _summary(store, path, doc_id, "unchanged", [])
-        else:
-            todo.append(path)
-    if todo:
-        warm_up(use_model)  # in this process, so forked workers start warm too
-    if jobs <= 1 or len(todo) <= 1:
-        for path in todo:
-            yield _store(store, path, extract_job(path, limits, use_model), force)
+    names = names or {}
+    if not files:
         return
-    left = yield from _pool(store, todo, limits, use_model, min(jobs, len(todo)), force)
-    for path in left:  # a worker died: retry alone, so only the file that kills its worker fails
-        yield from _pool(store, [path], limits, use_model, 1, force, last_try=True)
-
-
-def _pool(
-    store: Store,
-    paths: list[str],
-    limits: Limits,
-    use_model: bool,
-    jobs: int,
-    force: bool,
-    last_try: bool = False,
-) -> Iterator[IngestResult]:
-    """Run paths in a pool; returns (as the generator's value) the paths left unfinished by a broken pool."""
-    with ProcessPoolExecutor(max_workers=jobs, initializer=warm_up, initargs=(use_model,)) as pool:
-        futures: dict[Future, str] = {pool.submit(extract_job, p, limits, use_model): p for p in paths}
-        pending = set(futures)
-        broken: list[str] = []
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in sorted(done, key=lambda f: paths.index(futures[f])):
-                try:
-                    outcome = fut.result()
-                except BrokenProcessPool:
-                    if last_try:
-                        yield IngestResult(
-                            futures[fut], "error", error="worker process died (crash or out of memory)"
-                        )
-                    else:
-                        broken.append(futures[fut])
-                    continue
-                yield _store(store, futures[fut], outcome, force)
-    return broken
+    warm_up(use_model)  # in this process, so forked workers start warm too
+    queue = list(files)
+    deferred: dict[str, str] = {}  # path -> sha claimed by another process
+    workers = _Workers(max(1, min(jobs, len(files))), limits, use_model)
+    claim_for = limits.max_seconds + 2 * GRACE_S
+    try:
+        next_poll = 0.0
+        while queue or deferred or any(s.path for s in workers.slots):
+            for slot in workers.slots:
+                if slot.path is None and queue:
+                    slot.path, slot.sha, slot.started = queue.pop(0), None, time.monotonic()
+                    try:
+                        slot.conn.send(slot.path)
+                    except OSError:
+                        pass  # the worker died: its sentinel is ready, the file fails below
+                    if on_start:
+                        on_start(slot.path)
+            busy = [s for s in workers.slots if s.path]
+            if deferred and time.monotonic() >= next_poll:
+                next_poll = time.monotonic() + 0.25
+                for path, sha in list(deferred.items()):
+                    doc_id = store.id_for_sha(sha)
+                    if doc_id:
+                        del deferred[path]
+                        yield _summary(store, path, doc_id, "unchanged", [])
+                    elif not store.claimed_by_other(sha) and not any(o.sha == sha for o in workers.slots):
+                        del deferred[path]
+                        queue.append(path)
+            waitables: list = [s.conn for s in busy] + [s.proc.sentinel for s in busy]  # type: ignore
+            ready = set(connection.wait(waitables, timeout=0.2)) if waitables else set()
+            if not waitables:
+                time.sleep(0.2)
+            for slot in busy:
+                path = slot.path
+                assert path is not None
+                if slot.conn in ready:
+                    try:
+                        msg = slot.conn.recv()
+                    except (EOFError, OSError):
+                        msg = None
+                    if msg is not None and msg[0] == "sha":
+                        slot.sha = sha = msg[1]
+                        doc_id = None if force else store.id_for_sha(sha)
+                        twin = any(o is not slot and o.sha == sha and o.path for o in workers.slots)
+                        if twin:  # the same bytes under another name, being extracted now: wait for it
+                            slot.conn.send("skip")
+                            slot.conn.recv()
+                            slot.path = None
+                            deferred[path] = sha
+                        elif doc_id:
+                            slot.conn.send("skip")
+                            slot.conn.recv()
+                            slot.path = None
+                            yield _summary(store, path, doc_id, "unchanged", [])
+                        elif store.claim(sha, claim_for):
+                            slot.conn.send("go")
+                        else:
+                            slot.conn.send("skip")
+                            slot.conn.recv()
+                            slot.path = None
+                            deferred[path] = sha
+                        continue
+                    if msg is not None and msg[0] == "done":
+                        slot.path = None
+                        try:
+                            yield _store(store, path, msg[1:], force, names.get(path))
+                        finally:
+                            if slot.sha:
+                                store.release(slot.sha)
+                        continue
+                if slot.conn in ready or slot.proc.sentinel in ready:  # type: ignore[attr-defined]
+                    slot.path = None
+                    if slot.sha:
+                        store.release(slot.sha)
+                    workers.replace(slot)
+                    yield IngestResult(path, "error", error="worker process died (crash or out of memory)")
+                elif time.monotonic() - slot.started > limits.max_seconds + GRACE_S:
+                    slot.path = None  # stuck in C code where SIGALRM cannot interrupt: kill it
+                    if slot.sha:
+                        store.release(slot.sha)
+                    workers.replace(slot)
+                    yield IngestResult(path, "error", error=f"timed out after {limits.max_seconds:g} s")
+    finally:
+        workers.stop()
+        try:
+            store.release_mine()
+        except Exception:
+            pass

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -89,11 +90,16 @@ MIGRATIONS: list[list[str | Callable[[sqlite3.Connection], None]]] = [
         "DROP TABLE IF EXISTS compare_cache",
         lambda c: _create_views(c),
     ],
+    [  # ingest claims: a file (by sha256) being extracted by one process, so concurrent ingests share work
+        "CREATE TABLE claims (sha256 TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL,"
+        " until REAL NOT NULL)",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 _RECORD_TABLES = ("blocks", "figures", "dates", "actor_mentions", "clauses", "citations", "tables")
 _FORMAT_RANK = {"docx": 0, "txt": 1, "pdf": 2}  # whose clause catalogue wins when formats disagree
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_HOST = socket.gethostname()
 
 
 def default_db_path() -> str:
@@ -347,6 +353,46 @@ class Store:
             ],
         )
 
+    # -- claims (concurrent ingests) -------------------------------------------------------------------------
+    def _claim_live(self, pid: int, host: str, until: float) -> bool:
+        """A claim holds while its deadline has not passed and, on this host, its process still exists."""
+        if until < time.time():
+            return False
+        if host != _HOST:
+            return True
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def claim(self, sha: str, seconds: float) -> bool:
+        """Claim a file for extraction; False when another live process holds it (a dead one's is taken)."""
+        with self._write() as c:
+            row = c.execute("SELECT pid, host, until FROM claims WHERE sha256 = ?", (sha,)).fetchone()
+            if row and (row[0], row[1]) != (os.getpid(), _HOST) and self._claim_live(*row):
+                return False
+            row = (sha, os.getpid(), _HOST, time.time() + seconds)
+            c.execute("INSERT OR REPLACE INTO claims VALUES (?,?,?,?)", row)
+        return True
+
+    def claimed_by_other(self, sha: str) -> bool:
+        row = self.conn.execute("SELECT pid, host, until FROM claims WHERE sha256 = ?", (sha,)).fetchone()
+        return bool(row) and (row[0], row[1]) != (os.getpid(), _HOST) and self._claim_live(*row)
+
+    def release(self, sha: str) -> None:
+        _retry(
+            lambda: self.conn.execute(
+                "DELETE FROM claims WHERE sha256 = ? AND pid = ? AND host = ?", (sha, os.getpid(), _HOST)
+            )
+        )
+
+    def release_mine(self) -> None:
+        sql = "DELETE FROM claims WHERE pid = ? AND host = ?"
+        _retry(lambda: self.conn.execute(sql, (os.getpid(), _HOST)))
+
     # -- reading ---------------------------------------------------------------------------------------------
     def documents(self, kind: str | None = None) -> list[Document]:
         """Document metadata (without blocks), ordered by id so output is stable whatever the job order."""
@@ -401,17 +447,23 @@ class Store:
         doc_id: str | None = None,
         metric: str | None = None,
         currency: str | None = None,
-        actor: str | None = None,
+        actor: str | list[str] | None = None,
         year: int | None = None,
         chapter: str | None = None,
     ) -> list[Figure]:
-        """Figures matching every given filter; actor is a canonical name, chapter a substring (any case)."""
+        """Figures matching every given filter; actor is a canonical name (or a list: any of them), chapter
+        a substring (any case)."""
         where, args = [], []
         for col, val in (("doc_id", doc_id), ("metric", metric), ("currency", currency and currency.upper())):
             if val:
                 where.append(f"f.{col} = ?")
                 args.append(val)
-        if actor:
+        if isinstance(actor, list):
+            if not actor:
+                return []
+            where.append("(" + " OR ".join([_list_has("f.actors")] * len(actor)) + ")")
+            args += [a.casefold() for a in actor]
+        elif actor:
             where.append(_list_has("f.actors"))
             args.append(actor.casefold())
         if year:

@@ -114,9 +114,81 @@ def _build(use_model: bool) -> tuple[Language, str]:
     return nlp, name
 
 
+CHUNK_CHARS = 100_000  # texts longer than this are processed in pieces (spaCy refuses > nlp.max_length)
+
+
+def split_text(text: str, limit: int | None = None) -> list[str]:
+    """Pieces of at most `limit` characters whose concatenation is `text`, cut after a sentence end or
+    a whitespace where possible, so offsets stay valid once the pieces' Docs are joined."""
+    limit = limit or CHUNK_CHARS
+    pieces, start = [], 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = max(window.rfind(". "), window.rfind("\n"))
+        if cut < limit // 2:
+            cut = max(cut, window.rfind(" "))
+        cut = cut + 1 if cut >= limit // 10 else limit  # no break at all: a hard cut
+        pieces.append(text[start : start + cut])
+        start += cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def split_long_blocks(blocks: list[Any], limit: int) -> tuple[list[Any], list[str]]:
+    """Blocks with any text over `limit` characters cut into several (ids "p0017", "p0017.1", ...) at
+    sentence ends, with a warning each. Real paragraphs stay far below the limit (the longest of the
+    reference documents has 1,726 characters); a one-million-character "paragraph" (a text dump, a PDF
+    without line structure) would otherwise cost the extractors minutes and spaCy its E088 error."""
+    out, warns = [], []
+    for b in blocks:
+        if len(b.text) <= limit:
+            out.append(b)
+            continue
+        parts = split_text(b.text, limit)
+        out += [b.model_copy(update={"id": b.id if i == 0 else f"{b.id}.{i}", "text": t})
+                for i, t in enumerate(parts)]
+        where = f" on page {b.page}" if b.page else ""
+        warns.append(f"paragraph {b.id}{where} has {len(b.text):,} characters: split into {len(parts)} parts")
+    return out, warns
+
+
+class _Chunked(Language):
+    """The pipeline, but a text over CHUNK_CHARS (a 1-million-character "paragraph" of an odd file) runs in
+    pieces joined back into one Doc with the same text and offsets, instead of spaCy's error E088 and
+    gigabytes of memory. Texts within the limit go through unchanged."""
+
+    def __call__(self, text: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if isinstance(text, str) and len(text) > CHUNK_CHARS:
+            from spacy.tokens import Doc
+
+            docs = [super(_Chunked, self).__call__(p, **kwargs) for p in split_text(text)]
+            return Doc.from_docs(docs, ensure_whitespace=False)
+        return super().__call__(text, **kwargs)
+
+    def pipe(self, texts: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        from spacy.tokens import Doc
+
+        texts = list(texts)
+        if not any(isinstance(t, str) and len(t) > CHUNK_CHARS for t in texts):
+            yield from super().pipe(texts, **kwargs)
+            return
+        spans, flat = [], []
+        for t in texts:
+            parts = split_text(t) if isinstance(t, str) else [t]
+            spans.append(len(parts))
+            flat += parts
+        docs = iter(super().pipe(flat, **kwargs))
+        for n in spans:
+            parts = [next(docs) for _ in range(n)]
+            yield parts[0] if n == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+
+
 def get_nlp(use_model: bool = True) -> Language:
     """The process-wide pipeline: sentencizer, actor EntityRulers, then the model's `ner` when available."""
-    return _build(use_model)[0]
+    nlp = _build(use_model)[0]
+    if not isinstance(nlp, _Chunked):
+        nlp.__class__ = type(f"Chunked{type(nlp).__name__}", (_Chunked, type(nlp)), {})
+    return nlp
 
 
 def model_name(use_model: bool = True) -> str:

@@ -58,7 +58,12 @@ def extract_bytes(data: bytes, path: str, limits: Limits | None = None, use_mode
     doc = classify(parse(data, path, limits))
     if not any(b.text.strip() for b in doc.blocks):
         raise DocumentError("no text layer (scanned or empty document)")
+    from extract.nlp import split_long_blocks
+
+    blocks, split = split_long_blocks(doc.blocks, limits.max_paragraph_chars)
+    doc = doc.model_copy(update={"blocks": blocks}) if split else doc
     result = Extraction(document=doc)
+    result.warnings += split
     extract_records(result, use_model=use_model)
     return result
 

@@ -74,6 +74,7 @@ class Document(BaseModel):
     blocks: list[Block] = Field(default_factory=list)
     reports_on: list[str] = Field(default_factory=list)  # symbols of what it reports on (citations)
     draft: bool = False  # a draft resolution ("A/80/L.12"): kind "resolution", not yet adopted
+    path_raw: str | None = None  # hex of the path's bytes when they are not UTF-8 (`path` shows them as \xNN)
 
 
 class Period(BaseModel):
@@ -276,6 +277,7 @@ class Limits(BaseModel):
     max_seconds: float = 600.0  # wall time per file
     max_uncompressed_bytes: int = 256 * 1024 * 1024  # DOCX: total of the zip members we read
     max_compression_ratio: float = 200.0  # DOCX: per member, to catch zip bombs early
+    max_paragraph_chars: int = 5000  # longer blocks are split (at sentence ends) before extraction
 
 
 class Citation(BaseModel):

@@ -3,7 +3,13 @@
 # Usage: bash scripts/demo.sh        (DEMO_DB=path to keep the database elsewhere; default .demo/restrack.db)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ -x .venv/bin/python ]; then
+    printf '== checking the restrack install in .venv\n' >&2
+else
+    printf '== creating .venv and installing restrack with its dependencies (first run: a minute or more)\n' >&2
+fi
 . scripts/_venv.sh
+printf '== ready: %s\n' "$(restrack --version 2>/dev/null || echo restrack)" >&2
 
 DB="${DEMO_DB:-.demo/restrack.db}"
 mkdir -p "$(dirname "$DB")"
@@ -19,7 +25,7 @@ if ! find examples -type f \( -name '*.pdf' -o -name '*.docx' -o -name '*.txt' \
     python scripts/make_samples.py examples
 fi
 
-step "restrack ingest examples/"
+step "restrack ingest examples/   (progress on a terminal; the summary line last)"
 restrack ingest examples
 
 step "restrack documents"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import CORPUS
+from test_hostile import without_summary
 
 import cli
 from corpus.store import Store
@@ -29,8 +30,9 @@ The secretariat received CHF 100 000 from Japan on 4 March 2025 for the test pro
 
 
 def run(*args: str) -> tuple[int, str, str]:
+    """Exit code, stdout, stderr without ingest's closing summary line (tested in test_ingest_cli.py)."""
     result = CliRunner().invoke(cli.main, list(args))
-    return result.exit_code, result.stdout, result.stderr
+    return result.exit_code, result.stdout, without_summary(result.stderr)
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
@@ -148,10 +150,10 @@ def test_bad_files_one_error_line_each_others_ingested(tmp_path):
 def test_unexpected_exception_is_one_line_and_debug_shows_traceback(tmp_path, monkeypatch):
     import extract.pipeline
 
-    def broken(path, limits=None, use_model=True):
+    def broken(data, path, limits=None, use_model=True):
         raise ValueError("parser bug")
 
-    monkeypatch.setattr(extract.pipeline, "extract_file", broken)
+    monkeypatch.setattr(extract.pipeline, "extract_bytes", broken)
     path = _write(tmp_path, "a.txt", SAMPLE)
     db = str(tmp_path / "t.db")
     code, _, err = run("ingest", str(path), "--db", db, "--jobs", "1", "--no-model")
@@ -163,10 +165,10 @@ def test_unexpected_exception_is_one_line_and_debug_shows_traceback(tmp_path, mo
 def test_timeout_is_enforced_per_file(tmp_path, monkeypatch):
     import extract.pipeline
 
-    def slow(path, limits=None, use_model=True):
+    def slow(data, path, limits=None, use_model=True):
         time.sleep(5)
 
-    monkeypatch.setattr(extract.pipeline, "extract_file", slow)
+    monkeypatch.setattr(extract.pipeline, "extract_bytes", slow)
     path = _write(tmp_path, "a.txt", SAMPLE)
     started = time.monotonic()
     code, _, err = run("ingest", str(path), "--db", str(tmp_path / "t.db"), "--jobs", "1", "--timeout", "0.3")
@@ -220,16 +222,16 @@ def test_restrack_db_env_and_csv_lists(tmp_path):
 def test_pool_survives_a_crashing_and_a_hanging_worker(tmp_path, monkeypatch):
     import extract.pipeline
 
-    real = extract.pipeline.extract_file
+    real = extract.pipeline.extract_bytes
 
-    def flaky(path, limits=None, use_model=True):
+    def flaky(data, path, limits=None, use_model=True):
         if "crash" in Path(path).name:
             os._exit(3)  # a segfault or the OOM killer, as the pool sees it
         if "hang" in Path(path).name:
             time.sleep(30)
-        return real(path, limits, use_model)
+        return real(data, path, limits, use_model)
 
-    monkeypatch.setattr(extract.pipeline, "extract_file", flaky)  # forked workers inherit the patch
+    monkeypatch.setattr(extract.pipeline, "extract_bytes", flaky)  # forked workers inherit the patch
     folder = tmp_path / "in"
     for name in ("a-ok.txt", "b-crash.txt", "c-hang.txt", "d-ok.txt"):
         _write(folder, name, SAMPLE.replace("test programme", name))
