@@ -24,6 +24,8 @@ def sniff_format(data: bytes, path: str) -> str:
     try:
         text = data[:4096].decode("utf-8")
     except UnicodeDecodeError:
+        if _pdfium_opens(data):  # a PDF that only lost its "%PDF" header: PDFium repairs and reads it
+            return "pdf"
         raise DocumentError(f"unrecognised binary file (starts with {head!r})") from None
     low = text.lstrip().lower()
     if low.startswith("<!doctype html") or low.startswith("<html"):
@@ -34,10 +36,16 @@ def sniff_format(data: bytes, path: str) -> str:
     return "txt"
 
 
+def _pdfium_opens(data: bytes) -> bool:
+    from extract.pdf.chars import pdfium_opens
+
+    return pdfium_opens(data)
+
+
 def parse(data: bytes, path: str, limits: Limits) -> Document:
     fmt = sniff_format(data, path)
     if fmt == "pdf":
-        from extract.parse_pdf import parse_pdf
+        from extract.pdf import parse_pdf
 
         return parse_pdf(data, path, limits)
     if fmt == "docx":
@@ -58,7 +66,7 @@ def extract_bytes(data: bytes, path: str, limits: Limits | None = None, use_mode
     doc = classify(parse(data, path, limits))
     if not any(b.text.strip() for b in doc.blocks):
         raise DocumentError("no text layer (scanned or empty document)")
-    result = Extraction(document=doc)
+    result = Extraction(document=doc, warnings=list(doc.warnings))
     extract_records(result, use_model=use_model)
     return result
 

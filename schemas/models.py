@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-BlockKind = Literal["heading", "paragraph", "list_item", "table_cell"]
+BlockKind = Literal["heading", "paragraph", "list_item", "table_cell", "footnote"]
 DocKind = Literal["resolution", "report", "assessment", "other"]
 DocFormat = Literal["pdf", "docx", "txt"]
 Metric = Literal[
@@ -63,6 +63,8 @@ class Document(BaseModel):
     pages: int | None = None
     header_text: str | None = None  # page header / first-page header table, kept out of the body
     blocks: list[Block] = Field(default_factory=list)
+    pages_needing_ocr: list[int] = Field(default_factory=list)  # PDF pages whose text layer is unreadable
+    warnings: list[str] = Field(default_factory=list)  # pages read in a degraded way, and why
 
 
 class Period(BaseModel):
