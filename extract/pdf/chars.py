@@ -78,6 +78,7 @@ def _api() -> dict:
         "info": fn("FPDFText_GetFontInfo", ctypes.c_ulong, vp, i, ctypes.c_char_p, ctypes.c_ulong,
                    ctypes.POINTER(i)),
         "matrix": fn("FPDFText_GetMatrix", i, vp, i, ctypes.POINTER(raw.FS_MATRIX)),
+        "map_error": fn("FPDFText_HasUnicodeMapError", i, vp, i),
         "count_objs": fn("FPDFPage_CountObjects", i, vp),
         "get_obj": fn("FPDFPage_GetObject", vp, vp, i),
         "obj_type": fn("FPDFPageObj_GetType", i, vp),
@@ -94,7 +95,8 @@ def silence_logs() -> None:
 
 
 def open_pdf(data: bytes):  # noqa: ANN201
-    """A PdfDocument, or a one-line DocumentError saying why not."""
+    """A PdfDocument, or a one-line DocumentError saying why not. A file PDFium refuses is given to qpdf
+    (pikepdf) to repair and re-save once: it tells a page-less file apart and rebuilds some broken ones."""
     import pypdfium2 as pdfium
 
     try:
@@ -103,10 +105,36 @@ def open_pdf(data: bytes):  # noqa: ANN201
         msg = str(exc)
         if "password" in msg.lower() or "security" in msg.lower():
             raise DocumentError("encrypted PDF: a password is required") from None
+        repaired = _repair(data)
         detail = re.sub(r"^Failed to load document \(PDFium: (.*)\)\.?$", r"\1", msg)[:80]
+        if repaired is not None:
+            try:
+                doc = pdfium.PdfDocument(repaired)
+                doc.repaired_from = detail  # a text-less result is then reported as the damage it is
+                return doc
+            except pdfium.PdfiumError:
+                pass
         raise DocumentError(f"corrupt PDF: {detail or 'cannot be opened'}") from None
     except Exception as exc:  # noqa: BLE001 - any library failure is a bad file, said in one line
         raise DocumentError(f"corrupt PDF: {type(exc).__name__}") from None
+
+
+def _repair(data: bytes) -> bytes | None:
+    import io
+
+    try:
+        import pikepdf
+
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) == 0:
+                raise DocumentError("PDF has no pages")
+            out = io.BytesIO()
+            pdf.save(out)
+            return out.getvalue()
+    except DocumentError:
+        raise
+    except Exception:  # noqa: BLE001 - qpdf could not repair it either
+        return None
 
 
 def pdfium_opens(data: bytes) -> bool:
@@ -150,7 +178,7 @@ def read_page(doc, index: int, settings) -> RawPage:  # noqa: ANN001
         try:
             tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value
             text = textpage.get_text_range().translate(_TEXT_FIXES)
-            runs_user, dirs = _runs(api, raw, tp, text)
+            runs_user, dirs, unmapped = _runs(api, raw, tp, text)
         finally:
             textpage.close()
         n_chars = sum(len(r[0]) for r in runs_user)
@@ -170,7 +198,7 @@ def read_page(doc, index: int, settings) -> RawPage:  # noqa: ANN001
             w, h = h, w
         shapes, images = _shapes(page, raw, to_frame, w, h, settings)
         glyphs = sum(1 for c in text if not c.isspace())
-        bad = len(_BAD_GLYPH.findall(text))
+        bad = len(_BAD_GLYPH.findall(text)) + unmapped
         return RawPage(index + 1, w, h, runs, shapes, rot, glyphs, bad, images, skipped, text)
     finally:
         page.close()
@@ -189,9 +217,11 @@ def page_text(doc, index: int) -> str:  # noqa: ANN001
         page.close()
 
 
-def _runs(api: dict, raw, tp: int, text: str) -> tuple[list[tuple], Counter]:  # noqa: ANN001
-    """(text, l, b, r, t, size, font, bold, italic, direction) per run, in user space; chars per direction."""
-    get_obj, get_box = api["obj"], api["box"]
+def _runs(api: dict, raw, tp: int, text: str) -> tuple[list[tuple], Counter, int]:  # noqa: ANN001
+    """(text, l, b, r, t, size, font, bold, italic, direction) per run, in user space; chars per direction;
+    characters whose font has no Unicode mapping (what pdfminer prints as "(cid:NN)")."""
+    get_obj, get_box, map_error = api["obj"], api["box"], api["map_error"]
+    unmapped = 0
     rect = raw.FS_RECTF()
     rp = ctypes.byref(rect)
     styles: dict[int, tuple] = {}
@@ -225,7 +255,9 @@ def _runs(api: dict, raw, tp: int, text: str) -> tuple[list[tuple], Counter]:  #
             b, t = min(b, rect.bottom), max(t, rect.top)
         out.append((text[start:k], l, b, r, t, size, font, bold, italic, angle))
         dirs[angle] += k - start
-    return out, dirs
+        if map_error(tp, start):
+            unmapped += k - start
+    return out, dirs, unmapped
 
 
 def _style(api: dict, raw, tp: int, k: int) -> tuple:  # noqa: ANN001

@@ -72,6 +72,7 @@ def _read(data: bytes, limits: Limits, s: LayoutSettings) -> tuple[list[Page], l
     """(pages, pages needing OCR, warnings, whether any page draws anything) - the per-page loop."""
     started = time.monotonic()
     doc = open_pdf(data)
+    damage = getattr(doc, "repaired_from", None)
     try:
         try:
             n = len(doc)
@@ -119,6 +120,10 @@ def _read(data: bytes, limits: Limits, s: LayoutSettings) -> tuple[list[Page], l
                     f"page {i + 1}",
                 )
             )
+        if damage and not any(p.lines for p in pages):
+            raise DocumentError(f"corrupt PDF: {damage}")
+        if damage:
+            warnings.append(f"damaged PDF ({damage}) repaired before reading")
         return pages, ocr, warnings, drawn
     finally:
         doc.close()
