@@ -38,6 +38,7 @@ class Run:
     font: str
     bold: bool
     italic: bool
+    space_before: int = 0  # 0: none in the text stream, 1: one PDFium inferred from a gap, 2: a real one
 
 
 @dataclass
@@ -78,6 +79,7 @@ def _api() -> dict:
         "info": fn("FPDFText_GetFontInfo", ctypes.c_ulong, vp, i, ctypes.c_char_p, ctypes.c_ulong,
                    ctypes.POINTER(i)),
         "matrix": fn("FPDFText_GetMatrix", i, vp, i, ctypes.POINTER(raw.FS_MATRIX)),
+        "generated": fn("FPDFText_IsGenerated", i, vp, i),
         "map_error": fn("FPDFText_HasUnicodeMapError", i, vp, i),
         "count_objs": fn("FPDFPage_CountObjects", i, vp),
         "get_obj": fn("FPDFPage_GetObject", vp, vp, i),
@@ -186,13 +188,13 @@ def read_page(doc, index: int, settings) -> RawPage:  # noqa: ANN001
         skipped = n_chars - dirs.get(rot, 0) if dirs else 0
         to_frame = _frame(rot, crop)
         runs = []
-        for t, l, b, r, top, size, font, bold, italic, angle in runs_user:
+        for t, l, b, r, top, size, font, bold, italic, angle, space in runs_user:
             if angle != rot:
                 continue
             x0, y0, x1, y1 = to_frame(l, b, r, top)
             # boxes one font size tall from the descent line (as pdfminer and pdfplumber measure them),
             # not PDFium's ascent-to-descent boxes: the spacing rules compare gaps with font sizes
-            runs.append(Run(t, x0, y1 - size, x1, y1, size, font, bold, italic))
+            runs.append(Run(t, x0, y1 - size, x1, y1, size, font, bold, italic, space))
         w, h = crop[2] - crop[0], crop[3] - crop[1]
         if rot in (90, 270):
             w, h = h, w
@@ -220,8 +222,9 @@ def page_text(doc, index: int) -> str:  # noqa: ANN001
 def _runs(api: dict, raw, tp: int, text: str) -> tuple[list[tuple], Counter, int]:  # noqa: ANN001
     """(text, l, b, r, t, size, font, bold, italic, direction) per run, in user space; chars per direction;
     characters whose font has no Unicode mapping (what pdfminer prints as "(cid:NN)")."""
-    get_obj, get_box, map_error = api["obj"], api["box"], api["map_error"]
+    get_obj, get_box, map_error, generated = api["obj"], api["box"], api["map_error"], api["generated"]
     unmapped = 0
+    space = 0
     rect = raw.FS_RECTF()
     rp = ctypes.byref(rect)
     styles: dict[int, tuple] = {}
@@ -231,6 +234,8 @@ def _runs(api: dict, raw, tp: int, text: str) -> tuple[list[tuple], Counter, int
     k = 0
     while k < n:
         if text[k].isspace():
+            if space < 2:
+                space = 1 if generated(tp, k) == 1 else 2
             k += 1
             continue
         start = k
@@ -253,7 +258,8 @@ def _runs(api: dict, raw, tp: int, text: str) -> tuple[list[tuple], Counter, int
             get_box(tp, k - 1, rp)
             l, r = min(l, rect.left), max(r, rect.right)
             b, t = min(b, rect.bottom), max(t, rect.top)
-        out.append((text[start:k], l, b, r, t, size, font, bold, italic, angle))
+        out.append((text[start:k], l, b, r, t, size, font, bold, italic, angle, space))
+        space = 0
         dirs[angle] += k - start
         if map_error(tp, start):
             unmapped += k - start

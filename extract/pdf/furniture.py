@@ -41,12 +41,14 @@ def segments(line: Line, s: LayoutSettings) -> list[str]:
     """Split a line at wide gaps: a header prints two or three columns on one baseline."""
     if not line.words:
         return [line.text]
-    parts: list[list] = [[line.words[0]]]
+    parts: list[str] = [line.words[0].text]
     for a, b in zip(line.words, line.words[1:], strict=False):
-        if b.x0 - a.x1 > s.header_segment_em * line.size:
-            parts.append([])
-        parts[-1].append(b)
-    return [" ".join(w.text for w in part) for part in parts]
+        gap = b.x0 - a.x1
+        if gap > s.header_segment_em * line.size:
+            parts.append(b.text)
+        else:  # "A" set large before "/RES/80/101": no space where the print has none
+            parts[-1] += (" " if gap > s.space_em * min(a.size, b.size) or b.space_before else "") + b.text
+    return parts
 
 
 def _running_head(line: Line, s: LayoutSettings) -> bool:

@@ -30,9 +30,11 @@ def words(runs: list[Run], s: LayoutSettings) -> list[Word]:
         cur: Word | None = None
         cur_font = ""
         for r in sorted(row, key=lambda r: r.x0):
+            gap = r.x0 - cur.x1 if cur is not None else 0.0
             if (
                 cur is not None
-                and r.x0 - cur.x1 <= s.word_join_em * r.size
+                and r.space_before < 2  # a real space in the stream always parts words
+                and gap <= (s.row_tolerance if r.space_before == 0 else s.word_join_em * r.size)
                 and r.x0 >= cur.x0
                 and r.size == cur.size
                 and r.font == cur_font
@@ -41,7 +43,8 @@ def words(runs: list[Run], s: LayoutSettings) -> list[Word]:
                 cur.x1 = max(cur.x1, r.x1)
                 cur.top, cur.bottom = min(cur.top, r.top), max(cur.bottom, r.bottom)
                 continue
-            cur = Word(r.text.translate(_LIGATURES), r.x0, r.x1, r.top, r.bottom, r.size, r.bold, r.italic)
+            cur = Word(r.text.translate(_LIGATURES), r.x0, r.x1, r.top, r.bottom, r.size, r.bold, r.italic,
+                       r.space_before == 2)
             cur_font = r.font
             out.append(cur)
     return out
@@ -78,7 +81,7 @@ def make_line(ws: list[Word], page: int, cell: tuple[int, int, int] | None, s: L
             and w.bottom <= baseline - s.sup_rise_em * size
             and len(w.text) <= s.sup_max_chars
         )
-        space = prev is not None and w.x0 - prev.x1 > s.space_em * size
+        space = prev is not None and (w.x0 - prev.x1 > s.space_em * size or w.space_before)
         if sup and prev is not None and prev.text[-1:].isdigit() and w.text.lower() in _ORDINAL_SUP:
             line.tokens.append((w.text, False))  # "5th" printed with a raised "th"
         elif sup and _MARK.match(w.text):

@@ -15,6 +15,7 @@ class Word:
     size: float
     bold: bool
     italic: bool
+    space_before: bool = False  # the text stream has a real space before it (however narrow the gap)
 
 
 @dataclass
