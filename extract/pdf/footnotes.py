@@ -10,6 +10,8 @@ from extract.pdf.model import Line, Page, Para
 from extract.pdf.settings import LayoutSettings
 from extract.text import normalize_text
 
+_NUMBERS = re.compile(r"\d[\d,.]*\s+\d[\d,.]*\s+\d")
+
 
 def _is_rule_text(line: Line) -> bool:
     t = normalize_text(line.text).replace(" ", "")
@@ -47,8 +49,8 @@ def split_footnotes(page: Page, body_size: float, s: LayoutSettings) -> list[Lin
     above = lines[k - 1].bottom if k > 0 else 0.0
     ruled = any(above - 1 <= y <= first.top + 1 for _, y, _ in page.rules)
     opens = first.lead_mark is not None or bool(re.match(r"^(\d{1,3}|\*+)\s", first.text + " "))
-    if not (ruled or opens):
-        return []
+    if not opens and not (ruled and len(first.words) > 3 and not _NUMBERS.search(first.text)):
+        return []  # small print under a rule that opens with no mark: table text, not footnotes
     notes = [ln for ln in lines[k:] if not _is_rule_text(ln)]
     page.lines = lines[:k]
     return notes

@@ -48,6 +48,7 @@ class Table:
     cells: list[tuple[int, int, tuple[float, float, float, float]]]  # (row, col, bbox)
     lines: dict[tuple[int, int], list[Line]] = field(default_factory=dict)
     ruled: bool = True
+    cuts: list[float] = field(default_factory=list)  # unruled: x of the gutters between columns
 
 
 @dataclass

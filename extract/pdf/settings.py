@@ -52,6 +52,7 @@ class LayoutSettings:
     column_gutter_em: float  # two columns are separated by an empty strip at least this wide
     column_min_share: float  # share of a page's lines that must sit left or right of a gutter
     table_cell_gap_em: float  # an unruled table's cells are separated by gaps over this
+    table_number_gap_em: float  # ... or, between two amounts, over this
     table_min_rows: int
     table_min_columns: int
     table_align_tolerance: float  # cells of one column start or end within this of each other
