@@ -22,6 +22,9 @@ from extract.errors import DocumentError
 
 _ROTATIONS = (0, 90, 180, 270)
 _TEXT_FIXES = str.maketrans({"\ufffe": "-", "\x02": "-", "\u00a0": " "})
+_FONTS: dict[int, tuple[str, bool, bool]] = {}  # font handle -> style; cleared per document (handles die)
+_TOKEN = re.compile(r"\S+")
+_SPACE = re.compile(r"\s+")
 _BAD_GLYPH = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -81,6 +84,7 @@ def _api() -> dict:
         "matrix": fn("FPDFText_GetMatrix", i, vp, i, ctypes.POINTER(raw.FS_MATRIX)),
         "generated": fn("FPDFText_IsGenerated", i, vp, i),
         "map_error": fn("FPDFText_HasUnicodeMapError", i, vp, i),
+        "obj_font": fn("FPDFTextObj_GetFont", vp, vp),
         "count_objs": fn("FPDFPage_CountObjects", i, vp),
         "get_obj": fn("FPDFPage_GetObject", vp, vp, i),
         "obj_type": fn("FPDFPageObj_GetType", i, vp),
@@ -101,6 +105,7 @@ def open_pdf(data: bytes):  # noqa: ANN201
     (pikepdf) to repair and re-save once: it tells a page-less file apart and rebuilds some broken ones."""
     import pypdfium2 as pdfium
 
+    _FONTS.clear()  # font handles are addresses: never carry them from one document to the next
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -199,7 +204,7 @@ def read_page(doc, index: int, settings) -> RawPage:  # noqa: ANN001
         if rot in (90, 270):
             w, h = h, w
         shapes, images = _shapes(page, raw, to_frame, w, h, settings)
-        glyphs = sum(1 for c in text if not c.isspace())
+        glyphs = len(text) - sum(len(x) for x in _SPACE.findall(text))
         bad = len(_BAD_GLYPH.findall(text)) + unmapped
         return RawPage(index + 1, w, h, runs, shapes, rot, glyphs, bad, images, skipped, text)
     finally:
@@ -224,45 +229,43 @@ def _runs(api: dict, raw, tp: int, text: str) -> tuple[list[tuple], Counter, int
     characters whose font has no Unicode mapping (what pdfminer prints as "(cid:NN)")."""
     get_obj, get_box, map_error, generated = api["obj"], api["box"], api["map_error"], api["generated"]
     unmapped = 0
-    space = 0
     rect = raw.FS_RECTF()
     rp = ctypes.byref(rect)
     styles: dict[int, tuple] = {}
     out: list[tuple] = []
     dirs: Counter[int] = Counter()
-    n = len(text)
-    k = 0
-    while k < n:
-        if text[k].isspace():
-            if space < 2:
-                space = 1 if generated(tp, k) == 1 else 2
-            k += 1
-            continue
-        start = k
-        while k < n and not text[k].isspace():
-            k += 1
-        obj = get_obj(tp, start)
-        if k - 1 > start and get_obj(tp, k - 1) != obj:  # a font change inside the token: find where
-            k = start + 1
-            while get_obj(tp, k) == obj:
-                k += 1
-        style = styles.get(obj) if obj else None
-        if style is None:
-            style = _style(api, raw, tp, start)
-            if obj:
-                styles[obj] = style
-        size, font, bold, italic, angle = style
-        get_box(tp, start, rp)
-        l, r, b, t = rect.left, rect.right, rect.bottom, rect.top
-        if k - 1 > start:
-            get_box(tp, k - 1, rp)
-            l, r = min(l, rect.left), max(r, rect.right)
-            b, t = min(b, rect.bottom), max(t, rect.top)
-        out.append((text[start:k], l, b, r, t, size, font, bold, italic, angle, space))
+    prev_end = 0
+    for m in _TOKEN.finditer(text):
+        start, end = m.span()
         space = 0
-        dirs[angle] += k - start
-        if map_error(tp, start):
-            unmapped += k - start
+        if start > prev_end:  # whitespace before: real unless PDFium made it up from a gap
+            space = 2 if any(generated(tp, q) != 1 for q in range(prev_end, start) if text[q] == " ") else 1
+        prev_end = end
+        while start < end:
+            obj = get_obj(tp, start)
+            k = end
+            if k - 1 > start and get_obj(tp, k - 1) != obj:  # a font change inside the token: find where
+                k = start + 1
+                while k < end and get_obj(tp, k) == obj:
+                    k += 1
+            style = styles.get(obj) if obj else None
+            if style is None:
+                style = _style(api, raw, tp, start)
+                if obj:
+                    styles[obj] = style
+            size, font, bold, italic, angle = style
+            get_box(tp, start, rp)
+            l, r, b, t = rect.left, rect.right, rect.bottom, rect.top
+            if k - 1 > start:
+                get_box(tp, k - 1, rp)
+                l, r = min(l, rect.left), max(r, rect.right)
+                b, t = min(b, rect.bottom), max(t, rect.top)
+            out.append((text[start:k], l, b, r, t, size, font, bold, italic, angle, space))
+            dirs[angle] += k - start
+            if map_error(tp, start):
+                unmapped += k - start
+            space = 0
+            start = k
     return out, dirs, unmapped
 
 
@@ -279,13 +282,27 @@ def _style(api: dict, raw, tp: int, k: int) -> tuple:  # noqa: ANN001
     size = api["size"](tp, k) * scale  # PDFium gives the nominal size (Tf); the matrix scales it
     if size <= 0:
         size = scale
+    name, bold, italic = _font(api, tp, k)
+    return round(size, 2), name, bold, italic, angle
+
+
+def _font(api: dict, tp: int, k: int) -> tuple[str, bool, bool]:
+    """(name without subset prefix, bold, italic) of character k's font, looked up once per font."""
+    font = api["obj_font"](api["obj"](tp, k))
+    hit = _FONTS.get(font) if font else None
+    if hit is not None:
+        return hit
     buf = ctypes.create_string_buffer(128)
     flags = ctypes.c_int(0)
     api["info"](tp, k, buf, 128, ctypes.byref(flags))
     name = buf.value.decode("latin-1", "replace")
     name = name.split("+", 1)[1] if re.match(r"^[A-Z]{6}\+", name) else name
     bold, italic = _font_style(name, api["weight"](tp, k), flags.value)
-    return round(size, 2), name, bold, italic, angle
+    if font:
+        if len(_FONTS) > 4096:
+            _FONTS.clear()
+        _FONTS[font] = (name, bold, italic)
+    return name, bold, italic
 
 
 def _shapes(page, raw, to_frame, width: float, height: float, settings) -> tuple[list[dict], int]:  # noqa: ANN001

@@ -38,7 +38,12 @@ class Line:
 
     @property
     def text(self) -> str:
-        return "".join((" " if sp and i else "") + t for i, (t, sp) in enumerate(self.tokens))
+        cached = self.__dict__.get("_text")
+        if cached is not None and cached[0] == len(self.tokens):
+            return cached[1]
+        text = "".join((" " if sp and i else "") + t for i, (t, sp) in enumerate(self.tokens))
+        self.__dict__["_text"] = (len(self.tokens), text)  # tokens only grow while the line is built
+        return text
 
 
 @dataclass

@@ -19,8 +19,9 @@ class _EdgePage:
 
 
 def ruled_cells(shapes: list[dict], width: float, height: float) -> list[tuple]:
-    horizontal = sum(1 for x in shapes if x["object_type"] == "rect" or x["height"] < 1)
-    vertical = sum(1 for x in shapes if x["object_type"] == "rect" or x["width"] < 1)
+    rect = [x for x in shapes if x["object_type"] == "rect"]
+    horizontal = sum(1 for x in shapes if x["width"] >= 3 and (x["height"] < 1 or x in rect))
+    vertical = sum(1 for x in shapes if x["height"] >= 3 and (x["width"] < 1 or x in rect))
     if horizontal < 2 or vertical < 2:  # no cell can be closed: skip pdfplumber
         return []
     from pdfplumber.table import TableFinder
