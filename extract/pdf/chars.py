@@ -181,6 +181,10 @@ def read_page(doc, index: int, settings) -> RawPage:  # noqa: ANN001
         crop = tuple(page.get_cropbox())
         if crop[2] <= crop[0] or crop[3] <= crop[1]:
             crop = tuple(page.get_mediabox())
+        if page.get_rotation():
+            # PDFium orders characters for the displayed page; read them in user space like every other
+            # page (our own frame turns them upright), so stream order matches position (in memory only)
+            page.set_rotation(0)
         textpage = page.get_textpage()
         try:
             tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value

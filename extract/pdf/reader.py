@@ -216,6 +216,10 @@ def parse_pdf(data: bytes, path: str, limits: Limits) -> Document:
     header += _guard(lambda: strip_furniture(pages, s), list, warnings, "running heads")
     paras, geo, vocab = _body(pages, s, warnings)
     blocks = _guard(lambda: to_blocks(paras, geo, vocab), lambda: _plain_blocks(paras), warnings, "blocks")
+    if not blocks and header:  # all it prints is a header: keep that as text rather than refuse the file
+        blocks = [Block(id=f"p{i + 1:04d}", kind="paragraph", text=h, page=first.number)
+                  for i, h in enumerate(header)]
+        warnings.append("only page furniture found: kept as body text")
     return Document(
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
