@@ -222,3 +222,34 @@ def test_ruled_table_continued_on_next_page_keeps_its_ordinal() -> None:
     cells = [(b.table, b.row, b.col, b.text) for b in doc.blocks if b.kind == "table_cell"]
     assert {t for t, _, _, _ in cells} == {0}
     assert (0, 3, 0, "Italy") in cells and (0, 4, 1, "30") in cells
+
+
+def test_a_layout_bug_on_one_page_degrades_that_page_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure laying out page 2 keeps its text as plain lines, with a warning; pages 1 and 3 as usual."""
+    import extract.pdf.reader as reader
+
+    real = reader._layout
+
+    def flaky(raw, s):  # noqa: ANN001, ANN202
+        if raw.number == 2:
+            raise IndexError("list index out of range")
+        return real(raw, s)
+
+    monkeypatch.setattr(reader, "_layout", flaky)
+    data = _pdf(lambda c: [(_lines(c, 72, 700, [f"Body text of page {n} is here."]), c.showPage())
+                           for n in (1, 2, 3)])
+    doc = parse_pdf(data, "bug.pdf", Limits())
+    assert [(b.page, b.text) for b in doc.blocks] == [(n, f"Body text of page {n} is here.") for n in (1, 2, 3)]
+    assert doc.warnings == ["page 2: IndexError in the layout code; read plainly"]
+
+
+def test_a_bug_in_the_document_wide_steps_keeps_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    import extract.pdf.reader as reader
+
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(reader, "_body", broken)
+    doc = parse_pdf(_pdf(lambda c: _lines(c, 72, 700, ["Kept all the same."])), "b.pdf", Limits())
+    assert [b.text for b in doc.blocks] == ["Kept all the same."]
+    assert doc.warnings and "ZeroDivisionError" in doc.warnings[0]

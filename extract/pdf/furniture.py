@@ -60,10 +60,14 @@ def _running_head(line: Line, s: LayoutSettings) -> bool:
     return len(segs) <= 3 and any(_is_symbol(x) for x in segs)
 
 
-def strip_print_shop(pages: list[Page]) -> None:
-    """Job numbers, barcodes and "Please recycle" wherever they sit (UN page 1 prints them at the bottom)."""
+def strip_print_shop(pages: list[Page]) -> list[str]:
+    """Job numbers, barcodes and "Please recycle" wherever they sit (UN page 1 prints them at the bottom);
+    returns what was removed."""
+    removed: list[str] = []
     for p in pages:
+        removed += [normalize_text(ln.text) for ln in p.lines if is_print_shop(ln.text)]
         p.lines = [ln for ln in p.lines if not is_print_shop(ln.text)]
+    return removed
 
 
 def strip_furniture(pages: list[Page], s: LayoutSettings) -> list[str]:

@@ -210,16 +210,13 @@ def parse_pdf(data: bytes, path: str, limits: Limits) -> Document:
     s = settings()
     pages, ocr, warnings, drawn = _read(data, limits, s)
     _refuse(pages, ocr, warnings, drawn)
-    _guard(lambda: strip_print_shop(pages), lambda: None, warnings, "print-shop marks")
-    first = next(p for p in pages if p.lines or p.tables)
-    header = _guard(lambda: strip_first_page_header(first, s), list, warnings, "first-page header")
-    header += _guard(lambda: strip_furniture(pages, s), list, warnings, "running heads")
-    paras, geo, vocab = _body(pages, s, warnings)
-    blocks = _guard(lambda: to_blocks(paras, geo, vocab), lambda: _plain_blocks(paras), warnings, "blocks")
-    if not blocks and header:  # all it prints is a header: keep that as text rather than refuse the file
-        blocks = [Block(id=f"p{i + 1:04d}", kind="paragraph", text=h, page=first.number)
-                  for i, h in enumerate(header)]
-        warnings.append("only page furniture found: kept as body text")
+    try:
+        header, blocks = _structure(pages, s, warnings)
+    except DocumentError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - last resort: a bug in the document-wide steps keeps the text
+        warnings.append(f"layout failed ({type(exc).__name__}): pages read as plain lines")
+        header, blocks = [], _plain_blocks([Para(p.lines, p.number) for p in pages if p.lines])
     return Document(
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -230,6 +227,21 @@ def parse_pdf(data: bytes, path: str, limits: Limits) -> Document:
         pages_needing_ocr=ocr,
         warnings=warnings,
     )
+
+
+def _structure(pages: list[Page], s: LayoutSettings, warnings: list[str]) -> tuple[list[str], list[Block]]:
+    """Furniture out, then paragraphs, tables and footnotes to blocks: (header lines, blocks)."""
+    first = next(p for p in pages if p.lines or p.tables)
+    marks = _guard(lambda: strip_print_shop(pages), list, warnings, "print-shop marks")
+    header = _guard(lambda: strip_first_page_header(first, s), list, warnings, "first-page header")
+    header += _guard(lambda: strip_furniture(pages, s), list, warnings, "running heads")
+    paras, geo, vocab = _body(pages, s, warnings)
+    blocks = _guard(lambda: to_blocks(paras, geo, vocab), lambda: _plain_blocks(paras), warnings, "blocks")
+    if not blocks and (header or marks):  # all it prints is furniture: keep that rather than refuse the file
+        blocks = [Block(id=f"p{i + 1:04d}", kind="paragraph", text=h, page=first.number)
+                  for i, h in enumerate(header or marks)]
+        warnings.append("only page furniture found: kept as body text")
+    return header, blocks
 
 
 def _plain_blocks(paras: list[Para]) -> list[Block]:
