@@ -23,12 +23,14 @@ from extract.errors import DocumentError
 _ROTATIONS = (0, 90, 180, 270)
 _TEXT_FIXES = str.maketrans({"\ufffe": "-", "\x02": "-", "\u00a0": " "})
 _FONTS: dict[int, tuple[str, bool, bool]] = {}  # font handle -> style; cleared per document (handles die)
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"})
+_LIGATURE_CHARS = re.compile("[ﬀ-ﬆ]")
 _TOKEN = re.compile(r"\S+")
 _SPACE = re.compile(r"\s+")
 _BAD_GLYPH = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-@dataclass
+@dataclass(slots=True)
 class Run:
     """Part of a word in one font: text and box in the page's reading frame (top-left origin, points)."""
 
@@ -192,6 +194,8 @@ def read_page(doc, index: int, settings) -> RawPage:  # noqa: ANN001
             runs_user, dirs, unmapped = _runs(api, raw, tp, text)
         finally:
             textpage.close()
+        if _LIGATURE_CHARS.search(text):
+            runs_user = [(r[0].translate(_LIGATURES),) + r[1:] for r in runs_user]
         n_chars = sum(len(r[0]) for r in runs_user)
         rot = dirs.most_common(1)[0][0] if dirs else 0
         skipped = n_chars - dirs.get(rot, 0) if dirs else 0
@@ -231,50 +235,59 @@ def page_text(doc, index: int) -> str:  # noqa: ANN001
 def _runs(api: dict, raw, tp: int, text: str) -> tuple[list[tuple], Counter, int]:  # noqa: ANN001
     """(text, l, b, r, t, size, font, bold, italic, direction) per run, in user space; chars per direction;
     characters whose font has no Unicode mapping (what pdfminer prints as "(cid:NN)")."""
-    get_obj, get_box, map_error, generated = api["obj"], api["box"], api["map_error"], api["generated"]
+    get_obj, get_box, generated = api["obj"], api["box"], api["generated"]
     unmapped = 0
     rect = raw.FS_RECTF()
     rp = ctypes.byref(rect)
     styles: dict[int, tuple] = {}
     out: list[tuple] = []
-    dirs: Counter[int] = Counter()
+    dirs: dict[int, int] = {}
     prev_end = 0
     for m in _TOKEN.finditer(text):
         start, end = m.span()
         space = 0
         if start > prev_end:  # whitespace before: real unless PDFium made it up from a gap
-            space = 2 if any(generated(tp, q) != 1 for q in range(prev_end, start) if text[q] == " ") else 1
+            q = text.find(" ", prev_end, start)
+            space = 2 if q >= 0 and generated(tp, q) != 1 else 1
         prev_end = end
         while start < end:
             obj = get_obj(tp, start)
-            k = end
-            if k - 1 > start and get_obj(tp, k - 1) != obj:  # a font change inside the token: find where
-                k = start + 1
-                while k < end and get_obj(tp, k) == obj:
-                    k += 1
             style = styles.get(obj) if obj else None
             if style is None:
                 style = _style(api, raw, tp, start)
                 if obj:
                     styles[obj] = style
-            size, font, bold, italic, angle = style
+            size, font, bold, italic, angle, bad = style
             get_box(tp, start, rp)
             l, r, b, t = rect.left, rect.right, rect.bottom, rect.top
+            k = end
             if k - 1 > start:
                 get_box(tp, k - 1, rp)
-                l, r = min(l, rect.left), max(r, rect.right)
-                b, t = min(b, rect.bottom), max(t, rect.top)
+                # PDFium's loose boxes come from the font's ascent and descent: the same box height and
+                # baseline at both ends means one font and size; only otherwise look for where it changes
+                upright = angle in (0, 180)
+                same = (abs(rect.bottom - b) + abs(rect.top - t) if upright
+                        else abs(rect.left - l) + abs(rect.right - r)) < 0.2
+                if not same and get_obj(tp, k - 1) != obj:
+                    k = start + 1
+                    while k < end and get_obj(tp, k) == obj:
+                        k += 1
+                    if k - 1 > start:
+                        get_box(tp, k - 1, rp)
+                if k - 1 > start:
+                    l, r = min(l, rect.left), max(r, rect.right)
+                    b, t = min(b, rect.bottom), max(t, rect.top)
             out.append((text[start:k], l, b, r, t, size, font, bold, italic, angle, space))
-            dirs[angle] += k - start
-            if map_error(tp, start):
+            dirs[angle] = dirs.get(angle, 0) + k - start
+            if bad:
                 unmapped += k - start
             space = 0
             start = k
-    return out, dirs, unmapped
+    return out, Counter(dirs), unmapped
 
 
 def _style(api: dict, raw, tp: int, k: int) -> tuple:  # noqa: ANN001
-    """(size, font name, bold, italic, direction) of character k: looked up once per text object."""
+    """(size, font name, bold, italic, direction, unmapped) of character k: looked up once per text object."""
     m = raw.FS_MATRIX()
     api["matrix"](tp, k, ctypes.byref(m))
     scale = (m.c * m.c + m.d * m.d) ** 0.5 or (m.a * m.a + m.b * m.b) ** 0.5 or 1.0
@@ -287,7 +300,8 @@ def _style(api: dict, raw, tp: int, k: int) -> tuple:  # noqa: ANN001
     if size <= 0:
         size = scale
     name, bold, italic = _font(api, tp, k)
-    return round(size, 2), name, bold, italic, angle
+    bad = bool(api["map_error"](tp, k))  # the font has no Unicode map: pdfminer would print "(cid:NN)"
+    return round(size, 2), name, bold, italic, angle, bad
 
 
 def _font(api: dict, tp: int, k: int) -> tuple[str, bool, bool]:

@@ -6,12 +6,15 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
+from operator import attrgetter
 
 from extract.pdf.chars import Run
 from extract.pdf.model import Line, Word
 from extract.pdf.settings import LayoutSettings, layout_data
 
-_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"})
+_BY_TOP_X = attrgetter("top", "x0")
+_BY_TOP = attrgetter("top")
+_BY_X = attrgetter("x0")
 _MARK = re.compile(r"^(\d{1,3}|[*†‡§]+|[a-z])$")
 _ORDINAL_SUP = set(layout_data()["ordinal_superscripts"])
 
@@ -21,7 +24,7 @@ def words(runs: list[Run], s: LayoutSettings) -> list[Word]:
     out: list[Word] = []
     rows: list[list[Run]] = []
     last_top = None
-    for r in sorted(runs, key=lambda r: r.top):
+    for r in sorted(runs, key=_BY_TOP):
         if last_top is None or r.top - last_top > s.row_tolerance:
             rows.append([])
         rows[-1].append(r)
@@ -29,7 +32,7 @@ def words(runs: list[Run], s: LayoutSettings) -> list[Word]:
     for row in rows:
         cur: Word | None = None
         cur_font = ""
-        for r in sorted(row, key=lambda r: r.x0):
+        for r in sorted(row, key=_BY_X):
             gap = r.x0 - cur.x1 if cur is not None else 0.0
             if (
                 cur is not None
@@ -39,11 +42,11 @@ def words(runs: list[Run], s: LayoutSettings) -> list[Word]:
                 and r.size == cur.size
                 and r.font == cur_font
             ):
-                cur.text += r.text.translate(_LIGATURES)
+                cur.text += r.text
                 cur.x1 = max(cur.x1, r.x1)
                 cur.top, cur.bottom = min(cur.top, r.top), max(cur.bottom, r.bottom)
                 continue
-            cur = Word(r.text.translate(_LIGATURES), r.x0, r.x1, r.top, r.bottom, r.size, r.bold, r.italic,
+            cur = Word(r.text, r.x0, r.x1, r.top, r.bottom, r.size, r.bold, r.italic,
                        r.space_before == 2)
             cur_font = r.font
             out.append(cur)
@@ -54,7 +57,7 @@ def lines(ws: list[Word], page: int, cell: tuple[int, int, int] | None, s: Layou
     """Words whose vertical extents overlap by half the smaller height share a line."""
     groups: list[list[Word]] = []
     top = bottom = 0.0
-    for w in sorted(ws, key=lambda w: (w.top, w.x0)):
+    for w in sorted(ws, key=_BY_TOP_X):
         if groups:
             overlap = min(bottom, w.bottom) - max(top, w.top)
             if overlap >= s.line_overlap * min(bottom - top, w.bottom - w.top):
