@@ -1,12 +1,13 @@
 """Whole-ingest throughput (parse + extract + store, as `restrack ingest` runs it) against bare pdfplumber.
 
-Prints, per workload (a generated N-page report-like PDF; the shared reference corpus):
+Prints, per workload (a generated N-page report-like PDF; the real budget section A_80_6_Sect5.pdf; the
+largest real Word file A_80_6_Sect5_advance.docx, for peak memory; the shared reference corpus):
   pages/s of `cli.py ingest` with --jobs 1 and --jobs 2 (wall time of the real command, process start and
   model load included), the ratio of that time to bare pdfplumber `extract_text` over the same PDFs on one
   core, tokens/s of record extraction alone (warm pipeline, in this process), and peak memory (maxrss of the
   ingest process tree, from wait4, and of this process).
 
-Usage: python bench/ingest.py [--pages 300] [--no-model] [--skip-bare]
+Usage: python bench/ingest.py [--pages 300] [--no-model] [--skip-bare] [--only-real]
 """
 
 from __future__ import annotations
@@ -109,10 +110,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", type=int, default=300, help="pages of the generated report")
     ap.add_argument("--no-model", action="store_true", help="rules only (no spaCy model)")
     ap.add_argument("--skip-bare", action="store_true", help="skip the bare pdfplumber baseline")
+    ap.add_argument("--only-real", action="store_true", help="only the real budget section PDF and DOCX")
     args = ap.parse_args(argv)
     use_model = not args.no_model
     from make_big_pdf import make_big_pdf
 
+    real = CORPUS / "real"
+    for name in ("A_80_6_Sect5.pdf", "A_80_6_Sect5_advance.docx"):
+        if (real / name).is_file():
+            workload(f"real {name}", [real / name], use_model, args.skip_bare)
+    if args.only_real:
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         big = Path(tmp) / f"big-{args.pages}.pdf"
         big.write_bytes(make_big_pdf(args.pages))

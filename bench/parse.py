@@ -87,8 +87,10 @@ def main(argv: list[str] | None = None) -> int:
         files += sorted(CORPUS.glob("*.pdf")) + sorted(CORPUS.glob("*.docx"))
     limits = Limits()
     tot = {"pdf_pages": 0, "pdf_ours": 0.0, "pdf_bare": 0.0, "pdf_raw": 0.0, "docx_pages": 0, "docx_s": 0.0}
-    print(f"{'file':28} {'pages':>5} {'ours s':>7} {'pages/s':>8} {'bare s':>7} {'ours/bare':>9} "
-          f"{'pdfium s':>8} {'ours/pdfium':>11}")
+    print(
+        f"{'file':28} {'pages':>5} {'ours s':>7} {'pages/s':>8} {'bare s':>7} {'ours/bare':>9} "
+        f"{'pdfium s':>8} {'ours/pdfium':>11}"
+    )
     for path in files:
         data = path.read_bytes()
         if path.suffix.lower() == ".pdf":
@@ -100,8 +102,10 @@ def main(argv: list[str] | None = None) -> int:
             tot["pdf_ours"] += ours
             tot["pdf_bare"] += bare
             tot["pdf_raw"] += raw
-            print(f"{path.name[:28]:28} {pages:5d} {ours:7.3f} {pages / ours:8.1f} {bare:7.2f} "
-                  f"{ours / bare:9.3f} {raw:8.3f} {ours / raw:11.1f}")
+            print(
+                f"{path.name[:28]:28} {pages:5d} {ours:7.3f} {pages / ours:8.1f} {bare:7.2f} "
+                f"{ours / bare:9.3f} {raw:8.3f} {ours / raw:11.1f}"
+            )
         elif path.suffix.lower() == ".docx":
             secs, doc = _best(lambda d=data, p=path: parse_docx(d, str(p), limits), args.repeat)
             pages = doc.pages or 1  # DOCX pages only when the file records page breaks
@@ -113,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
             f"PDF total: {tot['pdf_pages']} pages, {tot['pdf_pages'] / tot['pdf_ours']:.1f} pages/s; "
             f"bare extract_text {tot['pdf_pages'] / tot['pdf_bare']:.1f} pages/s; "
             f"ratio ours/bare {tot['pdf_ours'] / tot['pdf_bare']:.3f}; "
-            f"raw pypdfium2 {tot['pdf_pages'] / tot['pdf_raw']:.1f} pages/s, ours/raw {tot['pdf_ours'] / tot['pdf_raw']:.1f}"
+            f"raw pypdfium2 {tot['pdf_pages'] / tot['pdf_raw']:.1f} pages/s, "
+            f"ours/raw {tot['pdf_ours'] / tot['pdf_raw']:.1f}"
         )
     if tot["docx_s"]:
         print(f"DOCX total: {tot['docx_pages']} pages, {tot['docx_pages'] / tot['docx_s']:.1f} pages/s")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from extract.errors import DocumentError
+from extract.parse_pdf import parse_pdf
 from extract.pdf.reader import ocr_reason
 from extract.pdf.settings import settings
-from extract.parse_pdf import parse_pdf
 from extract.text import normalize_text
 from schemas.models import Document, Limits
 

@@ -95,8 +95,11 @@ GENERATED = {
     "no-text": lambda c: c.showPage(),
     "only-image": _image,
     "only-rules": lambda c: (c.grid([72, 200, 300], [700, 650, 600]), c.line(50, 100, 500, 100)),
-    "rules-and-one-word": lambda c: (c.grid([72, 200], [700, 650]), c.setFont("Helvetica", 9),
-                                     c.drawString(80, 670, "x")),
+    "rules-and-one-word": lambda c: (
+        c.grid([72, 200], [700, 650]),
+        c.setFont("Helvetica", 9),
+        c.drawString(80, 670, "x"),
+    ),
     "huge-font": lambda c: (c.setFont("Helvetica", 400), c.drawString(0, 300, "A")),
     "underscores": lambda c: (c.setFont("Helvetica", 11), c.drawString(72, 200, "_" * 15)),
     "superscripts-only": lambda c: (c.setFont("Helvetica", 5), c.drawString(72, 300, "1 2 3")),

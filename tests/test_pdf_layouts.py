@@ -62,7 +62,11 @@ def _lines(c, x: float, y: float, lines: list[str], size: float = 11) -> None:  
         c.drawString(x, y - 14 * i, s)
 
 
-_PARA = ["The landscape table of results was drawn", "sideways on a portrait page by the print", "shop, as budget annexes often are."]
+_PARA = [
+    "The landscape table of results was drawn",
+    "sideways on a portrait page by the print",
+    "shop, as budget annexes often are.",
+]
 
 
 @pytest.mark.parametrize("turn", [90, 270])
@@ -109,8 +113,7 @@ def test_two_columns_read_left_then_right() -> None:
 
 
 def test_slide_deck_page() -> None:
-    from reportlab.lib.pagesizes import landscape
-    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pagesizes import A4, landscape
 
     def draw(c) -> None:  # noqa: ANN001
         for n in (1, 2):
@@ -122,8 +125,14 @@ def test_slide_deck_page() -> None:
             c.showPage()
 
     doc = parse_pdf(_pdf(draw, landscape(A4)), "s.pdf", Limits())
-    assert [(b.kind, b.page) for b in doc.blocks] == [("heading", 1), ("list_item", 1), ("list_item", 1),
-                                                      ("heading", 2), ("list_item", 2), ("list_item", 2)]
+    assert [(b.kind, b.page) for b in doc.blocks] == [
+        ("heading", 1),
+        ("list_item", 1),
+        ("list_item", 1),
+        ("heading", 2),
+        ("list_item", 2),
+        ("list_item", 2),
+    ]
     assert doc.blocks[1].text == "Fibre links restored in the east (slide 1)" and doc.blocks[1].label == "•"
 
 
@@ -161,8 +170,13 @@ def test_unreadable_pages_listed_good_pages_kept() -> None:
 
     from tests.make_hostile import cid_glyphs_pdf
 
-    good = _pdf(lambda c: (_lines(c, 72, 760, ["The fund received CHF 16 294 in 2024."]), c.showPage(),
-                           _lines(c, 72, 760, ["Networks were repaired in several regions."])))
+    good = _pdf(
+        lambda c: (
+            _lines(c, 72, 760, ["The fund received CHF 16 294 in 2024."]),
+            c.showPage(),
+            _lines(c, 72, 760, ["Networks were repaired in several regions."]),
+        )
+    )
     out = io.BytesIO()
     with pikepdf.open(io.BytesIO(good)) as pdf, pikepdf.open(io.BytesIO(cid_glyphs_pdf())) as bad:
         pdf.pages.insert(1, bad.pages[0])
@@ -170,7 +184,8 @@ def test_unreadable_pages_listed_good_pages_kept() -> None:
     doc = parse_pdf(out.getvalue(), "mixed.pdf", Limits())
     assert doc.pages_needing_ocr == [2]
     assert [(b.page, b.text) for b in doc.blocks] == [
-        (1, "The fund received CHF 16 294 in 2024."), (3, "Networks were repaired in several regions."),
+        (1, "The fund received CHF 16 294 in 2024."),
+        (3, "Networks were repaired in several regions."),
     ]
     assert any("page 2" in w and "OCR" in w for w in doc.warnings)
     result = extract_bytes(out.getvalue(), "mixed.pdf", use_model=False)
@@ -180,7 +195,7 @@ def test_unreadable_pages_listed_good_pages_kept() -> None:
 
 def test_headerless_pdf_is_read() -> None:
     data = _pdf(lambda c: _lines(c, 72, 760, ["Short text for a test."]))
-    cut = data[data.index(b"\n") + 1:]  # no "%PDF-1.x" line
+    cut = data[data.index(b"\n") + 1 :]  # no "%PDF-1.x" line
     assert b"%PDF" not in cut[:1024]
     assert sniff_format(cut, "x.bin") == "pdf"
     assert _texts(cut) == ["Short text for a test."]
@@ -236,10 +251,13 @@ def test_a_layout_bug_on_one_page_degrades_that_page_only(monkeypatch: pytest.Mo
         return real(raw, s)
 
     monkeypatch.setattr(reader, "_layout", flaky)
-    data = _pdf(lambda c: [(_lines(c, 72, 700, [f"Body text of page {n} is here."]), c.showPage())
-                           for n in (1, 2, 3)])
+    data = _pdf(
+        lambda c: [(_lines(c, 72, 700, [f"Body text of page {n} is here."]), c.showPage()) for n in (1, 2, 3)]
+    )
     doc = parse_pdf(data, "bug.pdf", Limits())
-    assert [(b.page, b.text) for b in doc.blocks] == [(n, f"Body text of page {n} is here.") for n in (1, 2, 3)]
+    assert [(b.page, b.text) for b in doc.blocks] == [
+        (n, f"Body text of page {n} is here.") for n in (1, 2, 3)
+    ]
     assert doc.warnings == ["page 2: IndexError in the layout code; read plainly"]
 
 

@@ -21,8 +21,15 @@ from schemas.models import Document, Limits
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
 SAMPLE = [
-    "A_RES_80_101.pdf", "A_RES_80_110.pdf", "A_RES_80_138.pdf", "A_RES_80_189.pdf", "A_RES_80_196.pdf",
-    "A_RES_80_242.pdf", "A_RES_80_243.pdf", "A_RES_80_54.pdf", "A_RES_80_88.pdf",
+    "A_RES_80_101.pdf",
+    "A_RES_80_110.pdf",
+    "A_RES_80_138.pdf",
+    "A_RES_80_189.pdf",
+    "A_RES_80_196.pdf",
+    "A_RES_80_242.pdf",
+    "A_RES_80_243.pdf",
+    "A_RES_80_54.pdf",
+    "A_RES_80_88.pdf",
 ]
 BUDGET = ["A_80_6_Sect4.pdf", "A_80_6_Sect5.pdf"]
 
@@ -67,10 +74,13 @@ def test_running_heads_and_masthead_go_to_the_header(name: str) -> None:
     symbol = "A/RES/80/" + name.split("_")[-1].removesuffix(".pdf")
     header = doc.header_text or ""
     assert symbol in header.splitlines() and "Distr.: General" in header
-    assert not any(b.text in ("United Nations", "General Assembly") or b.text.startswith("Distr.:")
-                   for b in doc.blocks)
-    assert not any(symbol in b.text and b.kind in ("heading", "paragraph") and len(b.text) < 90
-                   and b.page and b.page > 1 for b in doc.blocks)
+    assert not any(
+        b.text in ("United Nations", "General Assembly") or b.text.startswith("Distr.:") for b in doc.blocks
+    )
+    assert not any(
+        symbol in b.text and b.kind in ("heading", "paragraph") and len(b.text) < 90 and b.page and b.page > 1
+        for b in doc.blocks
+    )
     assert "Resolution adopted by the General Assembly" in " ".join(b.text for b in doc.blocks[:6])
 
 
@@ -102,7 +112,12 @@ ACROSS_PAGES = [
     ("A_RES_80_110.pdf", 1, "Recognizing the pre-eminent contribution provided", "of the oceans and seas,"),
     ("A_RES_80_110.pdf", 2, "Recalling the 2030 Agenda for Sustainable Development", "in the 2030 Agenda,"),
     ("A_RES_80_110.pdf", 3, "Recognizing that the realization of the benefits", "middle-income countries,"),
-    ("A_RES_80_138.pdf", 1, "Recalling its resolutions 43/53 of 6 December 1988", "generations of humankind,"),
+    (
+        "A_RES_80_138.pdf",
+        1,
+        "Recalling its resolutions 43/53 of 6 December 1988",
+        "generations of humankind,",
+    ),
     ("A_RES_80_242.pdf", 2, "Notes the interconnected nature of the three", "in 2026 and 2027;"),
     ("A_80_6_Sect4.pdf", 3, "4.5 With regard to inter-agency coordination", "development activities."),
     # HELD-OUT: labelled first, checked last
@@ -151,14 +166,19 @@ def test_budget_pdf_body_matches_its_word_version(sect: str) -> None:
     pdf = _doc(f"A_80_6_Sect{sect}.pdf")
     path = REAL / f"A_80_6_Sect{sect}_advance.docx"
     docx = parse_docx(path.read_bytes(), path.name, Limits())
-    texts = {_norm(b.text) for b in pdf.blocks} | {_norm(f"{b.label} {b.text}") for b in pdf.blocks if b.label}
+    texts = {_norm(b.text) for b in pdf.blocks} | {
+        _norm(f"{b.label} {b.text}") for b in pdf.blocks if b.label
+    }
     body = [b for b in docx.blocks if b.kind in ("paragraph", "list_item") and len(b.text) > 80]
     found = [b for b in body if _norm(b.text) in texts or _norm(f"{b.label} {b.text}") in texts]
     assert len(found) >= 0.9 * len(body), len(body) - len(found)
     numbered = [b for b in body if re.match(rf"^{sect}\.([IVX]+\.)?\d+ ", b.text)]
     assert len(numbered) >= 20
-    missing = [b.text[:60] for b in numbered[:20] if _norm(b.text) not in texts
-               and _norm(f"{b.label} {b.text}") not in texts]
+    missing = [
+        b.text[:60]
+        for b in numbered[:20]
+        if _norm(b.text) not in texts and _norm(f"{b.label} {b.text}") not in texts
+    ]
     assert missing == []
 
 

@@ -123,7 +123,11 @@ def to_blocks(paras: list[Para], geo: Geometry, vocab: set[str]) -> list[Block]:
         if not text:
             continue
         section = (
-            dict(section=stack[0][0], section_title=stack[0][1], section_path=[x for pair in stack for x in pair])
+            dict(
+                section=stack[0][0],
+                section_title=stack[0][1],
+                section_path=[x for pair in stack for x in pair],
+            )
             if stack
             else {}
         )

@@ -81,8 +81,9 @@ def _api() -> dict:
         "box": fn("FPDFText_GetLooseCharBox", i, vp, i, ctypes.POINTER(raw.FS_RECTF)),
         "size": fn("FPDFText_GetFontSize", d, vp, i),
         "weight": fn("FPDFText_GetFontWeight", i, vp, i),
-        "info": fn("FPDFText_GetFontInfo", ctypes.c_ulong, vp, i, ctypes.c_char_p, ctypes.c_ulong,
-                   ctypes.POINTER(i)),
+        "info": fn(
+            "FPDFText_GetFontInfo", ctypes.c_ulong, vp, i, ctypes.c_char_p, ctypes.c_ulong, ctypes.POINTER(i)
+        ),
         "matrix": fn("FPDFText_GetMatrix", i, vp, i, ctypes.POINTER(raw.FS_MATRIX)),
         "generated": fn("FPDFText_IsGenerated", i, vp, i),
         "map_error": fn("FPDFText_HasUnicodeMapError", i, vp, i),
@@ -155,16 +156,16 @@ def pdfium_opens(data: bytes) -> bool:
 
 
 def _frame(rot: int, crop: tuple[float, float, float, float]):  # noqa: ANN202
-    """Box transform from PDF user space (l, b, r, t) to the upright reading frame of text turned `rot`
+    """Box transform from PDF user space (lft, b, r, t) to the upright reading frame of text turned `rot`
     degrees counter-clockwise: (x0, top, x1, bottom) with the origin at the frame's top left."""
     cx0, cy0, cx1, cy1 = crop
     if rot == 90:
-        return lambda l, b, r, t: (b - cy0, l - cx0, t - cy0, r - cx0)
+        return lambda lft, b, r, t: (b - cy0, lft - cx0, t - cy0, r - cx0)
     if rot == 180:
-        return lambda l, b, r, t: (cx1 - r, b - cy0, cx1 - l, t - cy0)
+        return lambda lft, b, r, t: (cx1 - r, b - cy0, cx1 - lft, t - cy0)
     if rot == 270:
-        return lambda l, b, r, t: (cy1 - t, cx1 - r, cy1 - b, cx1 - l)
-    return lambda l, b, r, t: (l - cx0, cy1 - t, r - cx0, cy1 - b)
+        return lambda lft, b, r, t: (cy1 - t, cx1 - r, cy1 - b, cx1 - lft)
+    return lambda lft, b, r, t: (lft - cx0, cy1 - t, r - cx0, cy1 - b)
 
 
 def _font_style(name: str, weight: int, flags: int) -> tuple[bool, bool]:
@@ -201,10 +202,10 @@ def read_page(doc, index: int, settings) -> RawPage:  # noqa: ANN001
         skipped = n_chars - dirs.get(rot, 0) if dirs else 0
         to_frame = _frame(rot, crop)
         runs = []
-        for t, l, b, r, top, size, font, bold, italic, angle, space in runs_user:
+        for t, lft, b, r, top, size, font, bold, italic, angle, space in runs_user:
             if angle != rot:
                 continue
-            x0, y0, x1, y1 = to_frame(l, b, r, top)
+            x0, y0, x1, y1 = to_frame(lft, b, r, top)
             # boxes one font size tall from the descent line (as pdfminer and pdfplumber measure them),
             # not PDFium's ascent-to-descent boxes: the spacing rules compare gaps with font sizes
             runs.append(Run(t, x0, y1 - size, x1, y1, size, font, bold, italic, space))
@@ -233,7 +234,7 @@ def page_text(doc, index: int) -> str:  # noqa: ANN001
 
 
 def _runs(api: dict, raw, tp: int, text: str) -> tuple[list[tuple], Counter, int]:  # noqa: ANN001
-    """(text, l, b, r, t, size, font, bold, italic, direction) per run, in user space; chars per direction;
+    """(text, lft, b, r, t, size, font, bold, italic, direction) per run, in user space; chars per direction;
     characters whose font has no Unicode mapping (what pdfminer prints as "(cid:NN)")."""
     get_obj, get_box, generated = api["obj"], api["box"], api["generated"]
     unmapped = 0
@@ -259,15 +260,18 @@ def _runs(api: dict, raw, tp: int, text: str) -> tuple[list[tuple], Counter, int
                     styles[obj] = style
             size, font, bold, italic, angle, bad = style
             get_box(tp, start, rp)
-            l, r, b, t = rect.left, rect.right, rect.bottom, rect.top
+            lft, r, b, t = rect.left, rect.right, rect.bottom, rect.top
             k = end
             if k - 1 > start:
                 get_box(tp, k - 1, rp)
                 # PDFium's loose boxes come from the font's ascent and descent: the same box height and
                 # baseline at both ends means one font and size; only otherwise look for where it changes
                 upright = angle in (0, 180)
-                same = (abs(rect.bottom - b) + abs(rect.top - t) if upright
-                        else abs(rect.left - l) + abs(rect.right - r)) < 0.2
+                same = (
+                    abs(rect.bottom - b) + abs(rect.top - t)
+                    if upright
+                    else abs(rect.left - lft) + abs(rect.right - r)
+                ) < 0.2
                 if not same and get_obj(tp, k - 1) != obj:
                     k = start + 1
                     while k < end and get_obj(tp, k) == obj:
@@ -275,9 +279,9 @@ def _runs(api: dict, raw, tp: int, text: str) -> tuple[list[tuple], Counter, int
                     if k - 1 > start:
                         get_box(tp, k - 1, rp)
                 if k - 1 > start:
-                    l, r = min(l, rect.left), max(r, rect.right)
+                    lft, r = min(lft, rect.left), max(r, rect.right)
                     b, t = min(b, rect.bottom), max(t, rect.top)
-            out.append((text[start:k], l, b, r, t, size, font, bold, italic, angle, space))
+            out.append((text[start:k], lft, b, r, t, size, font, bold, italic, angle, space))
             dirs[angle] = dirs.get(angle, 0) + k - start
             if bad:
                 unmapped += k - start
@@ -341,8 +345,9 @@ def _shapes(page, raw, to_frame, width: float, height: float, settings) -> tuple
             n_paths += 1
             if n_paths > settings.max_rule_paths:
                 return [], images
-            shapes += _path_shapes(ctypes.cast(obj, raw.FPDF_PAGEOBJECT), raw, to_frame, width, height,
-                                   settings)
+            shapes += _path_shapes(
+                ctypes.cast(obj, raw.FPDF_PAGEOBJECT), raw, to_frame, width, height, settings
+            )
     return shapes, images
 
 
@@ -380,19 +385,30 @@ def _path_shapes(path, raw, to_frame, width: float, height: float, settings) -> 
             continue
         for p, q in zip(pts, pts[1:], strict=False):
             if abs(p[0] - q[0]) < 0.5 or abs(p[1] - q[1]) < 0.5:
-                l, r = sorted((p[0], q[0]))
+                lft, r = sorted((p[0], q[0]))
                 bb, tt = sorted((p[1], q[1]))
-                out.append(_shape("line", l, bb, r, tt, to_frame, width, height, settings))
+                out.append(_shape("line", lft, bb, r, tt, to_frame, width, height, settings))
     return [s for s in out if s is not None]
 
 
-def _shape(kind: str, l: float, b: float, r: float, t: float, to_frame, width: float, height: float,
-           settings) -> dict | None:  # noqa: ANN001
-    x0, top, x1, bottom = to_frame(l, b, r, t)
+def _shape(
+    kind: str, lft: float, b: float, r: float, t: float, to_frame, width: float, height: float, settings
+) -> dict | None:  # noqa: ANN001
+    x0, top, x1, bottom = to_frame(lft, b, r, t)
     w, h = x1 - x0, bottom - top
     if w > settings.page_frame_share * width and h > settings.page_frame_share * height:
         return None
     if w < 0.01 and h < 0.01:
         return None
-    return dict(object_type=kind, x0=x0, x1=x1, y0=height - bottom, y1=height - top, top=top, bottom=bottom,
-                doctop=top, width=w, height=h)
+    return dict(
+        object_type=kind,
+        x0=x0,
+        x1=x1,
+        y0=height - bottom,
+        y1=height - top,
+        top=top,
+        bottom=bottom,
+        doctop=top,
+        width=w,
+        height=h,
+    )

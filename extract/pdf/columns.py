@@ -24,7 +24,7 @@ def _gutter(lines: list[Line], width: float, s: LayoutSettings) -> float | None:
     best: float | None = None
     best_run = 0.0
     run_start = None
-    crossing = sum(diff[: lo])
+    crossing = sum(diff[:lo])
     for i in range(lo, n + 1):
         crossing += diff[i]
         x = i * step

@@ -29,15 +29,18 @@ def split_footnotes(page: Page, body_size: float, s: LayoutSettings) -> list[Lin
     ):
         k -= 1
     rule_at = next(
-        (i for i in range(len(lines) - 1, -1, -1)
-         if _is_rule_text(lines[i]) and lines[i].top > s.footnote_min_top * page.height),
+        (
+            i
+            for i in range(len(lines) - 1, -1, -1)
+            if _is_rule_text(lines[i]) and lines[i].top > s.footnote_min_top * page.height
+        ),
         None,
     )
     small = s.footnote_size_ratio * body_size
-    if rule_at is not None and any(ln.size > small for ln in lines[rule_at + 1:]):
+    if rule_at is not None and any(ln.size > small for ln in lines[rule_at + 1 :]):
         rule_at = None  # body-size text under it: a separator in the body, not a footnote rule
     if rule_at is not None and rule_at + 1 < len(lines):  # a typed rule: everything below is notes
-        notes = [ln for ln in lines[rule_at + 1:] if not _is_rule_text(ln)]
+        notes = [ln for ln in lines[rule_at + 1 :] if not _is_rule_text(ln)]
         page.lines = [ln for ln in lines[:rule_at] if not _is_rule_text(ln)]
         return notes
     if rule_at is not None:

@@ -52,7 +52,7 @@ def segments(line: Line, s: LayoutSettings) -> list[str]:
 
 
 def _running_head(line: Line, s: LayoutSettings) -> bool:
-    """"A/RES/80/101 Question of Tokelau", "Oceans and the law of the sea A/RES/80/110": a band line one of
+    """ "A/RES/80/101 Question of Tokelau", "Oceans and the law of the sea A/RES/80/110": a band line one of
     whose columns is a document symbol, or a print-shop footer."""
     if is_print_shop(line.text):
         return True
@@ -76,8 +76,10 @@ def strip_furniture(pages: list[Page], s: LayoutSettings) -> list[str]:
     def candidates(p: Page) -> list[tuple[int, Line]]:
         out = [(i, ln) for i, ln in enumerate(p.lines[:3]) if ln.top < s.header_band * p.height]
         out += [
-            (i, ln) for i, ln in list(enumerate(p.lines))[-3:]
-            if ln.bottom > s.footer_band * p.height and i >= 3
+            (i, ln)
+            for i, ln in list(enumerate(p.lines))[-3:]
+            if ln.bottom > s.footer_band * p.height
+            and i >= 3
             or (ln.bottom > s.footer_band * p.height and ln.top >= s.header_band * p.height)
         ]
         return list(dict(out).items())
@@ -97,7 +99,9 @@ def strip_furniture(pages: list[Page], s: LayoutSettings) -> list[str]:
         for i, ln in candidates(p):
             text = normalize_text(ln.text)
             count = pages_with[_key(ln)]
-            in_margin = (count >= 2 or 2 * count >= len(pages)) and _in_margin(pages, n, i, body_size, frames, s)
+            in_margin = (count >= 2 or 2 * count >= len(pages)) and _in_margin(
+                pages, n, i, body_size, frames, s
+            )
             if matches(text, _PAGE_NUMBER) and _isolated(p.lines, i, s):
                 drop.add(i)
             elif (
@@ -121,9 +125,7 @@ def body_size_of(pages: list[Page]) -> float:
     return weight.most_common(1)[0][0] if weight else 10.0
 
 
-def _in_margin(
-    pages: list[Page], n: int, i: int, body_size: float, frames: list, s: LayoutSettings
-) -> bool:
+def _in_margin(pages: list[Page], n: int, i: int, body_size: float, frames: list, s: LayoutSettings) -> bool:
     """A running header or footer that is not a symbol ("Ukraine RDNA4 - February 2025", often absent from
     page 1): a plain line no larger than body text, set apart from the text below (above) it by more than a
     paragraph break, and outside the text frame of every other page."""

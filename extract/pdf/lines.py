@@ -46,8 +46,7 @@ def words(runs: list[Run], s: LayoutSettings) -> list[Word]:
                 cur.x1 = max(cur.x1, r.x1)
                 cur.top, cur.bottom = min(cur.top, r.top), max(cur.bottom, r.bottom)
                 continue
-            cur = Word(r.text, r.x0, r.x1, r.top, r.bottom, r.size, r.bold, r.italic,
-                       r.space_before == 2)
+            cur = Word(r.text, r.x0, r.x1, r.top, r.bottom, r.size, r.bold, r.italic, r.space_before == 2)
             cur_font = r.font
             out.append(cur)
     return out

@@ -80,7 +80,11 @@ def _breaks(para: Para, prev: Line, cur: Line, geo: Geometry) -> bool:
     s = geo.s
     if cur.top - prev.bottom > geo.para_gap(cur.size) or cur.top < prev.top - 1:
         return True
-    if prev.bold != cur.bold or prev.italic != cur.italic or abs(prev.size - cur.size) > s.style_size_tolerance:
+    if (
+        prev.bold != cur.bold
+        or prev.italic != cur.italic
+        or abs(prev.size - cur.size) > s.style_size_tolerance
+    ):
         return True
     if _starts_item(prev, cur, geo):
         return True
@@ -164,7 +168,10 @@ def geometry(pages: list[Page], s: LayoutSettings) -> Geometry:
     wrapped: list[float] = []
     for p in pages:
         for a, b in zip(p.lines, p.lines[1:], strict=False):
-            if b.top - a.bottom <= gap + s.para_gap_em * a.size and abs(a.size - b.size) < s.style_size_tolerance:
+            if (
+                b.top - a.bottom <= gap + s.para_gap_em * a.size
+                and abs(a.size - b.size) < s.style_size_tolerance
+            ):
                 wrapped.append(a.x1)
     if len(wrapped) >= 5:
         wrapped.sort()

@@ -88,7 +88,9 @@ def _read(data: bytes, limits: Limits, s: LayoutSettings) -> tuple[list[Page], l
         drawn = False
         for i in range(n):
             if time.monotonic() - started > limits.max_seconds:
-                raise DocumentError(f"PDF parsing took over {limits.max_seconds:g} s (at page {i + 1} of {n})")
+                raise DocumentError(
+                    f"PDF parsing took over {limits.max_seconds:g} s (at page {i + 1} of {n})"
+                )
             try:
                 raw = read_page(doc, i, s)
             except DocumentError:
@@ -96,10 +98,14 @@ def _read(data: bytes, limits: Limits, s: LayoutSettings) -> tuple[list[Page], l
             except Exception as exc:  # noqa: BLE001
                 warnings.append(f"page {i + 1}: {type(exc).__name__} reading characters; read as plain text")
                 text = _plain_text(doc, i)
-                pages.append(Page(i + 1, 612.0, 792.0, plain_lines(text, i + 1, 612.0, 792.0), [], [], plain=True))
+                pages.append(
+                    Page(i + 1, 612.0, 792.0, plain_lines(text, i + 1, 612.0, 792.0), [], [], plain=True)
+                )
                 continue
             drawn = drawn or bool(raw.runs or raw.shapes or raw.images)
-            reason = ocr_reason([r.text for r in raw.runs], raw.bad_glyphs, raw.glyphs, s) if raw.runs else None
+            reason = (
+                ocr_reason([r.text for r in raw.runs], raw.bad_glyphs, raw.glyphs, s) if raw.runs else None
+            )
             if reason is None and not raw.runs and raw.images:
                 reason = "only images"
             if reason is not None:
@@ -109,13 +115,21 @@ def _read(data: bytes, limits: Limits, s: LayoutSettings) -> tuple[list[Page], l
                 pages.append(Page(i + 1, raw.width, raw.height, [], [], []))
                 continue
             if raw.skipped_rotated > s.min_minor_orientation_share * max(1, raw.glyphs):
-                warnings.append(f"page {i + 1}: {raw.skipped_rotated} characters in a second direction left out")
+                warnings.append(
+                    f"page {i + 1}: {raw.skipped_rotated} characters in a second direction left out"
+                )
             pages.append(
                 _guard(
                     lambda raw=raw: _layout(raw, s),
-                    lambda raw=raw: Page(raw.number, raw.width, raw.height,
-                                         plain_lines(raw.text, raw.number, raw.width, raw.height), [], [],
-                                         plain=True),
+                    lambda raw=raw: Page(
+                        raw.number,
+                        raw.width,
+                        raw.height,
+                        plain_lines(raw.text, raw.number, raw.width, raw.height),
+                        [],
+                        [],
+                        plain=True,
+                    ),
                     warnings,
                     f"page {i + 1}",
                 )
@@ -152,21 +166,32 @@ def _refuse(pages: list[Page], ocr: list[int], warnings: list[str], drawn: bool)
 
 
 def _body(pages: list[Page], s: LayoutSettings, warnings: list[str]) -> tuple[list[Para], object, set[str]]:
-    geo = geometry([p for p in pages if not p.plain], s) if any(not p.plain for p in pages) else geometry(pages, s)
+    geo = (
+        geometry([p for p in pages if not p.plain], s)
+        if any(not p.plain for p in pages)
+        else geometry(pages, s)
+    )
     vocab = vocabulary(pages)
     paras: list[Para] = []
     last_body: Para | None = None  # footnotes sit between a paragraph and its continuation on the next page
     n_tables = 0
     last_table: tuple[int, int, int] | None = None  # (ordinal, columns, rows) of a table ending a page
     for p in pages:
-        notes = _guard(lambda p=p: split_footnotes(p, geo.body_size, s), lambda: [], warnings,
-                       f"page {p.number} footnotes")
+        notes = _guard(
+            lambda p=p: split_footnotes(p, geo.body_size, s),
+            lambda: [],
+            warnings,
+            f"page {p.number} footnotes",
+        )
         for t in _guard(lambda p=p: find_unruled(p, s), lambda: [], warnings, f"page {p.number} tables"):
             p.tables.append(t)
         items: list[tuple[float, int, list[Para]]] = []
-        body_paras = _guard(lambda p=p: paragraphs(p.lines, p.number, geo),
-                            lambda p=p: [Para([ln], p.number) for ln in p.lines], warnings,
-                            f"page {p.number} paragraphs")
+        body_paras = _guard(
+            lambda p=p: paragraphs(p.lines, p.number, geo),
+            lambda p=p: [Para([ln], p.number) for ln in p.lines],
+            warnings,
+            f"page {p.number} paragraphs",
+        )
         items += [(pa.lines[0].top, 0, [pa]) for pa in body_paras]
         tables = sorted(p.tables, key=lambda t: t.bbox[1])
         for ti, t in enumerate(tables):
@@ -192,8 +217,15 @@ def _body(pages: list[Page], s: LayoutSettings, warnings: list[str]) -> tuple[li
         if not tables or any(top > tables[-1].bbox[3] for top, kind, _ in items if kind == 0):
             last_table = None
         page_paras = [pa for _, _, group in sorted(items, key=lambda it: (it[0], it[1])) for pa in group]
-        if last_body is not None and page_paras and _guard(
-            lambda: continues(last_body, page_paras[0], geo), lambda: False, warnings, f"page {p.number} join"
+        if (
+            last_body is not None
+            and page_paras
+            and _guard(
+                lambda last=last_body, nxt=page_paras[0]: continues(last, nxt, geo),
+                lambda: False,
+                warnings,
+                f"page {p.number} join",
+            )
         ):
             last_body.lines += page_paras.pop(0).lines
         paras += page_paras
@@ -238,8 +270,10 @@ def _structure(pages: list[Page], s: LayoutSettings, warnings: list[str]) -> tup
     paras, geo, vocab = _body(pages, s, warnings)
     blocks = _guard(lambda: to_blocks(paras, geo, vocab), lambda: _plain_blocks(paras), warnings, "blocks")
     if not blocks and (header or marks):  # all it prints is furniture: keep that rather than refuse the file
-        blocks = [Block(id=f"p{i + 1:04d}", kind="paragraph", text=h, page=first.number)
-                  for i, h in enumerate(header or marks)]
+        blocks = [
+            Block(id=f"p{i + 1:04d}", kind="paragraph", text=h, page=first.number)
+            for i, h in enumerate(header or marks)
+        ]
         warnings.append("only page furniture found: kept as body text")
     return header, blocks
 

@@ -17,7 +17,7 @@ DATA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "data" / "pdf_layo
 
 @dataclass(frozen=True)
 class LayoutSettings:
-    """Distances are in points unless named `*_ratio`/`*_share` (fractions) or `*_em` (times the font size)."""
+    """Distances are in points unless named `*_ratio`/`*_share` (fractions) or `*_em` (times font size)."""
 
     row_tolerance: float  # runs whose tops differ by less share a row
     word_join_em: float  # pieces of one word closer than this (same font) are one word

@@ -44,15 +44,20 @@ def _inside(x: float, y: float, b: tuple[float, float, float, float]) -> bool:
     return b[0] <= x <= b[2] and b[1] <= y <= b[3]
 
 
-def layout_page(num: int, width: float, height: float, words: list[Word], rules: list, cells: list,
-                s: LayoutSettings) -> Page:
+def layout_page(
+    num: int, width: float, height: float, words: list[Word], rules: list, cells: list, s: LayoutSettings
+) -> Page:
     """Words inside a ruled table's cells become that cell's lines; the others are the page's body lines."""
     tables: list[Table] = []
     for group in _group([tuple(map(float, c)) for c in cells]):
         tops = sorted({round(c[1]) for c in group})
         lefts = sorted({round(c[0]) for c in group})
-        bbox = (min(c[0] for c in group), min(c[1] for c in group), max(c[2] for c in group),
-                max(c[3] for c in group))
+        bbox = (
+            min(c[0] for c in group),
+            min(c[1] for c in group),
+            max(c[2] for c in group),
+            max(c[3] for c in group),
+        )
         cells_rc = [(tops.index(round(c[1])), lefts.index(round(c[0])), c) for c in group]
         tables.append(Table(num, bbox, sorted(cells_rc, key=lambda t: (t[0], t[1]))))
     tables.sort(key=lambda t: t.bbox[1])

@@ -26,7 +26,9 @@ def _segments(line: Line, s: LayoutSettings) -> list[list[Word]]:
     for a, b in zip(line.words, line.words[1:], strict=False):
         gap = b.x0 - a.x1
         if gap > s.table_cell_gap_em * line.size or (
-            gap > s.table_number_gap_em * line.size and _AMOUNT_END.search(a.text) and _AMOUNT_START.match(b.text)
+            gap > s.table_number_gap_em * line.size
+            and _AMOUNT_END.search(a.text)
+            and _AMOUNT_START.match(b.text)
         ):
             out.append([])
         out[-1].append(b)
@@ -92,7 +94,11 @@ def find_unruled(page: Page, s: LayoutSettings) -> list[Table]:
             j += 1
             if len(segs[j]) >= 2:
                 last_multi = j
-        if spans and i - spans[-1][1] <= 4 and _same_columns(lines, segs, spans[-1], (i, last_multi), page, s):
+        if (
+            spans
+            and i - spans[-1][1] <= 4
+            and _same_columns(lines, segs, spans[-1], (i, last_multi), page, s)
+        ):
             spans[-1] = (spans[-1][0], last_multi)  # one table cut by a group row or a wrapped label
         else:
             spans.append((i, last_multi))
@@ -109,8 +115,16 @@ def find_unruled(page: Page, s: LayoutSettings) -> list[Table]:
             continue
         head = _header_lines([lines[k] for k in range(max(0, a - 2), a) if k not in used], lines[a], table, s)
         if head:
-            table = _table(page, head + [lines[k] for k in block], [_segments(h, s) for h in head] +
-                           [segs[k] for k in block], multi, s) or table
+            table = (
+                _table(
+                    page,
+                    head + [lines[k] for k in block],
+                    [_segments(h, s) for h in head] + [segs[k] for k in block],
+                    multi,
+                    s,
+                )
+                or table
+            )
             used.update(id(h) for h in head)
         used.update(block)
         tables.append(table)
@@ -118,8 +132,9 @@ def find_unruled(page: Page, s: LayoutSettings) -> list[Table]:
     return tables
 
 
-def _same_columns(lines: list[Line], segs: list, one: tuple[int, int], two: tuple[int, int], page: Page,
-                  s: LayoutSettings) -> bool:
+def _same_columns(
+    lines: list[Line], segs: list, one: tuple[int, int], two: tuple[int, int], page: Page, s: LayoutSettings
+) -> bool:
     rows = [segs[k] for k in range(one[0], two[1] + 1) if len(segs[k]) >= 2]
     if not rows:
         return False
@@ -144,7 +159,9 @@ def _header_lines(before: list[Line], first: Line, table: Table, s: LayoutSettin
     return out
 
 
-def _table(page: Page, lines: list[Line], segs: list[list[list[Word]]], multi: list, s: LayoutSettings) -> Table | None:
+def _table(
+    page: Page, lines: list[Line], segs: list[list[list[Word]]], multi: list, s: LayoutSettings
+) -> Table | None:
     cuts = _gutters(multi, page.width)
     if len(cuts) + 1 < s.table_min_columns:
         return None
@@ -164,19 +181,30 @@ def _table(page: Page, lines: list[Line], segs: list[list[list[Word]]], multi: l
             c = _column(seg[0].x0, seg[-1].x1, cuts)
             cells.setdefault(_column(seg[0].x0, seg[0].x0, cuts) if c is None else c, []).extend(seg)
         new = not rows or prev is None or ln.top - prev.bottom > 0.8 * ln.size
-        if not new and 0 in cells and cells[0][0].text[:1].isupper() or not new and 0 in cells and (
-            cells[0][0].text[:1].isdigit() or cells[0][0].text[:1] in "(–-•"
+        if (
+            not new
+            and 0 in cells
+            and cells[0][0].text[:1].isupper()
+            or not new
+            and 0 in cells
+            and (cells[0][0].text[:1].isdigit() or cells[0][0].text[:1] in "(–-•")
         ):
             new = True
-        if not new and any(c in rows[-1] and _NUMBER.match(" ".join(w.text for w in ws)) for c, ws in cells.items()):
+        if not new and any(
+            c in rows[-1] and _NUMBER.match(" ".join(w.text for w in ws)) for c, ws in cells.items()
+        ):
             new = True
         if new:
             rows.append({})
         for c, ws in cells.items():
             rows[-1].setdefault(c, []).append(ws)
         prev = ln
-    table = Table(page.number, (min(ln.x0 for ln in lines), lines[0].top, max(ln.x1 for ln in lines),
-                                lines[-1].bottom), [], ruled=False)
+    table = Table(
+        page.number,
+        (min(ln.x0 for ln in lines), lines[0].top, max(ln.x1 for ln in lines), lines[-1].bottom),
+        [],
+        ruled=False,
+    )
     table.cuts = cuts
     for r, row in enumerate(rows):
         for c, parts in row.items():
