@@ -274,6 +274,9 @@ def actors_in_document(doc: Document, use_model: bool = True) -> list[ActorMenti
     return out
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 class _Entity(NamedTuple):
     """The parts of a spaCy entity Span that _mentions reads, with offsets into the block text."""
 
@@ -294,6 +297,13 @@ def _entities(texts: list[str], use_model: bool) -> list[list[Any]]:
     as the model on whole blocks on the reference corpus and the samples; on a generated 40-page report six
     more (a title-case acronym the model tags only in a sentence of its own).
     """
+    worded = [i for i, t in enumerate(texts) if _LETTER.search(t)]
+    if len(worded) < len(texts):  # figures-only table cells ("12 438.3") name no actor: skip spaCy there
+        found = _entities([texts[i] for i in worded], use_model)
+        out: list[list[Any]] = [[] for _ in texts]
+        for i, e in zip(worded, found, strict=True):
+            out[i] = e
+        return out
     nlp = get_nlp(use_model)
     with_model = use_model and has_model(True)
     # The same pipeline without `ner` is the rules pass: no second pipeline to build at start-up.
