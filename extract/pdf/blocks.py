@@ -77,6 +77,8 @@ def _bbox(p: Para) -> tuple[float, float, float, float]:
 
 
 def _style(p: Para) -> str | None:
+    if p.style:
+        return p.style
     if p.footnote:
         return "footnote"
     if all(ln.bold for ln in p.lines):

@@ -48,6 +48,9 @@ def split_footnotes(page: Page, body_size: float, s: LayoutSettings) -> list[Lin
         return []
     if k == len(lines):
         return []
+    opener = next((j for j in range(k, len(lines)) if _opens_note(lines[j])), None)
+    if opener is not None and opener > k:
+        k = opener  # small print above the first mark (a table's last row, a caption) is not a footnote
     first = lines[k]
     above = lines[k - 1].bottom if k > 0 else 0.0
     ruled = any(above - 1 <= y <= first.top + 1 for _, y, _ in page.rules)

@@ -74,3 +74,4 @@ class Para:
     cell: tuple[int, int, int] | None = None
     label: str | None = None
     footnote: bool = False
+    style: str | None = None  # "chart": the labels of a drawn chart, kept as one plain block

@@ -193,7 +193,14 @@ def _body(pages: list[Page], s: LayoutSettings, warnings: list[str]) -> tuple[li
             f"page {p.number} paragraphs",
         )
         items += [(pa.lines[0].top, 0, [pa]) for pa in body_paras]
-        tables = sorted(p.tables, key=lambda t: t.bbox[1])
+        tables = sorted((t for t in p.tables if t.lines), key=lambda t: t.bbox[1])  # empty grids: no ordinal
+        charts = [t for t in tables if len(t.cells) == 1 and _is_chart(t)]
+        for t in charts:  # a framed chart's axis labels and values: one plain block, never table cells
+            lines = sorted((ln for lns in t.lines.values() for ln in lns), key=lambda ln: (ln.top, ln.x0))
+            for ln in lines:
+                ln.cell = None
+            items.append((t.bbox[1], 1, [Para(lines, p.number, style="chart")]))
+        tables = [t for t in tables if t not in charts]
         for ti, t in enumerate(tables):
             cols = len({c for _, c in t.lines} | {c for _, c, _ in t.cells})
             first_item = not any(top < t.bbox[1] for top, _, _ in items) and ti == 0
@@ -276,6 +283,13 @@ def _structure(pages: list[Page], s: LayoutSettings, warnings: list[str]) -> tup
         ]
         warnings.append("only page furniture found: kept as body text")
     return header, blocks
+
+
+def _is_chart(t) -> bool:  # noqa: ANN001
+    """Mostly lines of bare numbers, years and short labels: the inside of a bar or line chart."""
+    lines = [ln for lns in t.lines.values() for ln in lns]
+    numeric = sum(1 for ln in lines if not re.search(r"[^\W\d_]{4,}", ln.text))
+    return len(lines) >= 4 and numeric >= 0.6 * len(lines)
 
 
 def _plain_blocks(paras: list[Para]) -> list[Block]:
