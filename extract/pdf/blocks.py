@@ -12,6 +12,7 @@ from extract.text import normalize_text
 from schemas.models import Block
 
 _KEEP_PREFIXES = set(layout_data()["hyphen_keep_prefixes"])
+_VOCAB_WORD = re.compile(r"[a-zà-ÿ]+(?:-[a-zà-ÿ]+)*")
 _HEADING_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?$")
 
 
@@ -27,9 +28,7 @@ def vocabulary(pages: list[Page]) -> set[str]:
                 if after_hyphen:
                     toks = toks[1:]
                 after_hyphen = bool(toks) and toks[-1].endswith("-")
-                for tok in toks:
-                    if not tok.endswith("-"):
-                        vocab.update(re.findall(r"[a-zà-ÿ]+(?:-[a-zà-ÿ]+)*", tok.lower()))
+                vocab.update(_VOCAB_WORD.findall(" ".join(t for t in toks if not t.endswith("-")).lower()))
     return vocab
 
 

@@ -4,8 +4,6 @@ superscript never fuses with the word it touches), superscript footnote marks se
 from __future__ import annotations
 
 import re
-import statistics
-from collections import Counter
 from operator import attrgetter
 
 from extract.pdf.chars import Run
@@ -69,30 +67,31 @@ def lines(ws: list[Word], page: int, cell: tuple[int, int, int] | None, s: Layou
 
 
 def make_line(ws: list[Word], page: int, cell: tuple[int, int, int] | None, s: LayoutSettings) -> Line:
-    weight: Counter[float] = Counter()
+    weight: dict[float, int] = {}
     for w in ws:
-        weight[round(w.size, 1)] += len(w.text)
-    size = weight.most_common(1)[0][0]
+        key = round(w.size, 1)
+        weight[key] = weight.get(key, 0) + len(w.text)
+    size = max(weight, key=weight.__getitem__)  # the size most of the line's characters are set in
     main = [w for w in ws if w.size >= 0.9 * size]
-    baseline = statistics.median(w.bottom for w in main)
+    bottoms = sorted(w.bottom for w in main)
+    n = len(bottoms)
+    baseline = bottoms[n // 2] if n % 2 else (bottoms[n // 2 - 1] + bottoms[n // 2]) / 2
     line = Line(words=ws, page=page, cell=cell, size=size)
+    sup_size, sup_line = s.sup_size_ratio * size, baseline - s.sup_rise_em * size
+    space_gap = s.space_em * size
+    tokens = line.tokens
     prev: Word | None = None
     for w in ws:
-        sup = (
-            w.size <= s.sup_size_ratio * size
-            and w.bottom <= baseline - s.sup_rise_em * size
-            and len(w.text) <= s.sup_max_chars
-        )
-        space = prev is not None and (w.x0 - prev.x1 > s.space_em * size or w.space_before)
+        sup = w.size <= sup_size and w.bottom <= sup_line and len(w.text) <= s.sup_max_chars
         if sup and prev is not None and prev.text[-1:].isdigit() and w.text.lower() in _ORDINAL_SUP:
-            line.tokens.append((w.text, False))  # "5th" printed with a raised "th"
+            tokens.append((w.text, False))  # "5th" printed with a raised "th"
         elif sup and _MARK.match(w.text):
-            if not line.tokens:
+            if not tokens:
                 line.lead_mark = w.text
             else:
                 line.marks.append(w.text)
         else:
-            line.tokens.append((w.text, space))
+            tokens.append((w.text, prev is not None and (w.x0 - prev.x1 > space_gap or w.space_before)))
         prev = w
     kept = main or ws
     line.x0, line.x1 = min(w.x0 for w in kept), max(w.x1 for w in kept)
