@@ -271,3 +271,59 @@ def test_a_bug_in_the_document_wide_steps_keeps_the_text(monkeypatch: pytest.Mon
     doc = parse_pdf(_pdf(lambda c: _lines(c, 72, 700, ["Kept all the same."])), "b.pdf", Limits())
     assert [b.text for b in doc.blocks] == ["Kept all the same."]
     assert doc.warnings and "ZeroDivisionError" in doc.warnings[0]
+
+
+def _justified_and_table() -> bytes:
+    from reportlab.lib.enums import TA_JUSTIFY
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    words = ("the committee noted that resources for the programme would be provided from the regular "
+             "budget and from voluntary contributions received in the period under review ").split()
+    text = " ".join(words * 4)
+
+    def draw(c) -> None:  # noqa: ANN001
+        style = ParagraphStyle("j", fontName="Helvetica", fontSize=10, leading=12, alignment=TA_JUSTIFY)
+        para = Paragraph(text[0].upper() + text[1:] + ".", style)
+        _, h = para.wrap(300, 500)  # a narrow column: wide justified word spaces
+        para.drawOn(c, 72, 760 - h)
+        c.setFont("Helvetica", 10)
+        rows = [("Category", "2025", "2026"), ("Posts", "12 438.3", "12 918.4"),
+                ("Non-post", "6 689.4", "7 470.7"), ("Total", "19 127.7", "20 389.1")]
+        for i, (a, b, d) in enumerate(rows):
+            y = 560 - 16 * i
+            c.drawString(72, y, a)
+            c.drawRightString(300, y, b)
+            c.drawRightString(420, y, d)
+        c.drawString(72, 470, "The table above is unruled.")
+
+    return _pdf(draw)
+
+
+def test_unruled_table_by_alignment_and_justified_text_is_not_a_table() -> None:
+    doc = parse_pdf(_justified_and_table(), "u.pdf", Limits())
+    body = [b for b in doc.blocks if b.kind != "table_cell"]
+    assert [b.kind for b in body] == ["paragraph", "paragraph"]
+    assert body[0].text.startswith("The committee noted") and body[1].text == "The table above is unruled."
+    cells = {(b.row, b.col): b.text for b in doc.blocks if b.kind == "table_cell"}
+    assert cells == {
+        (0, 0): "Category", (0, 1): "2025", (0, 2): "2026",
+        (1, 0): "Posts", (1, 1): "12 438.3", (1, 2): "12 918.4",
+        (2, 0): "Non-post", (2, 1): "6 689.4", (2, 2): "7 470.7",
+        (3, 0): "Total", (3, 1): "19 127.7", (3, 2): "20 389.1",
+    }
+    assert {b.table for b in doc.blocks if b.kind == "table_cell"} == {0}
+
+
+def test_layout_settings_are_validated() -> None:
+    from pydantic import TypeAdapter, ValidationError
+
+    from extract.pdf.settings import LayoutSettings, layout_data, settings
+
+    assert settings().table_min_rows == layout_data()["settings"]["table_min_rows"]
+    bad = dict(layout_data()["settings"], table_min_rows="many")
+    with pytest.raises(ValidationError):
+        TypeAdapter(LayoutSettings).validate_python(bad)
+    missing = {k: v for k, v in layout_data()["settings"].items() if k != "row_tolerance"}
+    with pytest.raises(ValidationError):
+        TypeAdapter(LayoutSettings).validate_python(missing)
