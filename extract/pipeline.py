@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from extract.classify import classify
@@ -24,9 +25,12 @@ def sniff_format(data: bytes, path: str) -> str:
     try:
         text = data[:4096].decode("utf-8")
     except UnicodeDecodeError:
-        if _pdfium_opens(data):  # a PDF that only lost its "%PDF" header: PDFium repairs and reads it
+        if re.search(rb"\d+ \d+ obj\b", data[:65536]) and _pdfium_opens(data):
+            # a PDF that only lost its "%PDF" header: PDFium reads it (objects early in the file say so)
             return "pdf"
         raise DocumentError(f"unrecognised binary file (starts with {head!r})") from None
+    if re.search(r"\d+ \d+ obj\b", text) and _pdfium_opens(data):  # an all-ASCII PDF missing its header
+        return "pdf"
     low = text.lstrip().lower()
     if low.startswith("<!doctype html") or low.startswith("<html"):
         raise DocumentError("HTML file, not a PDF/DOCX/text document")

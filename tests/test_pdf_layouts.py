@@ -201,6 +201,23 @@ def test_headerless_pdf_is_read() -> None:
     assert _texts(cut) == ["Short text for a test."]
 
 
+def test_headerless_ascii_pdf_is_read() -> None:
+    """An all-ASCII PDF (no binary comment line) without its header: still a PDF, not plain text."""
+    import pikepdf
+
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(_pdf(lambda c: _lines(c, 72, 760, ["Short text for a test."])))) as pdf:
+        pdf.save(out, compress_streams=False, qdf=True)
+    data = out.getvalue()
+    cut = data[data.index(b"\n", data.index(b"%PDF")) + 1 :]
+    cut = b"\n".join(ln for ln in cut.split(b"\n") if not (ln.startswith(b"%") and not ln.isascii()))
+    assert b"%PDF" not in cut[:1024]
+    if not cut[:4096].isascii():
+        pytest.skip("qpdf wrote binary bytes early in the file")
+    assert sniff_format(cut, "x.pdf") == "pdf"
+    assert _texts(cut) == ["Short text for a test."]
+
+
 def test_blank_pdf_refused_clearly() -> None:
     with pytest.raises(DocumentError, match="no text on any page"):
         parse_pdf(_pdf(lambda c: c.showPage()), "blank.pdf", Limits())
