@@ -244,12 +244,12 @@ def _runs(api: dict, raw, tp: int, text: str) -> tuple[list[tuple], Counter, int
     out: list[tuple] = []
     dirs: dict[int, int] = {}
     prev_end = 0
+    last_r = last_b = -1e9
     for m in _TOKEN.finditer(text):
         start, end = m.span()
         space = 0
-        if start > prev_end:  # whitespace before: real unless PDFium made it up from a gap
-            q = text.find(" ", prev_end, start)
-            space = 2 if q >= 0 and generated(tp, q) != 1 else 1
+        gap_before = start > prev_end
+        space_at = text.find(" ", prev_end, start) if gap_before else -1
         prev_end = end
         while start < end:
             obj = get_obj(tp, start)
@@ -261,6 +261,13 @@ def _runs(api: dict, raw, tp: int, text: str) -> tuple[list[tuple], Counter, int
             size, font, bold, italic, angle, bad = style
             get_box(tp, start, rp)
             lft, r, b, t = rect.left, rect.right, rect.bottom, rect.top
+            if gap_before:
+                # Whitespace before: real, or made up by PDFium from a gap. That only matters for a narrow
+                # gap (the words module joins across a made-up space, never a real one), so PDFium is not
+                # asked after a wide gap on the same baseline
+                wide = angle == 0 and abs(b - last_b) < 0.5 and lft - last_r >= 0.2 * size
+                space = 2 if wide or (space_at >= 0 and generated(tp, space_at) != 1) else 1
+                gap_before = False
             k = end
             if k - 1 > start:
                 get_box(tp, k - 1, rp)
@@ -282,6 +289,7 @@ def _runs(api: dict, raw, tp: int, text: str) -> tuple[list[tuple], Counter, int
                     lft, r = min(lft, rect.left), max(r, rect.right)
                     b, t = min(b, rect.bottom), max(t, rect.top)
             out.append((text[start:k], lft, b, r, t, size, font, bold, italic, angle, space))
+            last_r, last_b = r, b
             dirs[angle] = dirs.get(angle, 0) + k - start
             if bad:
                 unmapped += k - start
