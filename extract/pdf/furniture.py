@@ -17,6 +17,7 @@ _PAGE_NUMBER = patterns("page_number_patterns", re.I)
 _RUNNING_SYMBOL = patterns("running_symbol_patterns")
 _FIRST_PAGE_HEADER = patterns("first_page_header_patterns", re.I)
 _PRINT_SHOP = patterns("print_shop_patterns", re.I)
+_PRINT_SHOP_HINT = re.compile(r"\d\s*[-‐‑‒–—]\s*\d|\*|recycl", re.I)  # cheap screen before the full patterns
 SYMBOL = re.compile(layout_data()["symbol_pattern"])
 
 
@@ -26,7 +27,7 @@ def matches(text: str, pats: list[re.Pattern]) -> bool:
 
 
 def is_print_shop(text: str) -> bool:
-    return matches(text, _PRINT_SHOP)
+    return bool(_PRINT_SHOP_HINT.search(text)) and matches(text, _PRINT_SHOP)
 
 
 def _is_symbol(text: str) -> bool:
