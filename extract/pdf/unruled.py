@@ -165,6 +165,9 @@ def _table(
     cuts = _gutters(multi, page.width)
     if len(cuts) + 1 < s.table_min_columns:
         return None
+    leaders = sum(1 for row in multi if re.search(r"(\.\s?){3,}$", row[0][-1].text))
+    if leaders >= 0.5 * len(multi):
+        return None  # a table of contents: titles with dot leaders to page numbers, read as text
     placed = 0
     total = 0
     for row in multi:
