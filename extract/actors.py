@@ -297,13 +297,12 @@ def _entities(texts: list[str], use_model: bool) -> list[list[Any]]:
     as the model on whole blocks on the reference corpus and the samples; on a generated 40-page report six
     more (a title-case acronym the model tags only in a sentence of its own).
     """
-    worded = [i for i, t in enumerate(texts) if _LETTER.search(t)]
-    if len(worded) < len(texts):  # figures-only table cells ("12 438.3") name no actor: skip spaCy there
-        found = _entities([texts[i] for i in worded], use_model)
-        out: list[list[Any]] = [[] for _ in texts]
-        for i, e in zip(worded, found, strict=True):
-            out[i] = e
-        return out
+    unique = list(dict.fromkeys(t for t in texts if _LETTER.search(t)))
+    if len(unique) < len(texts):
+        # Figures-only table cells ("12 438.3") name no actor, and a text repeated (table labels, "Total")
+        # has the same entities each time: spaCy sees each distinct worded text once
+        found = dict(zip(unique, _entities(unique, use_model), strict=True))
+        return [list(found.get(t, ())) for t in texts]
     nlp = get_nlp(use_model)
     with_model = use_model and has_model(True)
     # The same pipeline without `ner` is the rules pass: no second pipeline to build at start-up.
