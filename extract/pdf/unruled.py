@@ -43,16 +43,35 @@ def _is_marker(text: str) -> bool:
 
 
 def _gutters(rows: list[list[list[Word]]], width: float) -> list[float]:
-    """x positions crossed by (almost) no cell of the multi-cell lines: one per gap between cell columns.
-    A few cells may cross (a header spanning two columns), so a gutter is where at most an eighth do."""
+    """x positions between cell columns. Two readings, merged: where (almost) no cell of the multi-cell
+    lines crosses (an eighth may: a header spanning two columns), and where no word at all sits over a
+    strip wider than a word space (prose cells set close together run into one segment on some lines)."""
+    sizes = sorted(w.size for row in rows for seg in row for w in seg)
+    strip = 0.8 * sizes[len(sizes) // 2] if sizes else 8.0
+    words = [(w.x0, w.x1) for row in rows for seg in row for w in seg]
+    cuts = _empty_runs(words, width, 0, strip)  # precise: strips no word touches
+    spans = [(seg[0].x0, seg[-1].x1) for row in rows for seg in row]
+    for d in _empty_runs(spans, width, max(1, len(rows) // 8), 1.0):
+        near = any(
+            abs(c - d) <= 2 * strip or not any(min(c, d) < x1 and x0 < max(c, d) for x0, x1 in words)
+            for c in cuts
+        )  # within reach of a cut, or no word between them: the same gutter
+        if not near:
+            cuts.append(d)  # a gutter some spanning header word crosses
+    return sorted(cuts)
+
+
+def _empty_runs(
+    spans: list[tuple[float, float]], width: float, allowed: int, min_width: float
+) -> list[float]:
+    """Middles of the x runs at least `min_width` wide that at most `allowed` spans cover, between the
+    first and the last covered x."""
     n = int(width) + 2
     diff = [0] * (n + 1)
-    for row in rows:
-        for seg in row:
-            a, b = max(0, int(seg[0].x0)), min(n - 1, int(seg[-1].x1) + 1)
-            diff[a] += 1
-            diff[b] -= 1
-    allowed = max(1, len(rows) // 8)
+    for x0, x1 in spans:
+        a, b = max(0, int(x0)), min(n - 1, int(x1) + 1)
+        diff[a] += 1
+        diff[b] -= 1
     cuts: list[float] = []
     cover, start, seen = 0, None, False
     for x in range(n):
@@ -60,7 +79,7 @@ def _gutters(rows: list[list[list[Word]]], width: float) -> list[float]:
         if cover <= allowed:
             start = x if start is None else start
         else:
-            if start is not None and seen:
+            if start is not None and seen and x - start >= min_width:
                 cuts.append((start + x) / 2)
             start, seen = None, True
     return cuts
@@ -143,6 +162,18 @@ def _same_columns(
     return len(cuts) >= 1 and len(cuts) >= len(first) - 1
 
 
+def _split_at_cuts(seg: list[Word], cuts: list[float]) -> list[list[Word]]:
+    """A segment that crosses a gutter is two cells set a little close ("Assembly requested | assistance")
+    when the gutter falls between two of its words; a phrase the gutter cuts through mid-word (a header
+    spanning two columns) stays whole."""
+    parts: list[list[Word]] = [[seg[0]]]
+    for a, b in zip(seg, seg[1:], strict=False):
+        if any(a.x1 <= c <= b.x0 for c in cuts):
+            parts.append([])
+        parts[-1].append(b)
+    return parts
+
+
 def _header_lines(before: list[Line], first: Line, table: Table, s: LayoutSettings) -> list[Line]:
     """Up to two lines just above a table whose words all sit over its columns, not all in the first."""
     cuts = table.cuts
@@ -181,8 +212,9 @@ def _table(
     for ln, row in zip(lines, segs, strict=False):
         cells: dict[int, list[Word]] = {}
         for seg in row:
-            c = _column(seg[0].x0, seg[-1].x1, cuts)
-            cells.setdefault(_column(seg[0].x0, seg[0].x0, cuts) if c is None else c, []).extend(seg)
+            for part in _split_at_cuts(seg, cuts):
+                c = _column(part[0].x0, part[-1].x1, cuts)
+                cells.setdefault(_column(part[0].x0, part[0].x0, cuts) if c is None else c, []).extend(part)
         new = not rows or prev is None or ln.top - prev.bottom > 0.8 * ln.size
         if (
             not new
