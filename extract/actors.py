@@ -274,6 +274,9 @@ def actors_in_document(doc: Document, use_model: bool = True) -> list[ActorMenti
     return out
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 class _Entity(NamedTuple):
     """The parts of a spaCy entity Span that _mentions reads, with offsets into the block text."""
 
@@ -294,6 +297,12 @@ def _entities(texts: list[str], use_model: bool) -> list[list[Any]]:
     as the model on whole blocks on the reference corpus and the samples; on a generated 40-page report six
     more (a title-case acronym the model tags only in a sentence of its own).
     """
+    unique = list(dict.fromkeys(t for t in texts if _LETTER.search(t)))
+    if len(unique) < len(texts):
+        # Figures-only table cells ("12 438.3") name no actor, and a text repeated (table labels, "Total")
+        # has the same entities each time: spaCy sees each distinct worded text once
+        found = dict(zip(unique, _entities(unique, use_model), strict=True))
+        return [list(found.get(t, ())) for t in texts]
     nlp = get_nlp(use_model)
     with_model = use_model and has_model(True)
     # The same pipeline without `ner` is the rules pass: no second pipeline to build at start-up.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from extract.classify import classify
@@ -24,7 +25,12 @@ def sniff_format(data: bytes, path: str) -> str:
     try:
         text = data[:4096].decode("utf-8")
     except UnicodeDecodeError:
+        if re.search(rb"\d+ \d+ obj\b", data[:65536]) and _pdfium_opens(data):
+            # a PDF that only lost its "%PDF" header: PDFium reads it (objects early in the file say so)
+            return "pdf"
         raise DocumentError(f"unrecognised binary file (starts with {head!r})") from None
+    if re.search(r"\d+ \d+ obj\b", text) and _pdfium_opens(data):  # an all-ASCII PDF missing its header
+        return "pdf"
     low = text.lstrip().lower()
     if low.startswith("<!doctype html") or low.startswith("<html"):
         raise DocumentError("HTML file, not a PDF/DOCX/text document")
@@ -34,10 +40,16 @@ def sniff_format(data: bytes, path: str) -> str:
     return "txt"
 
 
+def _pdfium_opens(data: bytes) -> bool:
+    from extract.pdf.chars import pdfium_opens
+
+    return pdfium_opens(data)
+
+
 def parse(data: bytes, path: str, limits: Limits) -> Document:
     fmt = sniff_format(data, path)
     if fmt == "pdf":
-        from extract.parse_pdf import parse_pdf
+        from extract.pdf import parse_pdf
 
         return parse_pdf(data, path, limits)
     if fmt == "docx":
@@ -62,7 +74,7 @@ def extract_bytes(data: bytes, path: str, limits: Limits | None = None, use_mode
 
     blocks, split = split_long_blocks(doc.blocks, limits.max_paragraph_chars)
     doc = doc.model_copy(update={"blocks": blocks}) if split else doc
-    result = Extraction(document=doc)
+    result = Extraction(document=doc, warnings=list(doc.warnings))
     result.warnings += split
     extract_records(result, use_model=use_model)
     return result

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, computed_field
 
-BlockKind = Literal["heading", "paragraph", "list_item", "table_cell"]
+BlockKind = Literal["heading", "paragraph", "list_item", "table_cell", "footnote"]
 DocKind = Literal["resolution", "report", "assessment", "other"]
 DocFormat = Literal["pdf", "docx", "txt"]
 Metric = Literal[
@@ -75,6 +75,8 @@ class Document(BaseModel):
     reports_on: list[str] = Field(default_factory=list)  # symbols of what it reports on (citations)
     draft: bool = False  # a draft resolution ("A/80/L.12"): kind "resolution", not yet adopted
     path_raw: str | None = None  # hex of the path's bytes when they are not UTF-8 (`path` shows them as \xNN)
+    pages_needing_ocr: list[int] = Field(default_factory=list)  # PDF pages whose text layer is unreadable
+    warnings: list[str] = Field(default_factory=list)  # pages read in a degraded way, and why
 
 
 class Period(BaseModel):
