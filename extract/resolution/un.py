@@ -325,11 +325,22 @@ def parse_un_clauses(doc: Document) -> list[Clause]:
 
 def _settle_kinds(paras: list[_Para]) -> None:
     """An unnumbered paragraph is operative when it opens with a third-person verb and, whole, ends like an
-    operative paragraph (";", ".", ":") or follows an operative paragraph of its section; else preambular
+    operative paragraph (";", ".", ":") or follows an operative paragraph of its section, unless it stands
+    between two numbered paragraphs of its section (then it is a table note, never a clause); else preambular
     ("Recalls its resolution ..., " opening a section is preambular in form and role)."""
     seen_op: set[str | None] = set()
-    for p in paras:
-        if p.kind == "unnumbered":
+    numbered: set[str | None] = set()  # sections whose operative paragraphs carry numbers
+    later: list[set[str | None]] = []  # per paragraph: sections with a numbered paragraph after it
+    ahead: set[str | None] = set()
+    for p in reversed(paras):
+        later.append(set(ahead))
+        if p.kind == "operative" and p.number:
+            ahead.add(p.section)
+    later.reverse()
+    for p, after in zip(paras, later):
+        if p.kind == "unnumbered" and p.section in numbered and p.section in after:
+            p.kind = "residue"  # between two numbered clauses of one section: a table's note, not a clause
+        elif p.kind == "unnumbered":
             head = next((w for w in verb_phrase(p.texts[0])[0].split() if not is_adverb(w)), "")
             ends = " ".join(p.texts).rstrip()[-1:] in ";.:"
             if looks_operative(head) and (ends or p.section in seen_op):
@@ -340,6 +351,8 @@ def _settle_kinds(paras: list[_Para]) -> None:
                 p.kind = "preambular"
         if p.kind == "operative":
             seen_op.add(p.section)
+            if p.number:
+                numbered.add(p.section)
     paras[:] = [p for p in paras if p.kind != "residue"]
 
 
