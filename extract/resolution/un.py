@@ -337,7 +337,7 @@ def _settle_kinds(paras: list[_Para]) -> None:
         if p.kind == "operative" and p.number:
             ahead.add(p.section)
     later.reverse()
-    for p, after in zip(paras, later):
+    for p, after in zip(paras, later, strict=True):
         if p.kind == "unnumbered" and p.section in numbered and p.section in after:
             p.kind = "residue"  # between two numbered clauses of one section: a table's note, not a clause
         elif p.kind == "unnumbered":
