@@ -19,43 +19,17 @@ reporting cue ("pursuant to", "in response to", "requested in its resolution", "
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 
-from pydantic import BaseModel
-
 from extract.figures import sentences
 from extract.text import normalize_text
-from schemas import DATA_DIR
 from schemas.models import Block, Citation, Document, Extraction
+from schemas.rules import CitationBody, CitationPatterns, load_rules
 
 
-class _Body(BaseModel):
-    pattern: str
-    prefix: str
-    body: str
-
-
-class _Patterns(BaseModel):
-    """citation_patterns.json, validated on load."""
-
-    bodies: list[_Body]
-    body_window: int
-    document_symbol: str
-    references_label: str
-    references_inline: str
-    reports_on_cues: list[str]
-    self_reference: str
-    cue_window: int
-    front_blocks: int
-    reports_on_anaphora: str
-
-
-@lru_cache(maxsize=1)
-def patterns() -> _Patterns:
-    raw = json.loads((DATA_DIR / "citation_patterns.json").read_text(encoding="utf-8"))
-    return _Patterns.model_validate({k: v for k, v in raw.items() if not k.startswith("_")})
+def patterns() -> CitationPatterns:
+    return load_rules(CitationPatterns)
 
 
 # One cited resolution number, in the forms the families write (tried in this order).
@@ -82,7 +56,7 @@ _PARAGRAPH = re.compile(
 
 @lru_cache(maxsize=1)
 def _compiled() -> tuple[
-    list[tuple[re.Pattern, _Body]], re.Pattern, re.Pattern, re.Pattern, re.Pattern, re.Pattern
+    list[tuple[re.Pattern, CitationBody]], re.Pattern, re.Pattern, re.Pattern, re.Pattern, re.Pattern
 ]:
     p = patterns()
     bodies = [(re.compile(b.pattern), b) for b in p.bodies]
@@ -97,11 +71,11 @@ def _compiled() -> tuple[
     )
 
 
-def _body_before(text: str, start: int) -> _Body | None:
+def _body_before(text: str, start: int) -> CitationBody | None:
     """The organ named closest before the word "resolution" (same sentence, `body_window` characters)."""
     window = text[max(0, start - patterns().body_window) : start]
     window = re.split(r"[.;]\s", window)[-1]
-    best: tuple[int, int, _Body] | None = None
+    best: tuple[int, int, CitationBody] | None = None
     for rx, body in _compiled()[0]:
         for m in rx.finditer(window):
             key = (m.end(), -m.start())  # closest end; on a tie the longer name ("... Assembly" of WTSA)
@@ -110,7 +84,7 @@ def _body_before(text: str, start: int) -> _Body | None:
     return best[2] if best else None
 
 
-def normalise(m: re.Match, body: _Body | None) -> tuple[str, str | None, str]:
+def normalise(m: re.Match, body: CitationBody | None) -> tuple[str, str | None, str]:
     """(normalised symbol, version, body name) of one number match; see the module docstring."""
     g = m.groupdict()
     name = body.body if body else None
