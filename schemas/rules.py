@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -43,10 +44,15 @@ def _strip_comments(value: Any) -> Any:
 R = TypeVar("R", bound=RuleFile)
 
 
+def rule_path(model: type[RuleFile]) -> Path:
+    """The one path convention: schemas/data/<model.FILE>.json (caches fingerprint these files)."""
+    return DATA_DIR / f"{model.FILE}.json"
+
+
 @cache
 def load_rules(model: type[R]) -> R:
     """schemas/data/<model.FILE>.json, validated; cached, so every caller shares one parsed copy."""
-    path = DATA_DIR / f"{model.FILE}.json"
+    path = rule_path(model)
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return model.model_validate(_strip_comments(raw))
