@@ -204,7 +204,7 @@ def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
             _res()["back"].search(re.split(r"[,;]", f.lead)[-1] + " " + re.split(r"[,;]", f.trail)[0])
         )
         f.edition = _edition_in(own)
-        f.cutoff = _as_of_in(re.split(r"[;]|,\s+(?:up|down|compared|an?\s)", f.trail)[0])
+        f.cutoff = _as_of_in(re.split(rules().trail_end, f.trail)[0])
         if f.cutoff is None and not f.back_ref and f.fig.as_of and not (f.edition and f.lead.strip()):
             f.cutoff = f.fig.as_of
         b = f.fig.block_id
@@ -694,7 +694,7 @@ def _sum_check(total: _Fig, parts: list[_Fig], what: str) -> Check | None:
     r = rules()
     stated, summed = total.fig.amount, sum(p.fig.amount for p in parts)
     tol = max(r.sum_tolerance * stated, _unit(total.fig) + sum(_unit(p.fig) for p in parts))
-    if total.fig.qualifier in ("over", "more than", "at least") and summed <= stated + tol:
+    if total.fig.qualifier in r.lower_bound_qualifiers and summed <= stated + tol:
         tol = float("inf")  # "over X, including A and B": the parts may fall short of the total
     ok = abs(stated - summed) <= tol
     listed = " + ".join(p.fig.text for p in parts)

@@ -25,11 +25,17 @@ from schemas.rules import BudgetKind, BudgetKinds, MetricCues, load_rules
 
 _LOCAL, _SENTENCE, _BLOCK = 1.0, 0.4, 0.15
 _PARTS_BONUS = 5.0
-_SPLIT = re.compile(r"[,;)]|\s(?:and|while|whereas|but)\s")
 
 
 def cues() -> MetricCues:
     return load_rules(MetricCues)
+
+
+@lru_cache(maxsize=1)
+def _split_re() -> re.Pattern[str]:
+    """Where an amount's clause ends: , ; ) or a `clause_split_words` word."""
+    words = "|".join(re.escape(w) for w in cues().clause_split_words)
+    return re.compile(rf"[,;)]|\s(?:{words})\s")
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +91,7 @@ def _clauses(text: str, ms: list[MoneyMention], sent: list[tuple[int, int]]) -> 
             cuts.append(-1)
             continue
         gap = text[a.end : b.start]
-        m = _SPLIT.search(gap)
+        m = _split_re().search(gap)
         cuts.append(a.end + (m.start() if m else len(gap)))
     out = []
     for i, mm in enumerate(ms):
@@ -182,7 +188,8 @@ def _detail(nodes: list[Node], lead: str, budget: bool = False) -> BudgetKind | 
 
 def _clean_owner(phrase: str) -> str:
     phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:.")
-    return re.sub(r"^(?:the|its|their|a|an)\s+", "", phrase, flags=re.IGNORECASE)
+    dets = "|".join(re.escape(w) for w in cues().owner_determiners)
+    return re.sub(rf"^(?:{dets})\s+", "", phrase, flags=re.IGNORECASE)
 
 
 def _parsed_owners(nodes: list[Node], non_owners: set[str]) -> tuple[list[str], str | None]:
@@ -212,7 +219,6 @@ def _parsed_owners(nodes: list[Node], non_owners: set[str]) -> tuple[list[str], 
     return [], None
 
 
-_NAME_LINKS = {"of", "for", "in", "on", "at", "and", "the", "to", "de", "du", "des", "la", "le", "&"}
 
 
 def _proper_name(name: str) -> bool:
@@ -223,7 +229,7 @@ def _proper_name(name: str) -> bool:
     words = name.replace("-", " ").split()
     if not words or not words[0][:1].isupper():
         return False
-    return all(w[:1].isupper() or w.lower() in _NAME_LINKS for w in words)
+    return all(w[:1].isupper() or w.lower() in cues().name_links for w in words)
 
 
 def section_entity(heading: str) -> str | None:
@@ -309,7 +315,10 @@ def _time(
     return None, None, None, []
 
 
-_COMPARED = re.compile(r"(?:compared\s+(?:with|to)|than|relative\s+to|versus|from)\s[^,;]*$", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _compared_re() -> re.Pattern[str]:
+    words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in cues().comparison_words)
+    return re.compile(rf"(?:{words})\s[^,;]*$", re.IGNORECASE)
 
 
 def _years(
@@ -325,7 +334,7 @@ def _years(
         compared: set[int] = set()
         for d in dates:
             if d.kind in kinds and _in(d, a, b):
-                (compared if _COMPARED.search(text[max(a, d.start - 60) : d.start]) else keep).add(
+                (compared if _compared_re().search(text[max(a, d.start - 60) : d.start]) else keep).add(
                     int(d.value[:4]))
         return keep, compared
 

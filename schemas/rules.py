@@ -284,6 +284,10 @@ class MetricCues(RuleFile):
     non_owners: list[str]
     cumulative: list[str]
     not_cumulative: list[str]
+    clause_split_words: list[str]  # besides , ; ) these words end an amount's clause
+    owner_determiners: list[str]  # dropped from the front of an owner phrase
+    name_links: list[str]  # lower-case words inside a proper name ("Ministry of Digital Transformation")
+    comparison_words: list[str]  # a date after these is a comparison point, not the figure's own time
     sector_subject: str
 
 
@@ -338,6 +342,7 @@ class SeriesRules(RuleFile):
     overall_chapters: list[str]
     editions: list[str]
     comparison: str
+    trail_end: str  # where the words after a figure stop describing it (its cut-off date is read before)
     back_reference: list[str]
     cumulative: list[str]
     not_cumulative: list[str]
@@ -350,6 +355,7 @@ class SeriesRules(RuleFile):
     loose_match_threshold: int
     restatement_threshold: int
     sum_tolerance: float
+    lower_bound_qualifiers: list[str]  # "over X, including A and B": the parts may fall short of X
     listed_parts_match_share: float
     same_text_shingle: int
     same_text_share: float
