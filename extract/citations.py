@@ -22,8 +22,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from extract.figures import sentences
-from extract.text import normalize_text
+from extract.text import normalize_text, sentence_spans
 from schemas.models import Block, Citation, Document, Extraction
 from schemas.rules import CitationBody, CitationPatterns, load_rules
 
@@ -74,7 +73,7 @@ def _compiled() -> tuple[
 def _body_before(text: str, start: int) -> CitationBody | None:
     """The organ named closest before the word "resolution" (same sentence, `body_window` characters)."""
     window = text[max(0, start - patterns().body_window) : start]
-    window = re.split(r"[.;]\s", window)[-1]
+    window = window[sentence_spans(window, at_semicolons=True)[-1][0] :]
     best: tuple[int, int, CitationBody] | None = None
     for rx, body in _compiled()[0]:
         for m in rx.finditer(window):
@@ -197,7 +196,7 @@ def citations_in_blocks(doc: Document) -> list[Citation]:
         taken = [(s, e) for s, e, *_ in res]
         docs = _document_spans(text, taken)
         found += [(s, e, sym, kind, None, None, text[s:e]) for s, e, sym, kind in docs]
-        spans = sentences(text)
+        spans = sentence_spans(text)
         for s, e, sym, kind, ver, body, written in sorted(found):
             if canonical(sym) in own:
                 continue
@@ -237,7 +236,7 @@ def _anaphora(blocks: list[Block], out: list[Citation]) -> list[Citation]:
         if c.kind == "resolution" and c.block_id:
             by_block.setdefault(c.block_id, []).append(k)
     for i, block in enumerate(blocks):
-        for s0, s1 in sentences(block.text):
+        for s0, s1 in sentence_spans(block.text):
             sentence = block.text[s0:s1]
             if not (rx.search(sentence) and self_ref.search(sentence)):
                 continue

@@ -468,7 +468,7 @@ def figures_in_block(
     ms = find_money(text)
     if not ms:
         return []
-    sent = sentences(text)
+    sent = sentence_spans(text)
     cls = _clauses(text, ms, sent)
     dates = find_dates(text, reference)
     context = text + " " + (_lead_in(doc, idx) if block.kind == "list_item" or block.label else "")
