@@ -132,7 +132,6 @@ class CitationPatterns(RuleFile):
     reports_on_cues: list[str]
     self_reference: str
     cue_window: int
-    front_blocks: int
     reports_on_anaphora: str
 
 
@@ -174,7 +173,6 @@ class Currency(_Strict):
     names: list[str]
     subunits: list[str] = []
     subunit_factor: float = 0.01
-    legacy: bool = False
 
 
 class Currencies(RuleFile):
@@ -280,7 +278,6 @@ class MetricCues(RuleFile):
     owner_verbs: list[str]
     implementer_verbs: list[str]
     owner_preps: list[str]
-    beneficiary_preps: list[str]
     non_owners: list[str]
     cumulative: list[str]
     not_cumulative: list[str]
