@@ -231,12 +231,13 @@ def quoted_title(blocks: list[Block], number: str | None, caps: str | None) -> s
 
 def assessment_edition(front: list[Block]) -> int | None:
     text = " ".join(b.text for b in front)
-    m = re.search(r"\bRDNA[\s-]?(\d{1,2})\b", text)
-    if m:
-        return int(m.group(1))
     ords = load_rules(Common).ordinals
-    m = re.search(r"\b(" + "|".join(ords) + r")\s+(?:edition\s+of\s+the\s+)?Rapid\s+Damage", text, re.I)
-    return ords[m.group(1).lower()] if m else None
+    for pattern in cues().assessment_editions:
+        m = re.search(pattern.replace("ORDINAL", "|".join(ords)), text)
+        if m:
+            n = m.group(1)
+            return int(n) if n.isdigit() else ords[n.lower()]
+    return None
 
 
 def assessment_cutoff(front: list[Block], blocks: list[Block]) -> str | None:
@@ -252,7 +253,7 @@ def assessment_cutoff(front: list[Block], blocks: list[Block]) -> str | None:
 
 def assessment_title(front: list[Block]) -> str | None:
     for b in front:
-        if "damage and needs assessment" in b.text.lower() and len(b.text.split()) <= 20:
+        if cues().assessment_title_cue in b.text.lower() and len(b.text.split()) <= 20:
             return normalize_text(b.text)
     return None
 

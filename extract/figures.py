@@ -32,13 +32,6 @@ def cues() -> MetricCues:
 
 
 @lru_cache(maxsize=1)
-def _split_re() -> re.Pattern[str]:
-    """Where an amount's clause ends: , ; ) or a `clause_split_words` word."""
-    words = "|".join(re.escape(w) for w in cues().clause_split_words)
-    return re.compile(rf"[,;)]|\s(?:{words})\s")
-
-
-@lru_cache(maxsize=1)
 def _cue_res() -> dict[str, list[tuple[re.Pattern[str], float]]]:
     return {
         metric: [(re.compile(rf"(?<![\w-]){re.escape(c)}", re.IGNORECASE), w) for c, w in words.items()]
@@ -79,6 +72,13 @@ class _Clause:
     lead_start: int
     trail_end: int
     gap_after: str  # the whole text up to the next amount in the sentence ("" when last)
+
+
+@lru_cache(maxsize=1)
+def _split_re() -> re.Pattern[str]:
+    """Where an amount's clause ends: , ; ) or a `clause_split_words` word."""
+    words = "|".join(re.escape(w) for w in cues().clause_split_words)
+    return re.compile(rf"[,;)]|\s(?:{words})\s")
 
 
 def _clauses(text: str, ms: list[MoneyMention], sent: list[tuple[int, int]]) -> list[_Clause]:

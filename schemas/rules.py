@@ -214,6 +214,8 @@ class DocCues(RuleFile):
     report_cues: list[str]
     summary_box_cues: list[str]
     assessment_cues: list[str]
+    assessment_editions: list[str]  # group 1: the edition's number or ordinal word (ORDINAL: common.json)
+    assessment_title_cue: str
     future_cues: list[str]
     operative_verbs: list[str]
     preambular_words: list[str]
