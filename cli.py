@@ -187,12 +187,10 @@ def _known_metrics(store: Store) -> set[str]:
 
 
 def _known_currencies(store: Store) -> set[str]:
-    from pathlib import Path  # not extract.nlp's DATA_DIR: importing spaCy costs a second per query
+    from schemas.rules import Currencies, load_rules  # not extract.nlp: importing spaCy costs a second
 
-    data_dir = Path(__file__).resolve().parent / "schemas" / "data"
-    data = json.loads((data_dir / "currencies.json").read_text(encoding="utf-8"))
     stored = {r[0] for r in store.conn.execute("SELECT DISTINCT currency FROM figures")}
-    return {c["code"] for c in data["currencies"]} | stored
+    return {c.code for c in load_rules(Currencies).currencies} | stored
 
 
 def _actor_names(store: Store, wanted: str | None) -> list[str] | None:

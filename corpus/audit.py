@@ -35,6 +35,7 @@ from schemas.models import (
     Figure,
     ResolutionVersion,
 )
+from schemas.rules import ClauseCues, LinkCues, rule_path
 
 ADDRESSED_THRESHOLD = 0.45
 MIN_WEAK_EVIDENCE = 2
@@ -84,8 +85,8 @@ def _cache_key(clauses: Sequence[Clause]) -> str:
     """Changes whenever the clauses, the cue lexicon, the thresholds or the scoring code change."""
     h = hashlib.sha256(CACHE_VERSION.encode())
     for path in (
-        link._DATA,
-        link._LINK_DATA,
+        rule_path(ClauseCues),
+        rule_path(LinkCues),
         Path(link.__file__),
         Path(__file__),
     ):  # the rules and the code that applies them

@@ -25,15 +25,12 @@ from rapidfuzz import fuzz, process
 
 from corpus import table_checks
 from extract.figures import is_budget_document
-from schemas import DATA_DIR
 from schemas.models import Check, Document, Figure, Series, SeriesPoint
+from schemas.rules import BudgetKinds, Common, SeriesRules, TableRules, format_rank, load_rules, rule_path
 
-_FORMAT_RANK = {"docx": 0, "txt": 1, "pdf": 2}
 
-
-@lru_cache(maxsize=1)
-def rules() -> dict[str, Any]:
-    return json.loads((DATA_DIR / "series_rules.json").read_text(encoding="utf-8"))
+def rules() -> SeriesRules:
+    return load_rules(SeriesRules)
 
 
 def _words_re(words: list[str]) -> re.Pattern[str]:
@@ -46,13 +43,13 @@ def _words_re(words: list[str]) -> re.Pattern[str]:
 def _res() -> dict[str, Any]:
     r = rules()
     return {
-        "sectors": {name: _words_re(cues) for name, cues in r["sectors"].items()},
-        "editions": [re.compile(p, re.IGNORECASE) for p in r["editions"]],
-        "comparison": re.compile(r["comparison"], re.IGNORECASE),
-        "back": _words_re(r["back_reference"]),
-        "cumulative": _words_re(r["cumulative"]),
-        "parts": _words_re(r["parts_markers"]),
-        "stated": [re.compile(p, re.IGNORECASE) for p in r["stated_change"]],
+        "sectors": {name: _words_re(cues) for name, cues in r.sectors.items()},
+        "editions": [re.compile(p, re.IGNORECASE) for p in r.editions],
+        "comparison": re.compile(r.comparison, re.IGNORECASE),
+        "back": _words_re(r.back_reference),
+        "cumulative": _words_re(r.cumulative),
+        "parts": _words_re(r.parts_markers),
+        "stated": [re.compile(p, re.IGNORECASE) for p in r.stated_change],
     }
 
 
@@ -89,7 +86,7 @@ def _edition_in(text: str) -> int | None:
             if _res()["comparison"].search(text[max(0, m.start() - 30) : m.start()]):
                 continue
             raw = m.group(1).lower()
-            n = int(raw) if raw.isdigit() else rules()["ordinals"].get(raw)
+            n = int(raw) if raw.isdigit() else load_rules(Common).ordinals.get(raw)
             if n:
                 found.append((m.start(), n))
     return min(found)[1] if found else None
@@ -151,7 +148,7 @@ def _label(f: _Fig) -> str:
 
 @lru_cache(maxsize=1 << 16)  # compared against every series' labels: computed once per text, not per pair
 def _fuzzy_key(text: str) -> str:
-    stop = set(rules()["stopwords"])
+    stop = set(rules().stopwords)
     words = re.findall(r"[a-z][a-z'-]+", text.lower())
     return " ".join(w for w in words if w not in stop)
 
@@ -191,7 +188,7 @@ def _budget_part(doc: Document, idx: int | None) -> str | None:
 
 def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
     """Edition, cut-off, sector and label of each figure of one document, with block context."""
-    scope = set(rules()["scope_metrics"])
+    scope = set(rules().scope_metrics)
     blocks = {b.id: b for b in doc.blocks}
     order = {b.id: i for i, b in enumerate(doc.blocks)}
     figs = [_Fig(fig=f, doc=doc, index=i) for i, f in enumerate(figures)]
@@ -208,7 +205,7 @@ def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
             _res()["back"].search(re.split(r"[,;]", f.lead)[-1] + " " + re.split(r"[,;]", f.trail)[0])
         )
         f.edition = _edition_in(own)
-        f.cutoff = _as_of_in(re.split(r"[;]|,\s+(?:up|down|compared|an?\s)", f.trail)[0])
+        f.cutoff = _as_of_in(re.split(rules().trail_end, f.trail)[0])
         if f.cutoff is None and not f.back_ref and f.fig.as_of and not (f.edition and f.lead.strip()):
             f.cutoff = f.fig.as_of
         b = f.fig.block_id
@@ -241,7 +238,7 @@ def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
             f.edition, f.cutoff = ed, cut
         elif f.edition is None and (cut is None or cut == f.cutoff):
             f.edition = ed
-    overall = {c.lower() for c in rules()["overall_chapters"]}
+    overall = {c.lower() for c in rules().overall_chapters}
     for f in figs:
         if f.fig.metric in scope:
             f.sector = (
@@ -252,7 +249,7 @@ def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
                 or (_sector_of(blocks[f.fig.block_id].text) if f.fig.block_id in blocks else None)
                 or (_sector_of(doc.title or "") if doc.kind != "assessment" else None)
                 or (f.fig.chapter if f.fig.chapter and f.fig.chapter.lower() not in overall else None)
-                or rules()["overall_sector"]
+                or rules().overall_sector
             )
             row = _table_row(f, blocks)
             if row and not _is_total_row(f):  # a Total row is the sector's own figure
@@ -271,7 +268,7 @@ def _edition_key(doc: Document) -> tuple:
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
     words = re.findall(r"[a-z0-9]+", text.lower())
-    n = rules()["same_text_shingle"]
+    n = rules().same_text_shingle
     return {tuple(words[i : i + n]) for i in range(max(0, len(words) - n + 1))}
 
 
@@ -281,7 +278,7 @@ def same_text(a: str, b: str) -> bool:
     sa, sb = _shingles(a), _shingles(b)
     if not sa or not sb:
         return not sa and not sb
-    return len(sa & sb) / min(len(sa), len(sb)) >= rules()["same_text_share"]
+    return len(sa & sb) / min(len(sa), len(sb)) >= rules().same_text_share
 
 
 def _doc_text(d: Document) -> str:
@@ -301,7 +298,7 @@ def edition_keys(
         groups[_edition_key(d)].append(d)
     out: dict[str | None, tuple] = {}
     for key, group in groups.items():
-        group = sorted(group, key=lambda d: (_FORMAT_RANK.get(d.format, 9), d.id or ""))
+        group = sorted(group, key=lambda d: (format_rank(d.format), d.id or ""))
         if len(group) == 1:
             out[group[0].id] = key
             continue
@@ -325,8 +322,8 @@ def canonical_documents(
     best: dict[tuple, Document] = {}
     for d in docs:
         k = keys[d.id]
-        rank = (_FORMAT_RANK.get(d.format, 9), d.id or "")
-        if k not in best or rank < (_FORMAT_RANK.get(best[k].format, 9), best[k].id or ""):
+        rank = (format_rank(d.format), d.id or "")
+        if k not in best or rank < (format_rank(best[k].format), best[k].id or ""):
             best[k] = d
     return sorted(
         best.values(), key=lambda d: (d.year or 0, d.kind != "assessment", d.symbol or "", d.id or "")
@@ -415,7 +412,7 @@ class _Result:
 
 def _analyse(docs: list[Document], figures: list[Figure]) -> _Result:
     r = rules()
-    scope, actor_metrics = set(r["scope_metrics"]), set(r["actor_metrics"])
+    scope, actor_metrics = set(r.scope_metrics), set(r.actor_metrics)
     canon = canonical_documents(docs)
     by_doc: dict[str, list[Figure]] = defaultdict(list)
     for fig in figures:
@@ -506,7 +503,7 @@ def _place_fuzzy(
     for sim, _, b in ranked:
         here = b.members.get(f.point_key)
         loose = alone and b.alone and not here
-        if sim < (r["loose_match_threshold"] if loose else r["match_threshold"]):
+        if sim < (r.loose_match_threshold if loose else r.match_threshold):
             continue
         if not here:
             b.alone = b.alone and alone
@@ -518,7 +515,7 @@ def _place_fuzzy(
             here.append(f)  # the same value stated again: one point
             f.key = b.key
             return
-        if sim >= r["restatement_threshold"] and _same_wording(f, here[0]) and _same_time(f, here[0]):
+        if sim >= r.restatement_threshold and _same_wording(f, here[0]) and _same_time(f, here[0]):
             checks.append((_restatement(f.doc.id, [here[0], f], b.series), b.key))
             f.key = b.key
             return
@@ -542,7 +539,7 @@ def _same_wording(a: _Fig, b: _Fig) -> bool:
     """The same words about the same numbered thing ("under section 33" is not "under section 2")."""
     if _refs(a.label) != _refs(b.label):
         return False
-    return fuzz.token_sort_ratio(_fuzzy_key(a.label), _fuzzy_key(b.label)) >= rules()["restatement_threshold"]
+    return fuzz.token_sort_ratio(_fuzzy_key(a.label), _fuzzy_key(b.label)) >= rules().restatement_threshold
 
 
 def _restatement(doc_id: str | None, figs: list[_Fig], s: Series) -> Check:
@@ -647,7 +644,7 @@ def rdna_year(cutoff: str | None) -> int | None:
     m = re.match(r"(\d{4})(?:-(\d\d))?", cutoff or "")
     if not m:
         return None
-    month = int(m.group(2) or 12) + rules()["rdna_publication_lag_months"]
+    month = int(m.group(2) or 12) + rules().rdna_publication_lag_months
     return int(m.group(1)) + (month - 1) // 12
 
 
@@ -664,7 +661,7 @@ def _year_of_cited(p: SeriesPoint, g: _Fig, rdna_years: dict[int | str, int]) ->
         est = rdna_year(g.cutoff or p.as_of)
         if est is None:
             return
-        lag = rules()["rdna_publication_lag_months"]
+        lag = rules().rdna_publication_lag_months
         p.year, why = est, f"RDNA edition year estimated from cut-off {g.cutoff or p.as_of} + {lag} months"
     p.note = _add_note(p.note, f"year {p.year}: {why}; {cited}")
 
@@ -715,8 +712,8 @@ def _unit(f: Figure) -> float:
 def _sum_check(total: _Fig, parts: list[_Fig], what: str) -> Check | None:
     r = rules()
     stated, summed = total.fig.amount, sum(p.fig.amount for p in parts)
-    tol = max(r["sum_tolerance"] * stated, _unit(total.fig) + sum(_unit(p.fig) for p in parts))
-    if total.fig.qualifier in ("over", "more than", "at least") and summed <= stated + tol:
+    tol = max(r.sum_tolerance * stated, _unit(total.fig) + sum(_unit(p.fig) for p in parts))
+    if total.fig.qualifier in r.lower_bound_qualifiers and summed <= stated + tol:
         tol = float("inf")  # "over X, including A and B": the parts may fall short of the total
     ok = abs(stated - summed) <= tol
     listed = " + ".join(p.fig.text for p in parts)
@@ -812,7 +809,7 @@ def _ref_point(f: _Fig, b: _Build, ref: str, cutoffs: dict[int, str]) -> SeriesP
     pts = b.series.points
     mine = next((i for i, p in enumerate(pts) if p.doc_id == f.doc.id and p.amount == f.fig.amount), None)
     low = ref.lower()
-    if any(w in low for w in rules()["previous_refs"]):
+    if any(w in low for w in rules().previous_refs):
         return pts[mine - 1] if mine else None
     ed = _edition_in(ref)
     if ed is not None:
@@ -860,10 +857,10 @@ def _stated_changes(figs: list[_Fig], builds: dict[tuple, _Build], cutoffs: dict
                         )
                         out.append((check, b.key))
                         continue
-                    sign = -1 if m.group("dir").lower() in r["down_words"] else 1
+                    sign = -1 if m.group("dir").lower() in r.down_words else 1
                     stated = sign * float(m.group("pct"))
                     computed = (f.fig.amount - ref.amount) / ref.amount * 100
-                    ok = abs(computed - stated) <= r["stated_change_tolerance_pp"]
+                    ok = abs(computed - stated) <= r.stated_change_tolerance_pp
                     msg = (
                         f"{f.doc.id}: {b.series.metric} {f.fig.text} stated as {stated:+g}% against "
                         f"{m.group('ref')} ({ref.text}, {ref.doc_id}); computed {computed:+.1f}%"
@@ -914,7 +911,7 @@ def _listed_parts_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
             cands = [
                 g for g in doc_figs
                 if id(g) not in ids and g.fig.metric == metric and g.fig.currency == cur
-                and not g.fig.actors and abs(g.fig.amount - summed) <= r["listed_parts_match_share"] * summed
+                and not g.fig.actors and abs(g.fig.amount - summed) <= r.listed_parts_match_share * summed
             ]
             if not cands:
                 continue
@@ -964,7 +961,7 @@ def _annual_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
 
 def _is_cumulative(f: _Fig) -> bool:
     text = f"{f.window} {f.fig.sentence or ''}"
-    if _words_re(rules()["not_cumulative"]).search(f.window):
+    if _words_re(rules().not_cumulative).search(f.window):
         return False
     return f.fig.cumulative or bool(_res()["cumulative"].search(text))
 
@@ -972,7 +969,7 @@ def _is_cumulative(f: _Fig) -> bool:
 def _cumulative_checks(b: _Build) -> list[Check]:
     s = b.series
     figs = [g for members in b.members.values() for g in members]
-    actor_series = s.metric in rules()["actor_metrics"] and b.key[1].startswith("actor:")
+    actor_series = s.metric in rules().actor_metrics and b.key[1].startswith("actor:")
     if not (actor_series or any(_is_cumulative(g) for g in figs)):
         return []
     out = []
@@ -1016,9 +1013,10 @@ def _cache_key(store: Any) -> str:
     import extract.money
 
     h = hashlib.sha256()
-    for path in (DATA_DIR / "series_rules.json", Path(__file__), Path(extract.dates.__file__),
-                 Path(extract.money.__file__), DATA_DIR / "budget_kinds.json",
-                 Path(extract.figures.__file__), Path(table_checks.__file__), DATA_DIR / "tables.json"):
+    for path in (rule_path(SeriesRules), Path(__file__), Path(extract.dates.__file__),
+                 Path(extract.money.__file__), rule_path(BudgetKinds),
+                 Path(extract.figures.__file__), Path(table_checks.__file__), rule_path(TableRules),
+                 rule_path(Common)):
         h.update(path.read_bytes())
     rows = store.conn.execute("SELECT id, sha256, ingested_at, n_figures FROM documents ORDER BY id")
     h.update(repr(rows.fetchall()).encode())

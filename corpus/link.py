@@ -27,19 +27,18 @@ floors 0.65-0.80, so the result does not hang on one setting.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
 
-from pydantic import BaseModel, Field
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
 from schemas.models import ActorMention, Block, Clause, Evidence, Figure
+from schemas.rules import ClauseCues as ClauseLexicon
+from schemas.rules import LinkCues, load_rules
 
 LINK_THRESHOLD = 0.30
 RELATIVE_FLOOR = 0.70
@@ -48,7 +47,6 @@ KEY_TERM_WEIGHT = 0.4  # a single content word of the clause; lexicon phrases we
 OVERVIEW_FACTOR = 0.35
 W_CUE, W_HEADING, W_LEADIN, W_FUZZY, W_FIGURE, W_ACTOR = 0.55, 0.30, 0.15, 0.10, 0.10, 0.10
 
-_DATA = Path(__file__).resolve().parents[1] / "schemas" / "data" / "clause_cues.json"
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 _SUFFIXES = (
     ("isations", "iz"),
@@ -76,33 +74,20 @@ _SUFFIXES = (
 )
 
 
-_LINK_DATA = _DATA.with_name("link_cues.json")
-
-
 @lru_cache(maxsize=1)
-def _lexicon() -> dict:
+def _lexicon() -> ClauseLexicon:
     """clause_cues.json with the linker's own additions (link_cues.json: UN-family generic and procedural
     wording, BM25 damping) appended to its lists."""
-    lex = json.loads(_DATA.read_text(encoding="utf-8"))
-    extra = _link_data()
-    for key in ("generic", "procedural"):
-        lex[key] = lex[key] + [x for x in extra.get(key, []) if x not in lex[key]]
-    return lex
+    lex, extra = load_rules(ClauseLexicon), _link_data()
+    merged = {
+        key: getattr(lex, key) + [x for x in getattr(extra, key) if x not in getattr(lex, key)]
+        for key in ("generic", "procedural")
+    }
+    return lex.model_copy(update=merged)
 
 
-class _LinkData(BaseModel):
-    generic: list[str] = []
-    procedural: list[str] = []
-    bm25_damp: float = Field(ge=0.0, le=1.0)
-    name_weight: float = Field(ge=0.0, le=2.0)
-    length_norm: float = Field(ge=0.0, le=2.0)
-    length_free: float = Field(ge=1.0)
-
-
-@lru_cache(maxsize=1)
-def _link_data() -> dict:
-    raw = json.loads(_LINK_DATA.read_text(encoding="utf-8"))
-    return _LinkData.model_validate({k: v for k, v in raw.items() if not k.startswith("_")}).model_dump()
+def _link_data() -> LinkCues:
+    return load_rules(LinkCues)
 
 
 @lru_cache(maxsize=65536)
@@ -130,13 +115,13 @@ def _token(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
-    return frozenset(stem(w) for w in _lexicon()["stopwords"])
+    return frozenset(stem(w) for w in _lexicon().stopwords)
 
 
 @lru_cache(maxsize=1)
 def _stop() -> frozenset[str]:
     lex = _lexicon()
-    return frozenset(stem(w) for w in lex["stopwords"] + lex["generic"])
+    return frozenset(stem(w) for w in lex.stopwords + lex.generic)
 
 
 def content_words(text: str) -> list[str]:
@@ -214,13 +199,13 @@ def _cues_for(clauses_key: tuple[tuple[str, str], ...]) -> tuple[ClauseCues, ...
     for _cid, text in clauses_key:
         toks = tokens(text)
         cues: dict[tuple[str, ...], float] = {(w,): KEY_TERM_WEIGHT for w in content_words(text)}
-        for entry in lex["expand"]:
-            if any(_contains(toks, tuple(tokens(t))) for t in entry["when"]):
-                for phrase in entry["add"]:
+        for entry in lex.expand:
+            if any(_contains(toks, tuple(tokens(t))) for t in entry.when):
+                for phrase in entry.add:
                     p = tuple(tokens(phrase))
                     cues[p] = max(cues.get(p, 0.0), 1.0 if len(p) > 1 else 0.6)
         for p in named_bodies(text):  # the clause's own names: "Department of Economic and Social Affairs"
-            cues[p] = max(cues.get(p, 0.0), _link_data()["name_weight"])
+            cues[p] = max(cues.get(p, 0.0), _link_data().name_weight)
         # "member states" in the clause: "member" or "states" alone (Academia Members) says little
         in_phrases = {w for p in cues if len(p) > 1 and _contains(toks, p) for w in p}
         for w in in_phrases:
@@ -229,7 +214,7 @@ def _cues_for(clauses_key: tuple[tuple[str, str], ...]) -> tuple[ClauseCues, ...
         raw.append(cues)
     n = len(raw)
     out = []
-    addressees = {k: tuple(tokens(v)) for k, v in lex["actor_addressee"].items() if not k.startswith("_")}
+    addressees = {k: tuple(tokens(v)) for k, v in lex.actor_addressee.items()}
     for (cid, text), cues in zip(clauses_key, raw, strict=True):
         weights = {}
         for p, base in cues.items():
@@ -248,14 +233,14 @@ def _length_normalised(cues: tuple[ClauseCues, ...]) -> tuple[ClauseCues, ...]:
     sub-items) matches paragraphs by the number of its words alone: its weights are divided by
     (its cue mass / (length_free x the median mass)) ** length_norm, as BM25 normalises by length; clauses
     within length_free times the median keep theirs."""
-    alpha = _link_data()["length_norm"]
+    alpha = _link_data().length_norm
     masses = sorted(sum(c.weights.values()) for c in cues)
     if alpha <= 0 or len(masses) < 3 or masses[len(masses) // 2] <= 0:
         return cues
     median = masses[len(masses) // 2]
     out = []
     for c in cues:
-        scale = max(1.0, sum(c.weights.values()) / (_link_data()["length_free"] * median)) ** alpha
+        scale = max(1.0, sum(c.weights.values()) / (_link_data().length_free * median)) ** alpha
         out.append(c if scale == 1.0 else replace(c, weights={p: w / scale for p, w in c.weights.items()}))
     return tuple(out)
 
@@ -359,7 +344,7 @@ class LinkContext:
             n = len(self.index.ids) if self.index else 0
             scores = self.bm25.scores(_content(tokens(text))) if self.bm25 is not None else []
             best = max(scores, default=0.0)
-            d = _link_data()["bm25_damp"]
+            d = _link_data().bm25_damp
             if best <= 0:
                 self.relevance[text] = (1.0,) * n
             else:
@@ -399,9 +384,9 @@ def lead_ins(blocks: Iterable[Block]) -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[list[re.Pattern], list[re.Pattern], frozenset[str]]:
     lex = _lexicon()
-    proc = [re.compile("|".join(f"(?:{p})" for p in lex["procedural"]), re.I)]
-    over = [re.compile("|".join(f"(?:{p})" for p in lex["overview"]), re.I)]
-    return proc, over, frozenset(s.lower() for s in lex["overview_sections"])
+    proc = [re.compile("|".join(f"(?:{p})" for p in lex.procedural), re.I)]
+    over = [re.compile("|".join(f"(?:{p})" for p in lex.overview), re.I)]
+    return proc, over, frozenset(s.lower() for s in lex.overview_sections)
 
 
 def is_procedural(block: Block) -> bool:
@@ -575,8 +560,8 @@ def _scored_evidence(
 
 @lru_cache(maxsize=1)
 def _figure_terms() -> dict[str, tuple[tuple[str, ...], ...]]:
-    items = _lexicon()["figure_terms"].items()
-    return {m: tuple(tuple(tokens(t)) for t in terms) for m, terms in items if not m.startswith("_")}
+    items = _lexicon().figure_terms.items()
+    return {m: tuple(tuple(tokens(t)) for t in terms) for m, terms in items}
 
 
 def link_blocks(

@@ -27,8 +27,8 @@ from typing import Any
 from corpus.audit import audit
 from corpus.compare import compare, edition_keys, store_text
 from schemas.models import AuditRow, Check, Clause, Document, Figure, Series, SeriesPoint, Table
+from schemas.rules import format_rank
 
-_FORMAT_RANK = {"docx": 0, "txt": 1, "pdf": 2}
 _KIND_RANK = {"resolution": 0, "report": 1, "assessment": 2, "other": 3}
 _SCALES = ((1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
 _MAX_LABELLED = 24  # points of a chart annotated with their value and named on the x axis
@@ -113,8 +113,8 @@ def _canonical(
     """Edition key -> the document read for it (DOCX > TXT > PDF, then id)."""
     best: dict[tuple, Document] = {}
     for d in docs:
-        k, rank = _edition_key(d, edition_of), (_FORMAT_RANK.get(d.format, 9), d.id or "")
-        if k not in best or rank < (_FORMAT_RANK.get(best[k].format, 9), best[k].id or ""):
+        k, rank = _edition_key(d, edition_of), (format_rank(d.format), d.id or "")
+        if k not in best or rank < (format_rank(best[k].format), best[k].id or ""):
             best[k] = d
     return best
 

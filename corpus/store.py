@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from schemas.models import Actor, ActorMention, Block, Clause, DateMention, Document, Extraction, Figure
+from schemas.rules import format_rank
 
 if TYPE_CHECKING:
     from schemas.models import Table
@@ -97,7 +98,6 @@ MIGRATIONS: list[list[str | Callable[[sqlite3.Connection], None]]] = [
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 _RECORD_TABLES = ("blocks", "figures", "dates", "actor_mentions", "clauses", "citations", "tables")
-_FORMAT_RANK = {"docx": 0, "txt": 1, "pdf": 2}  # whose clause catalogue wins when formats disagree
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _HOST = socket.gethostname()
 
@@ -532,7 +532,7 @@ class Store:
             sql += " WHERE " + " AND ".join(where)
         best: dict[str, tuple] = {}
         for d, res, n, year, fmt, at in self.conn.execute(sql + " GROUP BY c.doc_id, c.resolution", args):
-            key = (-(year or 0), -n, _FORMAT_RANK.get(fmt, 9), at, d)
+            key = (-(year or 0), -n, format_rank(fmt), at, d)
             if res not in best or key < best[res][0]:
                 best[res] = (key, d)
         out: list[Clause] = []

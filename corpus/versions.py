@@ -9,29 +9,17 @@ clauses added, removed and changed. Thresholds: schemas/data/versions.json.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 
-from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
-from schemas import DATA_DIR
 from schemas.models import Clause, ClauseChange, Document, ResolutionVersion
-
-_FORMAT_RANK = {"docx": 0, "txt": 1, "pdf": 2}
-
-
-class _Settings(BaseModel):
-    align_min_similarity: float = Field(ge=0, le=100)
-    unchanged_similarity: float = Field(ge=0, le=100)
+from schemas.rules import VersionSettings, format_rank, load_rules
 
 
-@lru_cache(maxsize=1)
-def settings() -> _Settings:
-    raw = json.loads((DATA_DIR / "versions.json").read_text(encoding="utf-8"))
-    return _Settings.model_validate({k: v for k, v in raw.items() if not k.startswith("_")})
+def settings() -> VersionSettings:
+    return load_rules(VersionSettings)
 
 
 def is_draft(doc: Document) -> bool:
@@ -72,7 +60,7 @@ def versions(store, resolution: str) -> list[ResolutionVersion]:
     out, ranked = [], []
     for doc_id, n, ops, year, fmt, at, data in rows:
         doc = Document.model_validate_json(data)
-        ranked.append(((is_draft(doc), -(year or 0), -n, _FORMAT_RANK.get(fmt, 9), at, doc_id), doc_id))
+        ranked.append(((is_draft(doc), -(year or 0), -n, format_rank(fmt), at, doc_id), doc_id))
         out.append(
             ResolutionVersion(
                 resolution=resolution,

@@ -8,7 +8,6 @@ University) and not like a place, a currency, a month, a document symbol, an eve
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,8 +15,9 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from extract.dates import month_numbers
-from extract.nlp import ACTOR_LABEL, DATA_DIR, alias_index, gazetteer, get_nlp, has_model
+from extract.nlp import ACTOR_LABEL, alias_index, gazetteer, get_nlp, has_model
 from schemas.models import Actor, ActorMention, Document
+from schemas.rules import ActorFilters, load_rules
 
 _QUOTES = "\"“”‘’«»'"
 _POSSESSIVE = re.compile(r"[’']s$")
@@ -43,16 +43,16 @@ class Definition:
 
 @lru_cache(maxsize=1)
 def filters() -> dict[str, Any]:
-    data = json.loads((DATA_DIR / "actor_filters.json").read_text(encoding="utf-8"))
-    low = {k: {w.lower() for w in data[k]} for k in ("places", "generic")}
+    data = load_rules(ActorFilters)
     return {
-        **low,
+        "places": {w.lower() for w in data.places},
+        "generic": {w.lower() for w in data.generic},
         "months": {m.lower() for m in month_numbers()},
-        "currency": set(data["currency_codes"]),
-        "org_heads": {w.lower() for w in data["org_heads"]},
-        "non_actor_heads": {w.lower() for w in data["non_actor_heads"]},
-        "type_heads": {t: {w.lower() for w in ws} for t, ws in data["type_heads"].items()},
-        "national_context": {w.lower() for w in data["national_context"]},
+        "currency": set(data.currency_codes),
+        "org_heads": {w.lower() for w in data.org_heads},
+        "non_actor_heads": {w.lower() for w in data.non_actor_heads},
+        "type_heads": {t: {w.lower() for w in ws} for t, ws in data.type_heads.items()},
+        "national_context": {w.lower() for w in data.national_context},
     }
 
 

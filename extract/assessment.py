@@ -11,18 +11,16 @@ Works on the table_cell blocks (table/row/col) any parser yields. Rules: schemas
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from extract.money import parse_amount
+from extract.money import NUMBER, parse_number
 from extract.text import normalize_text
-from schemas import DATA_DIR
 from schemas.models import Block, Document, Figure, Period
+from schemas.rules import Common, Currencies, Rdna, load_rules
 
-_NUM = r"\d{1,3}(?:[ \u00a0\u202f\u2009,]\d{3}(?!\d))+(?:\.\d+)?|\d+(?:[.,]\d+)?"
-_CELL = re.compile(rf"^\(?\s*(?P<neg>[-−–])?\s*(?P<num>{_NUM})\s*\)?\s*(?:[*†‡]+|[a-z])?$")
+_CELL = re.compile(rf"^\(?\s*(?P<neg>[-−–])?\s*(?P<num>{NUMBER})\s*\)?\s*(?:[*†‡]+|[a-z])?$")
 _LEAD_NUMBER = re.compile(
     r"^(?:(?i:chapter|section|part)\s+)?(?P<n>\d{1,2}(?:\.\d{1,2})*|[IVX]{1,6})(?:[.):]|\s*[-–—:])?\s+(?=\S)"
 )
@@ -30,9 +28,8 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–—‑/]\s*((?:19|20)\d{2})(?!\d)")
 
 
-@lru_cache(maxsize=1)
-def rules() -> dict:
-    return json.loads((DATA_DIR / "rdna.json").read_text(encoding="utf-8"))
+def rules() -> Rdna:
+    return load_rules(Rdna)
 
 
 # --- chapters -----------------------------------------------------------------------------------------------
@@ -54,8 +51,8 @@ def _key(text: str) -> str:
 def _names() -> tuple[dict[str, str], dict[str, str]]:
     """Word key -> canonical name, for sectors and for other (non-sector) chapters."""
     r = rules()
-    sectors = {_key(f): name for name, forms in r["sectors"].items() for f in [name, *forms]}
-    others = {_key(f): name for name, forms in r["other_chapters"].items() for f in [name, *forms]}
+    sectors = {_key(f): name for name, forms in r.sectors.items() for f in [name, *forms]}
+    others = {_key(f): name for name, forms in r.other_chapters.items() for f in [name, *forms]}
     return sectors, others
 
 
@@ -86,7 +83,7 @@ def _other_chapter(title: str) -> tuple[str | None, bool]:
     """(name, strong) of a non-sector chapter: "Annex 2: ..." (strong: always a chapter) or a known name
     like "Summary" (weak: inside a sector chapter it may be a sub-heading)."""
     low = title.lower()
-    if any(re.match(rf"{re.escape(p)}\b", low) for p in rules()["other_chapter_prefixes"]):
+    if any(re.match(rf"{re.escape(p)}\b", low) for p in rules().other_chapter_prefixes):
         return normalize_text(title), True
     return _names()[1].get(_key(title)), False
 
@@ -194,15 +191,15 @@ def _alt(items: list[str]) -> str:
 @lru_cache(maxsize=1)
 def _unit_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], dict[str, str], dict[str, float]]:
     """Currency-then-scale, scale-then-currency, and a bare parenthesised currency, from the money data."""
-    data = json.loads((DATA_DIR / "currencies.json").read_text(encoding="utf-8"))
+    data = load_rules(Currencies)
     forms: dict[str, str] = {}
-    for c in data["currencies"]:
-        for f in [c["code"], *c["symbols"], *c["names"]]:
-            forms.setdefault(f.lower(), c["code"])
-    scales = {k.lower(): float(v) for k, v in data["scales"].items()}
+    for c in data.currencies:
+        for f in [c.code, *c.symbols, *c.names]:
+            forms.setdefault(f.lower(), c.code)
+    scales = {k.lower(): float(v) for k, v in data.scales.items()}
     cur = rf"(?<![A-Za-z])(?:{_alt(list(forms))})(?![A-Za-z])"
     scale = rf"(?<![A-Za-z])(?:{_alt(list(scales))})(?![A-Za-z])"
-    between = rules()["unit_between"]
+    between = rules().unit_between
     flags = re.IGNORECASE
     cur_scale = re.compile(rf"(?P<cur>{cur}){between}(?P<scale>{scale})", flags)
     scale_cur = re.compile(rf"(?P<scale>{scale}){between}(?P<cur>{cur})", flags)
@@ -247,8 +244,8 @@ def _has_cue(text: str, cues: list[str]) -> bool:
 def _metric_of(header: str, default: str | None) -> str | None:
     """damage / losses / needs / total from a column header; "Damage and losses" is a total; a header with
     no cue (a "Public" column under a damage caption) takes the caption's metric."""
-    cols = rules()["columns"]
-    if _has_cue(header, rules()["skip_columns"]):
+    cols = rules().columns
+    if _has_cue(header, rules().skip_columns):
         return None
     named = [m for m in ("damage", "losses", "needs") if _has_cue(header, cols[m])]
     if len(named) == 1:
@@ -263,12 +260,12 @@ def _metric_of(header: str, default: str | None) -> str | None:
 def _number(text: str) -> float | None:
     """1,234.5 / 1 234.5 / 2.48 / (12) -> float; "-", "n/a", words -> None."""
     t = normalize_text(text).strip()
-    if t.lower() in rules()["none_cells"]:
+    if t.lower() in load_rules(Common).none_cells:
         return None
     m = _CELL.match(t)
     if not m:
         return None
-    value = parse_amount(m.group("num"))
+    value = parse_number(m.group("num"))
     if value is None:
         return None
     return -value if m.group("neg") else value
@@ -328,11 +325,11 @@ def _caption(doc: Document, first: int, last: int) -> tuple[list[str], list[str]
 
     before = prose(doc.blocks[max(0, first - 8) : first])
     after = prose(doc.blocks[last + 1 : last + 6])
-    return before[::-1][: r["caption_before"]], after[: r["caption_after"]]
+    return before[::-1][: r.caption_before], after[: r.caption_after]
 
 
 def _caption_metric(texts: list[str]) -> str | None:
-    cols = rules()["columns"]
+    cols = rules().columns
     named = [m for m in ("damage", "losses", "needs") if any(_has_cue(t, cols[m]) for t in texts)]
     return named[0] if len(named) == 1 else None
 
@@ -354,9 +351,9 @@ def _columns(grid: _Grid, hrows: list[int], unit: Unit | None, default: str | No
 
 def _row_kind(label: str) -> str:
     low = label.lower().strip(" :.*")
-    if low in rules()["subtotal_rows"]:
+    if low in load_rules(Common).subtotal_rows:
         return "subtotal"
-    if low in rules()["total_rows"] or re.fullmatch(r"total\b.*", low):
+    if low in rules().total_rows or re.fullmatch(r"total\b.*", low):
         return "total"
     return "row"
 
@@ -414,7 +411,7 @@ _TOKEN = re.compile(r"\S+")
 @lru_cache(maxsize=1)
 def _text_header() -> re.Pattern[str]:
     """Two header words in a row: a cheap test before tokenising a paragraph."""
-    word = "(?:" + "|".join(re.escape(w) for w in rules()["text_table_headers"]) + ")"
+    word = "(?:" + "|".join(re.escape(w) for w in rules().text_table_headers) + ")"
     return re.compile(rf"(?i)(?<!\S){word}\s+{word}(?!\S)")
 
 
@@ -422,7 +419,7 @@ def _text_tables(doc: Document) -> list[tuple[_Grid, list[int], dict[int, _Colum
     """Tables a parser left as running text ("Subsector Damage Losses Needs Mobile networks 940 1,120 2,640
     Total ..."): a header of two or more one-word metric columns, then rows of a label and one number (or
     "-") per column, the unit stated just before the header. One-word headers and comma thousands only."""
-    words = rules()["text_table_headers"]
+    words = rules().text_table_headers
     found = []
     for i, b in enumerate(doc.blocks):
         if b.kind == "table_cell" or b.kind == "heading" or not _text_header().search(b.text):

@@ -19,43 +19,16 @@ reporting cue ("pursuant to", "in response to", "requested in its resolution", "
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 
-from pydantic import BaseModel
-
-from extract.figures import sentences
-from extract.text import normalize_text
-from schemas import DATA_DIR
+from extract.text import normalize_text, sentence_spans
 from schemas.models import Block, Citation, Document, Extraction
+from schemas.rules import CitationBody, CitationPatterns, load_rules
 
 
-class _Body(BaseModel):
-    pattern: str
-    prefix: str
-    body: str
-
-
-class _Patterns(BaseModel):
-    """citation_patterns.json, validated on load."""
-
-    bodies: list[_Body]
-    body_window: int
-    document_symbol: str
-    references_label: str
-    references_inline: str
-    reports_on_cues: list[str]
-    self_reference: str
-    cue_window: int
-    front_blocks: int
-    reports_on_anaphora: str
-
-
-@lru_cache(maxsize=1)
-def patterns() -> _Patterns:
-    raw = json.loads((DATA_DIR / "citation_patterns.json").read_text(encoding="utf-8"))
-    return _Patterns.model_validate({k: v for k, v in raw.items() if not k.startswith("_")})
+def patterns() -> CitationPatterns:
+    return load_rules(CitationPatterns)
 
 
 # One cited resolution number, in the forms the families write (tried in this order).
@@ -82,7 +55,7 @@ _PARAGRAPH = re.compile(
 
 @lru_cache(maxsize=1)
 def _compiled() -> tuple[
-    list[tuple[re.Pattern, _Body]], re.Pattern, re.Pattern, re.Pattern, re.Pattern, re.Pattern
+    list[tuple[re.Pattern, CitationBody]], re.Pattern, re.Pattern, re.Pattern, re.Pattern, re.Pattern
 ]:
     p = patterns()
     bodies = [(re.compile(b.pattern), b) for b in p.bodies]
@@ -97,11 +70,11 @@ def _compiled() -> tuple[
     )
 
 
-def _body_before(text: str, start: int) -> _Body | None:
+def _body_before(text: str, start: int) -> CitationBody | None:
     """The organ named closest before the word "resolution" (same sentence, `body_window` characters)."""
     window = text[max(0, start - patterns().body_window) : start]
-    window = re.split(r"[.;]\s", window)[-1]
-    best: tuple[int, int, _Body] | None = None
+    window = window[sentence_spans(window, at_semicolons=True)[-1][0] :]
+    best: tuple[int, int, CitationBody] | None = None
     for rx, body in _compiled()[0]:
         for m in rx.finditer(window):
             key = (m.end(), -m.start())  # closest end; on a tie the longer name ("... Assembly" of WTSA)
@@ -110,7 +83,7 @@ def _body_before(text: str, start: int) -> _Body | None:
     return best[2] if best else None
 
 
-def normalise(m: re.Match, body: _Body | None) -> tuple[str, str | None, str]:
+def normalise(m: re.Match, body: CitationBody | None) -> tuple[str, str | None, str]:
     """(normalised symbol, version, body name) of one number match; see the module docstring."""
     g = m.groupdict()
     name = body.body if body else None
@@ -223,7 +196,7 @@ def citations_in_blocks(doc: Document) -> list[Citation]:
         taken = [(s, e) for s, e, *_ in res]
         docs = _document_spans(text, taken)
         found += [(s, e, sym, kind, None, None, text[s:e]) for s, e, sym, kind in docs]
-        spans = sentences(text)
+        spans = sentence_spans(text)
         for s, e, sym, kind, ver, body, written in sorted(found):
             if canonical(sym) in own:
                 continue
@@ -263,7 +236,7 @@ def _anaphora(blocks: list[Block], out: list[Citation]) -> list[Citation]:
         if c.kind == "resolution" and c.block_id:
             by_block.setdefault(c.block_id, []).append(k)
     for i, block in enumerate(blocks):
-        for s0, s1 in sentences(block.text):
+        for s0, s1 in sentence_spans(block.text):
             sentence = block.text[s0:s1]
             if not (rx.search(sentence) and self_ref.search(sentence)):
                 continue

@@ -6,24 +6,28 @@ Cue words live in schemas/data/doc_cues.json.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from functools import lru_cache
 
 from extract.dates import month_numbers
 from extract.front_matter import UNFront, is_furniture, is_resolution_symbol, read_un_front
-from extract.text import normalize_text
-from schemas import DATA_DIR
+from extract.text import normalize_text, sentence_spans
 from schemas.models import Block, Document
+from schemas.rules import Common, DocCues, load_rules
 
 _FRONT_BLOCKS = 30  # "title / first pages" when the parser knows no pages (DOCX, TXT)
 _FRONT_PAGES = 3
 
 
+def cues() -> DocCues:
+    return load_rules(DocCues)
+
+
 @lru_cache(maxsize=1)
-def cues() -> dict:
-    return json.loads((DATA_DIR / "doc_cues.json").read_text(encoding="utf-8"))
+def adopting_line() -> re.Pattern[str]:
+    """An ITU body adopting a resolution, alone on its line: "The Plenipotentiary Conference (...),"."""
+    return re.compile(cues().itu_adopting_line)
 
 
 def _month_alt() -> str:
@@ -87,10 +91,6 @@ def header_date(header: str) -> str | None:
     return found[-1] if found else None
 
 
-def _sentences(text: str) -> list[str]:
-    return re.split(r"(?<=[.;!?])\s+(?=[A-Z“\"(])", text)
-
-
 def content_year(blocks: list[Block]) -> int | None:
     """Edition year from the body when no header states it.
 
@@ -98,13 +98,13 @@ def content_year(blocks: list[Block]) -> int | None:
     dated events (day-month-year or month-year) in sentences without a future cue ("planned", "to be held",
     "will", ...) and return the latest year among them. Without such dates, the most frequent bare year of
     past-tense sentences (ties -> the later), ignoring year ranges like "2026-2036" that are plan horizons."""
-    future = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues()["future_cues"]) + r")\b", re.I)
+    future = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues().future_cues) + r")\b", re.I)
     dated = _re(r"\b(?:\d{1,2}\s+)?(?:MONTH)\s+(\d{4})\b")
     bare = re.compile(r"(?<![\d/\-–‑])((?:19|20)\d{2})(?![\d/\-–‑])")
     event_years: list[int] = []
     bare_years: Counter[int] = Counter()
     for b in blocks:
-        for s in _sentences(b.text):
+        for s in (b.text[i:j] for i, j in sentence_spans(b.text, at_semicolons=True)):
             if future.search(s):
                 continue
             event_years += [int(y) for y in dated.findall(s)]
@@ -155,21 +155,20 @@ def _has(text: str, phrases: list[str]) -> bool:
 def is_report(doc: Document, front: list[Block]) -> bool:
     c = cues()
     texts = [doc.header_text or ""] + [b.text for b in front[:15]]
-    if any(_has(t, c["report_cues"]) for t in texts):
+    if any(_has(t, c.report_cues) for t in texts):
         return True
-    starts = {w for b in front for w in c["summary_box_cues"] if b.text.strip().lower().startswith(w)}
-    return len(starts) == len(c["summary_box_cues"])
+    starts = {w for b in front for w in c.summary_box_cues if b.text.strip().lower().startswith(w)}
+    return len(starts) == len(c.summary_box_cues)
 
 
 def is_assessment(doc: Document, front: list[Block]) -> bool:
     text = " ".join([doc.title or "", doc.header_text or ""] + [b.text for b in front])
-    return _has(text, cues()["assessment_cues"]) or re.search(r"\bRDNA\s?-?\d*\b", text) is not None
+    return _has(text, cues().assessment_cues) or re.search(r"\bRDNA\s?-?\d*\b", text) is not None
 
 
 # --- title, resolution cited, assessment edition ----------------------------------------------------------
 
 _QUOTED = re.compile(r"[“\"]([^”\"]{8,250})[”\"]")
-_ADOPTING = re.compile(r"^The\s[^.;:]{2,200},$")
 
 
 def resolution_title(blocks: list[Block], start: int) -> str | None:
@@ -178,7 +177,7 @@ def resolution_title(blocks: list[Block], start: int) -> str | None:
     parts: list[str] = []
     for b in blocks[start + 1 : start + 6]:
         text = normalize_text(b.text)
-        if _ADOPTING.match(text) or b.label or len(parts) == 3:
+        if adopting_line().match(text) or b.label or len(parts) == 3:
             break
         if text.startswith("(") and text.endswith(")") and not parts:
             continue
@@ -232,12 +231,13 @@ def quoted_title(blocks: list[Block], number: str | None, caps: str | None) -> s
 
 def assessment_edition(front: list[Block]) -> int | None:
     text = " ".join(b.text for b in front)
-    m = re.search(r"\bRDNA[\s-]?(\d{1,2})\b", text)
-    if m:
-        return int(m.group(1))
-    ords = cues()["ordinals"]
-    m = re.search(r"\b(" + "|".join(ords) + r")\s+(?:edition\s+of\s+the\s+)?Rapid\s+Damage", text, re.I)
-    return ords[m.group(1).lower()] if m else None
+    ords = load_rules(Common).ordinals
+    for pattern in cues().assessment_editions:
+        m = re.search(pattern.replace("ORDINAL", "|".join(ords)), text)
+        if m:
+            n = m.group(1)
+            return int(n) if n.isdigit() else ords[n.lower()]
+    return None
 
 
 def assessment_cutoff(front: list[Block], blocks: list[Block]) -> str | None:
@@ -253,7 +253,7 @@ def assessment_cutoff(front: list[Block], blocks: list[Block]) -> str | None:
 
 def assessment_title(front: list[Block]) -> str | None:
     for b in front:
-        if "damage and needs assessment" in b.text.lower() and len(b.text.split()) <= 20:
+        if cues().assessment_title_cue in b.text.lower() and len(b.text.split()) <= 20:
             return normalize_text(b.text)
     return None
 
@@ -310,8 +310,8 @@ def itu_resolution_symbol(blocks: list[Block], heading: int, number: str) -> str
     "Resolution 1408" (Council and others); the version stays in `resolution_version`."""
     for b in blocks[heading + 1 : heading + 8]:
         text = normalize_text(b.text)
-        if _ADOPTING.match(text):
-            return f"PP Resolution {number}" if "plenipotentiary" in text.lower() else f"Resolution {number}"
+        if adopting_line().match(text):
+            return f"PP Resolution {number}" if cues().pp_body in text.lower() else f"Resolution {number}"
     return f"Resolution {number}"
 
 
@@ -320,7 +320,8 @@ def _year(doc: Document, upd: dict, date: str | None, blocks: list[Block]) -> in
     resolution its version year ("Mod. 2023"), else the body's latest past event (see content_year)."""
     if date:
         return int(date[:4])
-    m = re.search(r"\b(?:Council|Conference|Assembly)\s+((?:19|20)\d{2})\b", doc.header_text or "")
+    bodies = "|".join(b.capitalize() for b in cues().adopting_bodies)
+    m = re.search(rf"\b(?:{bodies})\s+((?:19|20)\d{{2}})\b", doc.header_text or "")
     if m:
         return int(m.group(1))
     v = re.search(r"(\d{4})", upd.get("resolution_version") or "")

@@ -3,7 +3,7 @@
 Works in three passes so every written form composes: find date *points* (a day, a month, a year),
 join neighbours linked by a dash or "to" into intervals, then give year-less points a year from the
 nearest preceding dated point or the document's reference date. Cue words live in
-schemas/data/date_cues.json.
+schemas/data/date_cues.json, months in common.json (schemas/rules.py).
 
 Kinds: date / month / year for single points, interval ("4-5 November 2025" -> 2025-11-04/2025-11-05,
 "2026-2036" -> 2026/2036), year_list (one mention per year of "2023/2024/2025", each with its own span),
@@ -13,37 +13,40 @@ those two is the date itself.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
 from extract.money import find_money
-from schemas import DATA_DIR
 from schemas.models import DateMention
+from schemas.rules import Common, DateCues, FiscalPeriods, load_rules
 
 _YEAR = r"(?<![\d.,/])(?:19|20)\d\d(?!\d)"
 _YEAR_SLASHED = r"(?:19|20)\d\d(?!\d)"  # after "Dec/" or "2/"
 _DAY = r"(?<![\d.,])(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
 _DASH = r"\s*[-–—‑‐]+\s*"
-_RANGE_GAP = re.compile(rf"{_DASH}|\s+(?:to|until|till|through|and)\s+")
 
 
-@lru_cache(maxsize=1)
-def _cues() -> dict:
-    return json.loads((DATA_DIR / "date_cues.json").read_text(encoding="utf-8"))
+def _cues() -> DateCues:
+    return load_rules(DateCues)
 
 
-@lru_cache(maxsize=1)
-def _fiscal() -> dict:
+def _fiscal() -> FiscalPeriods:
     """schemas/data/fiscal_periods.json: fiscal-period conventions, parts of a year, ordinals."""
-    return json.loads((DATA_DIR / "fiscal_periods.json").read_text(encoding="utf-8"))
+    return load_rules(FiscalPeriods)
+
+
+@lru_cache(maxsize=1)
+def _range_gap() -> re.Pattern[str]:
+    """What joins two dates into an interval: a dash, or a `range_to` word ("4 to 9 May")."""
+    words = "|".join(re.escape(w) for w in _cues().range_to)
+    return re.compile(rf"{_DASH}|\s+(?:{words})\s+")
 
 
 def _month_res() -> tuple[str, str]:
     """(capitalised month names only: "May" not the verb "may"; any case, for a month next to a number)."""
-    names = sorted(_cues()["months"], key=len, reverse=True)
+    names = sorted(month_numbers(), key=len, reverse=True)
     alt = "|".join(names)
     tail = r"(?:\.(?=\s*[\d,/]))?(?![A-Za-z])"
     return rf"(?<![A-Za-z])(?:{alt}){tail}", rf"(?<![A-Za-z])(?i:{alt}){tail}"
@@ -52,8 +55,8 @@ def _month_res() -> tuple[str, str]:
 @lru_cache(maxsize=1)
 def _point_re() -> re.Pattern[str]:
     month, anycase = _month_res()
-    parts = "|".join(k for k in _fiscal()["year_parts"] if not k.startswith("_"))
-    ords = "|".join(_fiscal()["ordinals"])
+    parts = "|".join(_fiscal().year_parts)
+    ords = "|".join(_fiscal().ordinals)
     return re.compile(
         rf"(?P<iy>{_YEAR})-(?P<im>0[1-9]|1[0-2])-(?P<id>[0-3]\d)(?!\d)"
         rf"|(?<![\d.])(?P<nd>\d{{1,2}})[./](?P<nm>\d{{1,2}})[./](?P<ny>(?:19|20)\d\d)(?!\d)"
@@ -73,7 +76,7 @@ def _point_re() -> re.Pattern[str]:
         rf"|(?P<ymy>{_YEAR})-(?P<ymm>[1-9])(?![\d-])"
         rf"|(?<![\d.,/])(?P<sm>0?[1-9]|1[0-2])/(?P<smy>{_YEAR_SLASHED})(?![\d/])"
         rf"|(?P<y>{_YEAR})"
-        rf"|(?P<lone>{_DAY})(?={_RANGE_GAP.pattern}\d{{1,2}}\s+{anycase})"
+        rf"|(?P<lone>{_DAY})(?={_range_gap().pattern}\d{{1,2}}\s+{anycase})"
         rf"|(?P<bm>{month})"
     )
 
@@ -111,7 +114,7 @@ class _Point:
 
 def month_numbers() -> dict[str, int]:
     """Month names and abbreviations -> month number: the one month table every rule in extract/ reads."""
-    return _cues()["months"]
+    return load_rules(Common).months
 
 
 @lru_cache(maxsize=1)
@@ -133,9 +136,9 @@ def _month_span(y: int, m1: int, m2: int) -> tuple[str, str]:
 
 def _fiscal_span(first: int) -> tuple[str, str]:
     """The default convention's period starting in `first`: UN "2025/26" -> 2025-07-01 .. 2026-06-30."""
-    conv = _fiscal()["conventions"][_fiscal()["default"]]
-    start = date(first, conv["start_month"], conv["start_day"])
-    end = date(first + 1, conv["start_month"], conv["start_day"]) - timedelta(days=1)
+    conv = _fiscal().conventions[_fiscal().default]
+    start = date(first, conv.start_month, conv.start_day)
+    end = date(first + 1, conv.start_month, conv.start_day) - timedelta(days=1)
     return start.isoformat(), end.isoformat()
 
 
@@ -153,14 +156,14 @@ def _special(g: dict, s: int, e: int) -> _Point | None:
         size = 3 if hq == "Q" else 6
         return _Point(s, e, y, kind="span", span=_month_span(y, size * (n - 1) + 1, size * n))
     if g["pn"]:
-        y, n = int(g["py"]), _fiscal()["ordinals"][g["pn"].lower()]
+        y, n = int(g["py"]), _fiscal().ordinals[g["pn"].lower()]
         size = 3 if g["pu"].lower() == "quarter" else 6
         if g["pu"].lower() == "half":
             n = min(n, 2) if g["pn"].lower() != "last" else 2
         return _Point(s, e, y, kind="span", span=_month_span(y, size * (n - 1) + 1, size * n))
     if g["part"]:
         y = int(g["party"])
-        m1, m2 = _fiscal()["year_parts"][g["part"].lower()]
+        m1, m2 = _fiscal().year_parts[g["part"].lower()]
         return _Point(s, e, y, kind="part", span=_month_span(y, m1, m2))
     if g["dec"]:
         y = int(g["dec"])
@@ -230,7 +233,7 @@ def _is_identifier_year(text: str, p: _Point, money: list[tuple[int, int]]) -> b
     cues = _cues()
     if any(s <= p.start < e for s, e in money):
         return True
-    if _word_before(text, p.start) in cues["year_blockers"]:
+    if _word_before(text, p.start) in cues.year_blockers:
         return True
     before, after = text[max(0, p.start - 2) : p.start], text[p.end : p.end + 30]
     if re.search(r"[A-Za-z0-9]$|\d[ \u00a0]$|[/#№]$", before):
@@ -238,14 +241,14 @@ def _is_identifier_year(text: str, p: _Point, money: list[tuple[int, int]]) -> b
     if re.match(r"[ \u00a0]\d{3}(?!\d)|[.,]\d|/\d", after):
         return True
     low = after.lower().lstrip()
-    return any(re.match(rf"{re.escape(u)}(?![a-z])", low) for u in cues["year_unit_after"])
+    return any(re.match(rf"{re.escape(u)}(?![a-z])", low) for u in cues.year_unit_after)
 
 
 def _bare_month_ok(text: str, p: _Point) -> bool:
     """ "in July" is a date; "May" alone is usually the verb, so bare months need a preposition."""
     before = re.sub(r"\s+", " ", text[max(0, p.start - 16) : p.start].lower())
     return any(before.endswith(f"{prep} ") or before.endswith(prep) and prep.endswith("-")
-               for prep in _cues()["bare_month_preps"])
+               for prep in _cues().bare_month_preps)
 
 
 def _join(text: str, pts: list[_Point]) -> list[tuple[_Point, _Point | None]]:
@@ -257,10 +260,10 @@ def _join(text: str, pts: list[_Point]) -> list[tuple[_Point, _Point | None]]:
         b = pts[i + 1] if i + 1 < len(pts) else None
         if b is not None and a.kind != "year_list" and b.kind != "year_list":
             gap = text[a.end : b.start]
-            linked = _RANGE_GAP.fullmatch(gap) is not None
+            linked = _range_gap().fullmatch(gap) is not None
             if linked and gap.strip() == "and":
                 # "between 4 and 9 May"; "15 and 16 June 2024": two consecutive days are one event
-                linked = _word_before(text, a.start) == "between" or (
+                linked = _word_before(text, a.start) in _cues().range_and_after or (
                     a.kind == "lone_day" and b.d is not None and a.d is not None and b.d == a.d + 1
                 )
             if linked and _compatible(a, b):
@@ -302,10 +305,10 @@ def _prefix_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
     def alt(items: list[str]) -> str:
         return "|".join(re.escape(i) for i in sorted(items, key=len, reverse=True))
 
-    lead = rf"(?:(?:{alt(cues['since_lead'])})\s*)?"
+    lead = rf"(?:(?:{alt(cues.since_lead)})\s*)?"
     return (
-        re.compile(rf"(?<![a-z])(?:{alt(cues['as_of'])})\s+{lead}$"),
-        re.compile(rf"(?<![a-z])(?:{alt(cues['since'])})\s+{lead}$"),
+        re.compile(rf"(?<![a-z])(?:{alt(cues.as_of)})\s+{lead}$"),
+        re.compile(rf"(?<![a-z])(?:{alt(cues.since)})\s+{lead}$"),
     )
 
 
@@ -342,7 +345,7 @@ def _dates_in(text: str, reference: str | None) -> tuple[DateMention, ...]:
         if p.kind == "year" and _is_identifier_year(text, p, money):
             continue
         if p.kind == "month_slash":  # "2/2013" is a month unless it is a symbol ("resolution 2/2013")
-            blocked = _word_before(text, p.start) in _cues()["year_blockers"]
+            blocked = _word_before(text, p.start) in _cues().year_blockers
             if blocked or re.search(r"[A-Za-z/]$", text[: p.start]):
                 continue
             p.kind = "month"

@@ -10,52 +10,38 @@ schemas/data/metric_cues.json.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-
-from pydantic import BaseModel
 
 from extract.actors import actors_in_document
 from extract.dates import find_dates
 from extract.governing import Node, governing
 from extract.money import find_money
 from extract.nlp import alias_index
-from schemas import DATA_DIR
+from extract.text import sentence_spans
 from schemas.models import ActorMention, Block, DateMention, Document, Figure, MoneyMention, Period
+from schemas.rules import BudgetKind, BudgetKinds, MetricCues, load_rules
 
 _LOCAL, _SENTENCE, _BLOCK = 1.0, 0.4, 0.15
 _PARTS_BONUS = 5.0
-_SPLIT = re.compile(r"[,;)]|\s(?:and|while|whereas|but)\s")
 
 
-@lru_cache(maxsize=1)
-def cues() -> dict:
-    return json.loads((DATA_DIR / "metric_cues.json").read_text(encoding="utf-8"))
+def cues() -> MetricCues:
+    return load_rules(MetricCues)
 
 
 @lru_cache(maxsize=1)
 def _cue_res() -> dict[str, list[tuple[re.Pattern[str], float]]]:
     return {
         metric: [(re.compile(rf"(?<![\w-]){re.escape(c)}", re.IGNORECASE), w) for c, w in words.items()]
-        for metric, words in cues()["metrics"].items()
+        for metric, words in cues().metrics.items()
     }
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans; no split after abbreviations ("Mod.", "No.", "e.g.") or inside numbers ("2.48")."""
-    abbrevs = set(cues()["abbreviations"])
-    spans, start = [], 0
-    for m in re.finditer(r"[.!?][\"”’)]*\s+(?=[\"“(‘]?[A-Z0-9])", text):
-        word = re.search(r"([\w.]+)[.!?][\"”’)]*$", text[start : m.start() + 1])
-        if word and (word.group(1).lower() in abbrevs or len(word.group(1)) == 1):
-            continue
-        spans.append((start, m.start() + 1))
-        start = m.end()
-    if start < len(text):
-        spans.append((start, len(text.rstrip())))
-    return [s for s in spans if s[1] > s[0]] or [(0, len(text))]
+    """Sentence spans of a block (the shared splitter, extract/text.py)."""
+    return sentence_spans(text)
 
 
 def _score(text: str, weight: float, into: dict[str, float]) -> None:
@@ -69,7 +55,7 @@ def _cue_scores(text: str) -> tuple[tuple[str, float], ...]:
     figure they hold; a substring test skips the regex for cues absent from the text (most of them)."""
     low = text.lower()
     out: dict[str, float] = {}
-    for (metric, pats), words in zip(_cue_res().items(), cues()["metrics"].values(), strict=True):
+    for (metric, pats), words in zip(_cue_res().items(), cues().metrics.values(), strict=True):
         for (pat, w), cue in zip(pats, words, strict=True):
             if cue.isascii() and cue.lower() not in low:
                 continue
@@ -88,6 +74,13 @@ class _Clause:
     gap_after: str  # the whole text up to the next amount in the sentence ("" when last)
 
 
+@lru_cache(maxsize=1)
+def _split_re() -> re.Pattern[str]:
+    """Where an amount's clause ends: , ; ) or a `clause_split_words` word."""
+    words = "|".join(re.escape(w) for w in cues().clause_split_words)
+    return re.compile(rf"[,;)]|\s(?:{words})\s")
+
+
 def _clauses(text: str, ms: list[MoneyMention], sent: list[tuple[int, int]]) -> list[_Clause]:
     def sentence_of(pos: int) -> tuple[int, int]:
         return next((s for s in sent if s[0] <= pos < s[1] + 1), (0, len(text)))
@@ -98,7 +91,7 @@ def _clauses(text: str, ms: list[MoneyMention], sent: list[tuple[int, int]]) -> 
             cuts.append(-1)
             continue
         gap = text[a.end : b.start]
-        m = _SPLIT.search(gap)
+        m = _split_re().search(gap)
         cuts.append(a.end + (m.start() if m else len(gap)))
     out = []
     for i, mm in enumerate(ms):
@@ -130,34 +123,8 @@ def _metric(cl: _Clause, sentence: str, context: str, is_total: bool, budget: bo
     return best[0] if best[1] >= 0.5 else "other"
 
 
-class _Detail(BaseModel):
-    name: str
-    metric: str | None
-    lemmas: list[str]
-
-
-class MetricDetails(BaseModel):
-    """schemas/data/budget_kinds.json, validated when loaded."""
-
-    details: list[_Detail]
-    budget_context: list[str]
-    budget_context_min_hits: int
-    object_classes: list[str]
-    assessment_metrics: list[str]
-    owner_containers: list[str]
-    generic_owners: list[str]
-    recurrence: dict[str, list[str]]
-    duration: str
-    block_owner_types: list[str]
-    neutral_nouns: list[str]
-    entity_heads: list[str]
-    responsible_entity: str
-    coreference_blocks: int
-
-
-@lru_cache(maxsize=1)
-def details() -> MetricDetails:
-    return MetricDetails.model_validate_json((DATA_DIR / "budget_kinds.json").read_text(encoding="utf-8"))
+def details() -> BudgetKinds:
+    return load_rules(BudgetKinds)
 
 
 @lru_cache(maxsize=1)
@@ -178,7 +145,7 @@ def is_budget_document(doc: Document) -> bool:
     return hits >= details().budget_context_min_hits
 
 
-def _detail_of_node(node: Node) -> _Detail | None:
+def _detail_of_node(node: Node) -> BudgetKind | None:
     """A neutral head ("amount to", "the amount of") says nothing itself; a neutral verb's subject and
     object still do ("extrabudgetary resources amount to $19,995,000")."""
     if node.lemmas[0] in details().neutral_nouns and not node.neutral:
@@ -191,14 +158,14 @@ def _detail_of_node(node: Node) -> _Detail | None:
     return None
 
 
-def _own_noun_detail(nodes: list[Node]) -> _Detail | None:
+def _own_noun_detail(nodes: list[Node]) -> BudgetKind | None:
     """The detail of the noun the amount directly completes ("pledges of X", "a decrease of X")."""
     if len(nodes) > 1 and nodes[1].pos == "NOUN" and not nodes[1].neutral:
         return _detail_of_node(nodes[1])
     return None
 
 
-def _detail(nodes: list[Node], lead: str, budget: bool = False) -> _Detail | None:
+def _detail(nodes: list[Node], lead: str, budget: bool = False) -> BudgetKind | None:
     """The detail of the nearest head that has one; without a parse, of the nearest cue word before it.
     In a budget, a budget line ("other staff costs ($240,000)") is passed over for what governs it
     ("increase of $250,000 under other staff costs ($240,000) ...")."""
@@ -221,7 +188,8 @@ def _detail(nodes: list[Node], lead: str, budget: bool = False) -> _Detail | Non
 
 def _clean_owner(phrase: str) -> str:
     phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:.")
-    return re.sub(r"^(?:the|its|their|a|an)\s+", "", phrase, flags=re.IGNORECASE)
+    dets = "|".join(re.escape(w) for w in cues().owner_determiners)
+    return re.sub(rf"^(?:{dets})\s+", "", phrase, flags=re.IGNORECASE)
 
 
 def _parsed_owners(nodes: list[Node], non_owners: set[str]) -> tuple[list[str], str | None]:
@@ -251,7 +219,6 @@ def _parsed_owners(nodes: list[Node], non_owners: set[str]) -> tuple[list[str], 
     return [], None
 
 
-_NAME_LINKS = {"of", "for", "in", "on", "at", "and", "the", "to", "de", "du", "des", "la", "le", "&"}
 
 
 def _proper_name(name: str) -> bool:
@@ -262,7 +229,7 @@ def _proper_name(name: str) -> bool:
     words = name.replace("-", " ").split()
     if not words or not words[0][:1].isupper():
         return False
-    return all(w[:1].isupper() or w.lower() in _NAME_LINKS for w in words)
+    return all(w[:1].isupper() or w.lower() in cues().name_links for w in words)
 
 
 def section_entity(heading: str) -> str | None:
@@ -348,7 +315,10 @@ def _time(
     return None, None, None, []
 
 
-_COMPARED = re.compile(r"(?:compared\s+(?:with|to)|than|relative\s+to|versus|from)\s[^,;]*$", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _compared_re() -> re.Pattern[str]:
+    words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in cues().comparison_words)
+    return re.compile(rf"(?:{words})\s[^,;]*$", re.IGNORECASE)
 
 
 def _years(
@@ -364,7 +334,7 @@ def _years(
         compared: set[int] = set()
         for d in dates:
             if d.kind in kinds and _in(d, a, b):
-                (compared if _COMPARED.search(text[max(a, d.start - 60) : d.start]) else keep).add(
+                (compared if _compared_re().search(text[max(a, d.start - 60) : d.start]) else keep).add(
                     int(d.value[:4]))
         return keep, compared
 
@@ -382,7 +352,7 @@ def _has_parts_marker(gap: str) -> bool:
     """ "X, including A, B and C" / "X is comprised of (i) A": the marker leads straight to the next amount
     ("... travel of 25 experts, including the Chair, ...; (ii) $54,200" is no breakdown of the first)."""
     low = gap.lower()
-    for w in cues()["parts_markers"]:
+    for w in cues().parts_markers:
         for m in re.finditer(rf"(?<!\w){re.escape(w)}(?!\w)", low):
             rest = low[m.end() :]
             if len(rest) <= 40 and not re.search(r"[,;]", rest.strip(" :,")):
@@ -408,7 +378,7 @@ def _owners(text: str, m: MoneyMention, cl: _Clause, acts: list[ActorMention], m
     possessive right before it ("Japan's contribution of CHF 100 000"), the actor after "by"/"from" (not
     "implemented by"), or the coordinated subjects of a giving verb ("A, B and C have signed ...")."""
     c = cues()
-    non_owners = set() if metric == "budget" else set(c["non_owners"])
+    non_owners = set() if metric == "budget" else set(c.non_owners)
 
     def keep(names: list[str]) -> list[str]:
         seen: list[str] = []
@@ -422,8 +392,8 @@ def _owners(text: str, m: MoneyMention, cl: _Clause, acts: list[ActorMention], m
         for a in acts:
             if a.end <= par[0] and re.fullmatch(r"\s*", text[a.end : par[0]]):
                 return keep([a.name])
-    preps = "|".join(c["owner_preps"])
-    doers = "|".join(re.escape(v) for v in c["implementer_verbs"])
+    preps = "|".join(c.owner_preps)
+    doers = "|".join(re.escape(v) for v in c.implementer_verbs)
     lo, hi = cl.lead_start, cl.trail_end
     for a in acts:
         if lo <= a.start and a.end <= m.start and re.fullmatch(
@@ -440,7 +410,7 @@ def _owners(text: str, m: MoneyMention, cl: _Clause, acts: list[ActorMention], m
             names = keep([a.name])
             if names:
                 return names
-    verbs = "|".join(re.escape(v) for v in c["owner_verbs"])
+    verbs = "|".join(re.escape(v) for v in c.owner_verbs)
     in_lead = [a for a in acts if lo <= a.start and a.end <= m.start]
     for a_idx in range(len(in_lead) - 1, -1, -1):
         a = in_lead[a_idx]
@@ -468,7 +438,7 @@ def _subject(block: Block, sentence: str, metric: str, in_paren: bool) -> str | 
         words = head.split()
         if 0 < len(words) <= 12:
             return head
-    m = re.search(cues()["sector_subject"], sentence, re.IGNORECASE)
+    m = re.search(cues().sector_subject, sentence, re.IGNORECASE)
     if m and len(m.group(1).split()) > 1:
         return re.sub(r"\s+", " ", m.group(1)).strip()
     return None
@@ -498,7 +468,7 @@ def figures_in_block(
     ms = find_money(text)
     if not ms:
         return []
-    sent = sentences(text)
+    sent = sentence_spans(text)
     cls = _clauses(text, ms, sent)
     dates = find_dates(text, reference)
     context = text + " " + (_lead_in(doc, idx) if block.kind == "list_item" or block.label else "")
@@ -525,7 +495,7 @@ def figures_in_block(
             metric = own_total  # a part of "the pledges of X, including Y" is a pledge too
         local = (cl.lead + " " + cl.trail).lower()
         sent_low = sentence.lower()
-        cumulative = _any_word(local, c["cumulative"]) and not _any_word(sent_low, c["not_cumulative"])
+        cumulative = _any_word(local, c.cumulative) and not _any_word(sent_low, c.not_cumulative)
         par = _paren(text, mm)
         # years stated with the amount: inside its parenthesis, else in its own clause ("CHF 5 000 in 2022")
         lo, hi = par or (cl.lead_start, cl.trail_end)
@@ -540,7 +510,7 @@ def figures_in_block(
         owners = _owners(text, mm, cl, acts, metric)
         owner_text = None
         if not owners:
-            non_owners = set() if metric == "budget" else set(c["non_owners"])
+            non_owners = set() if metric == "budget" else set(c.non_owners)
             owners, owner_text = _parsed_owners(nodes, non_owners)
         if not owners and metric in ("pledge", "contribution"):
             owners = _block_owner(text, mm, acts)

@@ -5,7 +5,7 @@ one masthead: "United Nations <symbol>", "Distr.: General <date>", the session a
 item title(s), then the document's own title block. The PDF reader may keep those lines as the first blocks
 of page 1 or move them to `Document.header_text`, and print-shop furniture (job number, barcode) may or may
 not be stripped yet; so we read one list of "front lines" made of both, and never the body's later dates.
-Patterns live in schemas/data/doc_cues.json `un_front`, validated here.
+Patterns live in schemas/data/doc_cues.json `un_front` (schemas/rules.py: UNFrontCues).
 """
 
 from __future__ import annotations
@@ -14,28 +14,14 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from extract.text import normalize_text
 from schemas.models import Block, Document
+from schemas.rules import DocCues, UNFrontCues, load_rules
 
 _FRONT_BLOCKS = 40  # page-1 blocks read when the parser knows no pages (DOCX)
 _FRONT_WORDS = 60  # a block this long is body text: the masthead is over
-
-
-class UNFrontCues(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    symbol_organs: list[str]
-    symbol_parts: list[str]
-    issue_date_cue: str
-    adoption_cues: list[str]
-    adopting_line: str
-    un_bodies: list[str]
-    agenda_line: str
-    title_stop: list[str]
-    structure_labels: list[str]
-    draft_cues: list[str]
 
 
 class UNFront(BaseModel):
@@ -49,12 +35,8 @@ class UNFront(BaseModel):
     draft: bool = False
 
 
-@lru_cache(maxsize=1)
 def un_cues() -> UNFrontCues:
-    from extract.classify import cues  # one loader of doc_cues.json
-
-    data = {k: v for k, v in cues()["un_front"].items() if not k.startswith("_")}
-    return UNFrontCues.model_validate(data)
+    return load_rules(DocCues).un_front
 
 
 @lru_cache(maxsize=1)

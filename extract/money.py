@@ -12,14 +12,13 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from pydantic import BaseModel
-
-from schemas import DATA_DIR
 from schemas.models import MoneyMention
+from schemas.rules import Currencies, load_rules
 
 # Space-like thousands separators: space, no-break, thin, narrow no-break, figure space.
 _SEP = "[ \u00a0\u2009\u202f\u2007]{1,2}"
-_DIGITS = (
+# A number in digits, in every convention the corpus writes: the one number pattern (tables, assessments).
+NUMBER = (
     rf"\d{{1,3}}(?:{_SEP}\d{{3}}(?!\d))+(?:\.\d+)?"  # 346 000 / 1 250 000.50
     r"|\d{1,3}(?:,\d{3}(?!\d))+(?:\.\d+)?"  # 1,250,000
     r"|\d{1,3}(?:\.\d{3}(?!\d)){2,}(?:,\d+)?"  # 1.250.000 (continental)
@@ -28,29 +27,8 @@ _DIGITS = (
 _WS = r"[\s\u00a0]*"
 
 
-@lru_cache(maxsize=1)
-def _data() -> dict:
-    raw = (DATA_DIR / "currencies.json").read_text(encoding="utf-8")
-    return CurrencyData.model_validate_json(raw).model_dump()
-
-
-class _Currency(BaseModel):
-    code: str
-    symbols: list[str]
-    names: list[str]
-    subunits: list[str] = []
-    subunit_factor: float = 0.01
-    legacy: bool = False
-
-
-class CurrencyData(BaseModel):
-    """schemas/data/currencies.json, validated when loaded."""
-
-    currencies: list[_Currency]
-    scales: dict[str, float]
-    qualifiers: dict[str, str | None]
-    number_words: dict[str, float]
-    word_number_blocked_names: list[str] = []
+def _data() -> Currencies:
+    return load_rules(Currencies)
 
 
 @lru_cache(maxsize=1)
@@ -58,16 +36,16 @@ def _tables() -> tuple[dict[str, tuple[str, Decimal]], dict[str, float], dict[st
     """Lookup of every currency form (code, symbol, lower-cased name, sub-unit name) to (ISO code, factor)."""
     forms: dict[str, tuple[str, Decimal]] = {}
     one = Decimal(1)
-    for cur in _data()["currencies"]:
-        code = cur["code"]
+    for cur in _data().currencies:
+        code = cur.code
         forms.setdefault(code, (code, one))
-        for sym in cur["symbols"]:
+        for sym in cur.symbols:
             forms.setdefault(sym, (code, one))
-        for name in cur["names"]:
+        for name in cur.names:
             forms.setdefault(name.lower(), (code, one))
-        for name in cur["subunits"]:
-            forms.setdefault(name.lower(), (code, Decimal(str(cur["subunit_factor"]))))
-    return forms, _data()["scales"], _data()["qualifiers"]
+        for name in cur.subunits:
+            forms.setdefault(name.lower(), (code, Decimal(str(cur.subunit_factor))))
+    return forms, _data().scales, _data().qualifiers
 
 
 def _alt(items: list[str]) -> str:
@@ -76,7 +54,7 @@ def _alt(items: list[str]) -> str:
 
 def _scale_re() -> str:
     """Scale words case-insensitive ("Million"), abbreviations exactly as listed ("m", "bn", "M", "B")."""
-    scales = list(_data()["scales"])
+    scales = list(_data().scales)
     words = [s for s in scales if len(s) > 4]
     abbrevs = [s for s in scales if len(s) <= 4]
     return rf"(?:(?i:{_alt(words)})|{_alt(abbrevs)})(?![A-Za-z])"
@@ -85,22 +63,22 @@ def _scale_re() -> str:
 @lru_cache(maxsize=1)
 def _num_re() -> str:
     """A number in digits or words; "a", "an", "half a" count only before a scale word ("half a million")."""
-    words = _data()["number_words"]
+    words = _data().number_words
     lone = [w for w in words if not re.fullmatch(r"(?:half |a |quarter |an? quarter of )?an?|.* an?", w)]
     article = [w for w in words if w not in lone]
     tens = [w for w, v in words.items() if w in lone and v >= 20 and v % 10 == 0 and v < 100]
     units = [w for w, v in words.items() if w in lone and 1 <= v <= 9 and " " not in w]
     compound = rf"(?:{_alt(tens)})[-\s](?:{_alt(units)})"
     word = rf"(?i:{compound}|{_alt(lone)}|(?:{_alt(article)})(?=\s+{_scale_re()}))(?![A-Za-z])"
-    return rf"{_DIGITS}|{word}"
+    return rf"{NUMBER}|{word}"
 
 
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
     data = _data()
-    codes = [c["code"] for c in data["currencies"]]
-    symbols = [s for c in data["currencies"] for s in c["symbols"]]
-    names = [n for c in data["currencies"] for n in c["names"] + c["subunits"]]
+    codes = [c.code for c in data.currencies]
+    symbols = [s for c in data.currencies for s in c.symbols]
+    names = [n for c in data.currencies for n in c.names + c.subunits]
     word_syms = [s for s in symbols if s[-1].isalpha()]
     sign_syms = [s for s in symbols if not s[-1].isalpha()]
     code_re = rf"(?<![A-Za-z])(?:{_alt(codes + word_syms)})(?![A-Za-z])"
@@ -126,10 +104,16 @@ def _pattern() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w/.]){between}|(?<![\w/.]){prefixed}|(?<![\w/.,]){suffixed}")
 
 
+def parse_number(raw: str) -> float | None:
+    """A number matched by NUMBER (or written in words) as a float, separators read as the writer meant."""
+    d = _decimal(raw)
+    return float(d) if d is not None else None
+
+
 def _decimal(raw: str) -> Decimal | None:
     """A number as written, exactly: digits with any thousands/decimal convention, or number words."""
     raw = re.sub(r"\s+", " ", raw.strip())
-    words = _data()["number_words"]
+    words = _data().number_words
     low = raw.lower()
     if low in words:
         return Decimal(str(words[low]))
@@ -241,7 +225,7 @@ def _money_in(text: str) -> tuple[MoneyMention, ...]:
         if _is_word(n1) and not s1 and not s2 and not m.group("post"):
             continue  # "USD one": a number word needs a scale or a currency name after it
         post = (m.group("post") or "").lower()
-        if _is_word(n1) and post in _data()["word_number_blocked_names"]:
+        if _is_word(n1) and post in _data().word_number_blocked_names:
             continue  # "the team of five won": a word, not a currency
         start, end = m.start(), m.end()
         if m.group("btw"):

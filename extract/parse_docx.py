@@ -9,11 +9,9 @@ per-paragraph style lookups are slow. The ITU first-page header table and page h
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import NamedTuple
 
 from lxml import etree
@@ -23,6 +21,7 @@ from extract.docx_package import W_STRICT, Package, W
 from extract.errors import DocumentError
 from extract.text import normalize_text
 from schemas.models import Block, BlockKind, Document, Limits
+from schemas.rules import DocxLayout, load_rules
 
 _W = f"{{{W}}}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -39,13 +38,12 @@ _PASS_BLOCK = {_W + t for t in ("customXml", "ins", "moveTo")}
 _BOX_HOLDERS = {_W + "drawing", _W + "pict", _W + "object"}
 _OFF = ("0", "false", "off")
 
-_CUES_PATH = Path(__file__).resolve().parents[1] / "schemas" / "data" / "docx_layout.json"
-_CUES = json.loads(_CUES_PATH.read_text(encoding="utf-8"))
-_HEADER_CUES = [re.compile(c, re.IGNORECASE | re.MULTILINE) for c in _CUES["header_table_cues"]]
-_BULLETS = set(_CUES["literal_bullets"])
-_LABEL_TAB = re.compile(_CUES["manual_label_tab"])
-_LABEL_SPACE = re.compile(_CUES["manual_label_space"])
-_HEAD_TAB = re.compile(_CUES["heading_number_tab"], re.DOTALL)
+_CUES = load_rules(DocxLayout)
+_HEADER_CUES = [re.compile(c, re.IGNORECASE | re.MULTILINE) for c in _CUES.header_table_cues]
+_BULLETS = set(_CUES.literal_bullets)
+_LABEL_TAB = re.compile(_CUES.manual_label_tab)
+_LABEL_SPACE = re.compile(_CUES.manual_label_space)
+_HEAD_TAB = re.compile(_CUES.heading_number_tab, re.DOTALL)
 _HEAD_SPACE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,4})\.?\s+(\S.*)$", re.DOTALL)
 _SECTION_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,4}$")
 _SYMBOL_BULLETS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf02d": "–"}  # Symbol/Wingdings private-use glyphs
@@ -482,8 +480,8 @@ def _title_like(rest: str) -> bool:
     """A manually numbered line reads as a heading: short, capitalised, no sentence punctuation at its end."""
     t = normalize_text(rest)
     return (
-        0 < len(t) <= _CUES["heading_max_chars"]
-        and len(t.split()) <= _CUES["heading_max_words"]
+        0 < len(t) <= _CUES.heading_max_chars
+        and len(t.split()) <= _CUES.heading_max_words
         and (t[0].isupper() or t[0].isdigit())
         and t[-1] not in ".;:,"
     )

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from extract.errors import DocumentError
 from extract.text import normalize_text
 from schemas.models import Block, Document, Limits
+from schemas.rules import Common, load_rules
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]", re.IGNORECASE)
 # Bullet markers as converters write them; value = the label the reader sees.
@@ -22,10 +24,12 @@ _BULLET_LABEL = {"–": "–", "—": "–", "-": "–", "·": "•", "•": "�
 _LABEL = re.compile(r"^\s*(\(?(?:\d{1,3}|[a-z]|[ivx]{1,5})\)|\d{1,3}\.)(?:\t|\s+)(?=\S)")
 # "1<TAB>Introduction", "2.1 Sub title": section number, then a short title.
 _HEADING = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?(\t|\s+)(\S.*)$")
-_MONTHS = (
-    "january february march april may june july august september october november december".split()
-)
 _MAX_TITLE_WORDS = 12
+
+
+@lru_cache(maxsize=1)
+def _months() -> frozenset[str]:
+    return frozenset(m.lower() for m in load_rules(Common).months)
 
 
 def decode(data: bytes) -> str:
@@ -49,7 +53,7 @@ def _heading(line: str) -> tuple[str, str] | None:
     words = title.split()
     if not title[:1].isupper() or len(words) > _MAX_TITLE_WORDS or title[-1] in ".;:,!?":
         return None
-    if "\t" not in sep and (words[0].lower() in _MONTHS or int(number.split(".")[0]) > 30):
+    if "\t" not in sep and (words[0].lower() in _months() or int(number.split(".")[0]) > 30):
         return None  # "2 March 2022 ..." or "2018 ITU ..." open a sentence, not a section
     return number, title
 

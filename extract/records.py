@@ -9,10 +9,11 @@ from extract.actors import actors_in_document
 from extract.assessment import table_figures, tag_chapters
 from extract.citations import add_citations
 from extract.dates import find_dates
-from extract.figures import figures_in_document, sentences
+from extract.figures import figures_in_document
 from extract.resolution import parse_clauses
 from extract.table_figures import table_figures as cell_figures
 from extract.tables import build_tables
+from extract.text import sentence_spans
 from schemas.models import DateMention, Document, Extraction
 
 
@@ -23,7 +24,7 @@ def dates_in_document(doc: Document) -> list[DateMention]:
     for block in doc.blocks:
         if not block.text.strip():
             continue
-        spans = sentences(block.text)
+        spans = sentence_spans(block.text)
         for d in find_dates(block.text, reference):
             s0, s1 = next((s for s in spans if s[0] <= d.start < s[1] + 1), (0, len(block.text)))
             out.append(

@@ -9,7 +9,6 @@ cell_bbox. Pure: Document and its Tables in, Figures out. Rules: schemas/data/ta
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 
@@ -17,22 +16,20 @@ from extract.assessment import Unit, find_unit
 from extract.dates import find_dates
 from extract.tables import build_tables, rules
 from extract.text import normalize_text
-from schemas import DATA_DIR
 from schemas.models import ActorMention, CellRef, Document, Figure, Metric, Period, Table, TableCell
+from schemas.rules import Currencies, load_rules
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
 @lru_cache(maxsize=1)
 def _forms() -> dict[str, str]:
-    data = json.loads((DATA_DIR / "currencies.json").read_text(encoding="utf-8"))
-    return {f: c["code"] for c in data["currencies"] for f in [c["code"], *c["symbols"]]}
+    return {f: c.code for c in load_rules(Currencies).currencies for f in [c.code, *c.symbols]}
 
 
 @lru_cache(maxsize=1)
 def _scales() -> dict[str, float]:
-    data = json.loads((DATA_DIR / "currencies.json").read_text(encoding="utf-8"))
-    return {k.lower(): float(v) for k, v in data["scales"].items()}
+    return {k.lower(): float(v) for k, v in load_rules(Currencies).scales.items()}
 
 
 @lru_cache(maxsize=4096)

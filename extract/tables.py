@@ -14,32 +14,14 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pydantic import BaseModel
-
+from extract.money import NUMBER, parse_number
 from extract.text import normalize_text
-from schemas import DATA_DIR
-from schemas.models import Block, Document, Metric, Table, TableCell
+from schemas.models import Block, Document, Table, TableCell
+from schemas.rules import Common, TableRules, load_rules
 
 
-class TableRules(BaseModel):
-    caption_label: str
-    unit_line: str
-    caption_max_chars: int
-    caption_max_lines: int
-    note_line: str
-    continued: str
-    none_cells: list[str]
-    total_rows: list[str]
-    subtotal_rows: list[str]
-    count_cues: list[str]
-    metric_cues: list[tuple[str, Metric, str | None]]
-    compact_unit: str
-    indent_tolerance: float
-
-
-@lru_cache(maxsize=1)
 def rules() -> TableRules:
-    return TableRules.model_validate_json((DATA_DIR / "tables.json").read_text(encoding="utf-8"))
+    return load_rules(TableRules)
 
 
 @lru_cache(maxsize=1)
@@ -55,9 +37,8 @@ def _res() -> dict[str, re.Pattern[str]]:
 
 # --- numbers in cells --------------------------------------------------------------------------------------
 
-_NUM = r"\d{1,3}(?:(?:[ \u00a0\u202f\u2009\u2007]|,)\d{3}(?!\d))+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CELL = re.compile(
-    rf"^(?P<open>\()?\s*(?P<neg>[-−–])?\s*(?P<num>{_NUM})\s*(?P<close>\))?"
+    rf"^(?P<open>\()?\s*(?P<neg>[-−–])?\s*(?P<num>{NUMBER})\s*(?P<close>\))?"
     r"\s*(?P<note>(?:[a-z]{1,2}|\*{1,3}|[†‡])(?:\s*,\s*[a-z])*)?$"
 )
 
@@ -66,12 +47,14 @@ def cell_value(text: str) -> tuple[float | None, str | None]:
     """(value as printed, footnote mark) of a cell: "1 250.3a" -> (1250.3, "a"), "(44.7)" -> (-44.7, None),
     "–", "..", "n/a", words, percentages -> (None, None). No scale is applied."""
     t = normalize_text(text).strip()
-    if not t or t.lower() in rules().none_cells:
+    if not t or t.lower() in load_rules(Common).none_cells:
         return None, None
     m = _CELL.match(t)
     if not m or bool(m.group("open")) != bool(m.group("close")):
         return None, None
-    value = float(re.sub(r"[^\d.]", "", m.group("num")))
+    value = parse_number(m.group("num"))
+    if value is None:
+        return None, None
     if m.group("open") or m.group("neg"):
         value = -value
     return value, (m.group("note") or None)
@@ -84,7 +67,7 @@ def _is_year(text: str) -> bool:
 def row_kind(label: str) -> str:
     """"total", "subtotal" or "row" from a stub label ("Subtotal, C", "Total (1+2)", "Grand total")."""
     low = normalize_text(label).lower().strip(" :.*")
-    if any(re.match(rf"{re.escape(w)}\b", low) for w in rules().subtotal_rows):
+    if any(re.match(rf"{re.escape(w)}\b", low) for w in load_rules(Common).subtotal_rows):
         return "subtotal"
     if any(re.match(rf"{re.escape(w)}\b", low) for w in rules().total_rows):
         return "total"
@@ -162,7 +145,7 @@ def _header_count(p: _Part, rows: list[int]) -> int:
     for k, r in enumerate(rows):
         texts = [p.text(r, c) for (rr, c) in p.cells if rr == r and c >= 1]
         numbers = [t for t in texts if not _is_year(t) and cell_value(t)[0] is not None]
-        blanks = [t for t in texts if t.lower() in rules().none_cells]
+        blanks = [t for t in texts if t.lower() in load_rules(Common).none_cells]
         if numbers or (blanks and len(blanks) == len(texts) and p.text(r, 0)):
             first_data = k
             break

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from schemas.rules import Common, load_rules
+
 # Space-like characters Word and PDF producers put inside amounts ("CHF 346 000") and between words.
 _SPACES = {
     "\u00a0": " ",  # no-break space
@@ -28,3 +30,22 @@ def normalize_text(text: str) -> str:
     text = text.translate(_TABLE).replace("\r", " ").replace("\n", " ")
     text = _DOUBLED_HYPHEN.sub("-", text)
     return _MULTI_SPACE.sub(" ", text).strip()
+
+
+def sentence_spans(text: str, at_semicolons: bool = False) -> list[tuple[int, int]]:
+    """(start, end) of each sentence: the one rule splitter for text no spaCy parse was run on.
+
+    No split after an abbreviation ("Mod.", "No.", "e.g.": common.json `abbreviations`), a single letter, or
+    inside a number ("2.48"). `at_semicolons` also ends a span at ";" (a report's clauses of one sentence)."""
+    abbrevs = set(load_rules(Common).abbreviations)
+    ends = "[.!?;]" if at_semicolons else "[.!?]"
+    spans, start = [], 0
+    for m in re.finditer(rf"{ends}[\"”’)]*\s+(?=[\"“(‘]?[A-Z0-9])", text):
+        word = re.search(rf"([\w.]+){ends}[\"”’)]*$", text[start : m.start() + 1])
+        if text[m.start()] != ";" and word and (word.group(1).lower() in abbrevs or len(word.group(1)) == 1):
+            continue
+        spans.append((start, m.start() + 1))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text.rstrip())))
+    return [s for s in spans if s[1] > s[0]] or [(0, len(text))]

@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 import string
 
-from extract.classify import cues, resolution_heading
+from extract.classify import adopting_line, cues, resolution_heading
 from extract.parse_text import split_label
 from extract.text import normalize_text
 from schemas.models import Block, Clause, Document
 
-_ADOPTING = re.compile(r"^The\s[^.;:]{2,200},$")
 _STOP = re.compile(r"^(?:_{3,}|ANNEX\b|Annex\s+(?:to|\d|[A-Z]\b)|APPENDIX\b|ATTACHMENT\b)")
 _MAX_PHRASE_WORDS = 12
 
@@ -29,15 +28,15 @@ def slug(phrase: str) -> str:
     "recalling further" -> "recalling-further"."""
     c = cues()
     text = " " + normalize_text(phrase).lower().rstrip(",:") + " "
-    for old, new in c["slug_replacements"]:
+    for old, new in c.slug_replacements:
         text = text.replace(" " + old + " ", " " + new + " " if new else " ")
-    words = [w for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text) if w not in c["slug_drop_words"]]
-    return "-".join(words[: c["slug_max_words"]])
+    words = [w for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text) if w not in c.slug_drop_words]
+    return "-".join(words[: c.slug_max_words])
 
 
 def _first_verb(text: str) -> str:
     words = text.lower().split()
-    while len(words) > 1 and words[0] in cues()["phrase_prefixes"]:
+    while len(words) > 1 and words[0] in cues().phrase_prefixes:
         words = words[1:]
     return words[0].strip(",:") if words else ""
 
@@ -52,12 +51,12 @@ def is_phrase(block: Block) -> bool:
         return False
     verb = _first_verb(text)
     c = cues()
-    known = verb in c["operative_verbs"] or verb in c["preambular_words"]
+    known = verb in c.operative_verbs or verb in c.preambular_words
     return known or (len(verb) > 4 and verb.endswith("ing"))
 
 
 def is_operative(phrase: str) -> bool:
-    return _first_verb(phrase) in cues()["operative_verbs"]
+    return _first_verb(phrase) in cues().operative_verbs
 
 
 def _label_of(block: Block) -> tuple[str | None, str]:
@@ -127,7 +126,8 @@ def parse_clauses(doc: Document) -> list[Clause]:
     if not number or (doc.kind not in ("resolution", "other") and not head):
         return []
     start = head[0] + 1 if head else 0
-    adopting = (i + 1 for i in range(start, len(blocks)) if _ADOPTING.match(normalize_text(blocks[i].text)))
+    adopts = adopting_line()
+    adopting = (i + 1 for i in range(start, len(blocks)) if adopts.match(normalize_text(blocks[i].text)))
     body = next(adopting, None)
     if body is None:  # no adopting body line: clauses begin at the first phrase
         body = next((i for i in range(start, len(blocks)) if is_phrase(blocks[i])), len(blocks))

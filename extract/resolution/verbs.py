@@ -9,33 +9,13 @@ resolution's verbs need no entry there.
 
 from __future__ import annotations
 
-import json
 import re
-from functools import lru_cache
 
-from pydantic import BaseModel
-
-from schemas import DATA_DIR
+from schemas.rules import ClauseCues, UNLayoutCues, load_rules
 
 
-class UNLayoutCues(BaseModel):
-    adverbs: list[str]
-    trailing_adverbs: list[str]
-    verb_particles: list[str]
-    addressee_determiners: list[str]
-    addressee_lower_heads: list[str]
-    non_addressee_heads: list[str]
-    annex_line: str
-    closing_line: str
-    furniture: list[str]
-    max_section_heading_words: int
-    structure_labels: list[str]
-
-
-@lru_cache(maxsize=1)
 def layout_cues() -> UNLayoutCues:
-    data = json.loads((DATA_DIR / "clause_cues.json").read_text(encoding="utf-8"))["un_layout"]
-    return UNLayoutCues.model_validate({k: v for k, v in data.items() if not k.startswith("_")})
+    return load_rules(ClauseCues).un_layout
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-’']*")
