@@ -182,7 +182,7 @@ def audit_all(store, doc_ref: str | None = None, resolution: str | None = None) 
     plans: list[tuple[Document, list[tuple[str, str | None]]]] = []
     for doc in docs:
         aims = targets(doc)
-        if wanted is not None:
+        if resolution and wanted is not None:  # wanted is set exactly when resolution is
             aims = [(r, v) for r, v in aims if set(_keys(r)) & wanted]
             if not aims and (doc_ref or not targets(doc)):
                 aims = [(resolution, None)]

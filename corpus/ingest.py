@@ -16,9 +16,10 @@ import stat
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from multiprocessing import connection, get_context
+from multiprocessing.process import BaseProcess
 
 from corpus.store import Store
 from schemas.models import Document, Extraction, Limits
@@ -306,7 +307,7 @@ def _summary(store: Store, path: str, doc_id: str, status: str, warnings: list[s
 
 @dataclass
 class _Slot:
-    proc: object
+    proc: BaseProcess
     conn: connection.Connection
     path: str | None = None
     sha: str | None = None
@@ -337,22 +338,22 @@ class _Workers:
 
     def _kill(self, slot: _Slot) -> None:
         proc = slot.proc
-        if proc.is_alive():  # type: ignore[attr-defined]
-            proc.kill()  # type: ignore[attr-defined]
-        proc.join(1)  # type: ignore[attr-defined]
+        if proc.is_alive():
+            proc.kill()
+        proc.join(1)
         slot.conn.close()
 
     def stop(self) -> None:
         """Tell every worker to stop (SIGTERM), give them STOP_WAIT_S, then SIGKILL; reap all."""
         for s in self.slots:
-            if s.proc.is_alive():  # type: ignore[attr-defined]
-                s.proc.terminate()  # type: ignore[attr-defined]
+            if s.proc.is_alive():
+                s.proc.terminate()
         deadline = time.monotonic() + STOP_WAIT_S
         for s in self.slots:
-            s.proc.join(max(0.0, deadline - time.monotonic()))  # type: ignore[attr-defined]
-            if s.proc.is_alive():  # type: ignore[attr-defined]
-                s.proc.kill()  # type: ignore[attr-defined]
-                s.proc.join(1)  # type: ignore[attr-defined]
+            s.proc.join(max(0.0, deadline - time.monotonic()))
+            if s.proc.is_alive():
+                s.proc.kill()
+                s.proc.join(1)
             s.conn.close()
 
 
@@ -371,7 +372,7 @@ def ingest_files(
     force: bool = False,
     on_start: Callable[[str], None] | None = None,
     names: dict[str, str] | None = None,
-) -> Iterator[IngestResult]:
+) -> Generator[IngestResult, None, None]:
     """Yield one result per file as it completes. Files already stored (same sha256) are not re-extracted
     unless `force`; a file another ingest is extracting (a live claim in the database) is waited for.
     `on_start(path)` is called when a worker takes a file; `names` maps a path to the name to store (stdin).
@@ -409,13 +410,14 @@ def ingest_files(
                     elif not store.claimed_by_other(sha) and not any(o.sha == sha for o in workers.slots):
                         del deferred[path]
                         queue.append(path)
-            waitables: list = [s.conn for s in busy] + [s.proc.sentinel for s in busy]  # type: ignore
+            waitables: list[connection.Connection | int] = [s.conn for s in busy]
+            waitables += [s.proc.sentinel for s in busy]
             ready = set(connection.wait(waitables, timeout=0.2)) if waitables else set()
             if not waitables:
                 time.sleep(0.2)
             for slot in busy:
+                assert slot.path is not None
                 path = slot.path
-                assert path is not None
                 if slot.conn in ready:
                     try:
                         msg = slot.conn.recv()
@@ -451,7 +453,7 @@ def ingest_files(
                             if slot.sha:
                                 store.release(slot.sha)
                         continue
-                if slot.conn in ready or slot.proc.sentinel in ready:  # type: ignore[attr-defined]
+                if slot.conn in ready or slot.proc.sentinel in ready:
                     slot.path = None
                     if slot.sha:
                         store.release(slot.sha)

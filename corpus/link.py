@@ -445,7 +445,8 @@ def score_block(block: Block, clause: Clause, context: LinkContext) -> Evidence:
 def _score(block: Block, cues: ClauseCues, context: LinkContext, explain: bool) -> tuple[float, list[str]]:
     """The weighted sum of the module docstring; reasons are only spelled out when `explain`."""
     cue, hits = _cue_match(features(block.text), cues)
-    head, lead, lhits = 0.0, 0.0, []
+    head, lead = 0.0, 0.0
+    lhits: list[str] = []
     if block.section_title:
         head = _cue_match(features(block.section_title), cues)[0]
     if block.kind == "list_item" and block.id in context.leadin:

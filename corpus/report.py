@@ -85,8 +85,8 @@ class _Corpus:
                 by_text.setdefault(f.text, i)
             self.index[doc] = (by_text_block, by_amount_block, by_text)
         a, b, c = self.index[doc]
-        i = a.get((block_id, text), b.get((block_id, amount), c.get(text)))
-        return None if i is None else f"{self.anchors[doc]}-f{i}"
+        hit = a.get((block_id, text), b.get((block_id, amount), c.get(text)))
+        return None if hit is None else f"{self.anchors[doc]}-f{hit}"
 
     def page_of(self, doc_id: str | None, block_id: str | None, page: int | None) -> str:
         if page:
@@ -133,7 +133,8 @@ def _page_hints(
             if d.pages or not paged:
                 continue
             sib = paged[0]
-            full, head = {}, {}
+            full: dict[str, int] = {}
+            head: dict[str, int] = {}
             for b in store.blocks(sib.id):
                 if b.page:
                     full.setdefault(_norm(b.text), b.page)

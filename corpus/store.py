@@ -270,7 +270,7 @@ class Store:
                 for i, b in enumerate(doc.blocks)
             ],
         )
-        rows = []
+        rows: list[tuple] = []  # one table's rows at a time
         for i, f in enumerate(ex.figures):
             f = f.model_copy(update={"doc_id": doc_id})
             rows.append(
@@ -475,7 +475,8 @@ class Store:
         return [Figure.model_validate_json(r[0]) for r in self._select("figures", where, args)]
 
     def dates(self, doc_id: str | None = None, year: int | None = None) -> list[DateMention]:
-        where, args = [], []
+        where: list[str] = []
+        args: list[str | int] = []
         if doc_id:
             where.append("f.doc_id = ?")
             args.append(doc_id)

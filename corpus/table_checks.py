@@ -158,7 +158,7 @@ def with_table_checks(pairs: list[tuple[Check, tuple]], docs: Iterable[Document]
         doc_ids.add(p.fig.doc_id)
         keys[(p.fig.doc_id, p.fig.block_id)] = p.key
     cells = {f.block_id for f in figs if f.table_id and f.block_id}
-    by_block = {f.block_id: f for f in figs if f.table_id and f.block_id}
+    by_block: dict[str | None, Figure] = {f.block_id: f for f in figs if f.table_id and f.block_id}
     kept = [(c, k) for c, k in pairs
             if not (c.kind == "sum_mismatch" and "table Total" in c.message and c.figures
                     and c.figures[0].block_id in cells)

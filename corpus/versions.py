@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
-from schemas.models import Clause, ClauseChange, Document, ResolutionVersion
+from schemas.models import ChangeKind, Clause, ClauseChange, Document, ResolutionVersion
 from schemas.rules import VersionSettings, format_rank, load_rules
 
 
@@ -131,7 +131,7 @@ def align(old: Sequence[Clause], new: Sequence[Clause]) -> list[ClauseChange]:
             and sim[i][j] >= s.align_min_similarity
             and best[i][j] == best[i + 1][j + 1] + sim[i][j]
         ):
-            kind = "unchanged" if sim[i][j] >= s.unchanged_similarity else "changed"
+            kind: ChangeKind = "unchanged" if sim[i][j] >= s.unchanged_similarity else "changed"
             out.append(_change(kind, old[i], new[j], sim[i][j]))
             i, j = i + 1, j + 1
         elif i < n and (j == m or best[i][j] == best[i + 1][j]):
@@ -143,7 +143,7 @@ def align(old: Sequence[Clause], new: Sequence[Clause]) -> list[ClauseChange]:
     return out
 
 
-def _change(kind: str, old: Clause | None, new: Clause | None, similarity: float) -> ClauseChange:
+def _change(kind: ChangeKind, old: Clause | None, new: Clause | None, similarity: float) -> ClauseChange:
     return ClauseChange(
         change=kind,
         old_id=old.id if old else None,

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from extract.money import NUMBER, parse_number
 from extract.text import normalize_text
-from schemas.models import Block, Document, Figure, Period
+from schemas.models import Block, Document, Figure, Metric, Period
 from schemas.rules import Common, Currencies, Rdna, load_rules
 
 _CELL = re.compile(rf"^\(?\s*(?P<neg>[-−–])?\s*(?P<num>{NUMBER})\s*\)?\s*(?:[*†‡]+|[a-z])?$")
@@ -218,9 +218,9 @@ def find_unit(text: str) -> Unit | None:
         m = min(hits, key=lambda m: m.start())
         cur = re.sub(r"\s+", " ", m.group("cur")).lower()
         return Unit(forms[cur], scales[m.group("scale").lower()], m.group(0).strip(" ,;:()[]"))
-    m = bare.search(text)
-    if m:
-        form = m.group("cur") or m.group("cur2")
+    found = bare.search(text)
+    if found:
+        form = found.group("cur") or found.group("cur2")
         return Unit(forms[re.sub(r"\s+", " ", form).lower()], 1.0, form)
     return None
 
@@ -230,7 +230,7 @@ def find_unit(text: str) -> Unit | None:
 
 class _Column(NamedTuple):
     header: str
-    metric: str
+    metric: Metric
     unit: Unit
     years: list[int]
     period: Period | None
@@ -241,13 +241,13 @@ def _has_cue(text: str, cues: list[str]) -> bool:
     return any(re.search(rf"(?<![\w-]){re.escape(c)}", low) for c in cues)
 
 
-def _metric_of(header: str, default: str | None) -> str | None:
+def _metric_of(header: str, default: Metric | None) -> Metric | None:
     """damage / losses / needs / total from a column header; "Damage and losses" is a total; a header with
     no cue (a "Public" column under a damage caption) takes the caption's metric."""
     cols = rules().columns
     if _has_cue(header, rules().skip_columns):
         return None
-    named = [m for m in ("damage", "losses", "needs") if _has_cue(header, cols[m])]
+    named: list[Metric] = [m for m in ("damage", "losses", "needs") if _has_cue(header, cols[m])]
     if len(named) == 1:
         return named[0]
     if len(named) > 1 or (_has_cue(header, cols["total"]) and not default):
@@ -328,13 +328,15 @@ def _caption(doc: Document, first: int, last: int) -> tuple[list[str], list[str]
     return before[::-1][: r.caption_before], after[: r.caption_after]
 
 
-def _caption_metric(texts: list[str]) -> str | None:
+def _caption_metric(texts: list[str]) -> Metric | None:
     cols = rules().columns
-    named = [m for m in ("damage", "losses", "needs") if any(_has_cue(t, cols[m]) for t in texts)]
+    named: list[Metric] = [
+        m for m in ("damage", "losses", "needs") if any(_has_cue(t, cols[m]) for t in texts)
+    ]
     return named[0] if len(named) == 1 else None
 
 
-def _columns(grid: _Grid, hrows: list[int], unit: Unit | None, default: str | None) -> dict[int, _Column]:
+def _columns(grid: _Grid, hrows: list[int], unit: Unit | None, default: Metric | None) -> dict[int, _Column]:
     cols: dict[int, _Column] = {}
     for c in range(1, grid.ncols):
         header = grid.header(hrows, c)
@@ -510,7 +512,7 @@ def _grid_figures(
             bs = grid.blocks.get((r, c))
             text = grid.text(r, c)
             value = _number(text) if text is not None else None
-            if bs is None or value is None:
+            if bs is None or text is None or value is None:  # value is None whenever text is
                 continue
             idx = len(out)
             start, end = grid.spans.get((r, c), (0, len(bs[0].text)))
@@ -543,8 +545,9 @@ def _grid_figures(
                 open_total[c] = None if parts else idx
                 rows_open[c], subs_open[c] = [], []
             else:
-                if open_total[c] is not None:
-                    out[idx].parts_of = base + open_total[c]
+                total = open_total[c]
+                if total is not None:
+                    out[idx].parts_of = base + total
                 else:
                     rows_open[c].append(idx)
     return out

@@ -23,7 +23,7 @@ import re
 from functools import lru_cache
 
 from extract.text import normalize_text, sentence_spans
-from schemas.models import Block, Citation, Document, Extraction
+from schemas.models import Block, Citation, CitationKind, CitationRelation, Document, Extraction
 from schemas.rules import CitationBody, CitationPatterns, load_rules
 
 
@@ -96,8 +96,9 @@ def normalise(m: re.Match, body: CitationBody | None) -> tuple[str, str | None, 
     if g["old"]:
         return "A/RES/" + re.sub(r"\s+", " ", g["old"]), None, "General Assembly"
     if g["slash"]:
-        prefix = body.prefix if body and body.prefix.startswith(("E/", "A/HRC/", "S/")) else "A/RES/"
-        return prefix + g["slash"], None, name if prefix != "A/RES/" else "General Assembly"
+        if body and body.prefix.startswith(("E/", "A/HRC/", "S/")):
+            return body.prefix + g["slash"], None, body.body
+        return "A/RES/" + g["slash"], None, "General Assembly"
     if g["sc"]:
         return "S/RES/" + re.sub(r"\s+", " ", g["sc"]), None, "Security Council"
     number, version = g["num"], normalize_text(g["ver"]) if g["ver"] else None
@@ -130,7 +131,7 @@ def _resolution_spans(text: str) -> list[tuple[int, int, str, str | None, str, s
     return out
 
 
-def _document_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str, str]]:
+def _document_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str, CitationKind]]:
     """(start, end, symbol, kind) of cited document symbols outside resolution spans; A/RES/... is a
     resolution whether or not the word "resolution" precedes it."""
     out = []
@@ -139,7 +140,7 @@ def _document_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, 
             continue
         sym = m.group(0).rstrip(".")
         end = m.start() + len(sym)
-        kind = "resolution" if re.match(r"^(?:A|S|E)/(?:HRC/)?RES/", sym) else "document"
+        kind: CitationKind = "resolution" if re.match(r"^(?:A|S|E)/(?:HRC/)?RES/", sym) else "document"
         out.append((m.start(), end, sym, kind))
     return out
 
@@ -192,7 +193,9 @@ def citations_in_blocks(doc: Document) -> list[Citation]:
             continue
         refs_line = _is_references_line(blocks, i)
         res = _resolution_spans(text)
-        found = [(s, e, sym, "resolution", ver, body, written) for s, e, sym, ver, body, written in res]
+        found: list[tuple[int, int, str, CitationKind, str | None, str | None, str]] = [
+            (s, e, sym, "resolution", ver, body, written) for s, e, sym, ver, body, written in res
+        ]
         taken = [(s, e) for s, e, *_ in res]
         docs = _document_spans(text, taken)
         found += [(s, e, sym, kind, None, None, text[s:e]) for s, e, sym, kind in docs]
@@ -203,7 +206,7 @@ def citations_in_blocks(doc: Document) -> list[Citation]:
             s0, s1 = next((sp for sp in spans if sp[0] <= s < sp[1] + 1), (0, len(text)))
             sentence = text[s0:s1]
             para = _PARAGRAPH.search(text[max(s0, s - 120) : s])
-            relation = "cites"
+            relation: CitationRelation = "cites"
             if kind == "resolution" and (refs_line or _reports_on(sentence, s - s0)):
                 relation = "reports_on"
             out.append(

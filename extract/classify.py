@@ -283,12 +283,12 @@ def classify(doc: Document) -> Document:
         if version:
             upd["resolution_version"] = version
     elif is_report(doc, front) or sym:
-        number, version = cited_resolution(blocks)
+        cited, cited_version = cited_resolution(blocks)
         caps = caps_title(front)
-        title = quoted_title(blocks, number, caps) or caps
+        title = quoted_title(blocks, cited, caps) or caps
         if not title:
             title = next((b.text for b in blocks if b.kind == "heading"), None)
-        upd.update(kind="report", resolution=number, resolution_version=version, title=title)
+        upd.update(kind="report", resolution=cited, resolution_version=cited_version, title=title)
     elif is_assessment(doc, front):
         upd.update(
             kind="assessment",

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from extract.money import find_money
-from schemas.models import DateMention
+from schemas.models import DateKind, DateMention
 from schemas.rules import Common, DateCues, FiscalPeriods, load_rules
 
 _YEAR = r"(?<![\d.,/])(?:19|20)\d\d(?!\d)"
@@ -127,7 +127,10 @@ def _month(name: str) -> int:
 
 
 def _day(text: str) -> int:
-    return int(re.match(r"\d+", text).group())
+    m = re.match(r"\d+", text)
+    if m is None:
+        raise ValueError(f"no day number in {text!r}")
+    return int(m.group())
 
 
 def _month_span(y: int, m1: int, m2: int) -> tuple[str, str]:
@@ -312,7 +315,7 @@ def _prefix_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
     )
 
 
-def _prefix_kind(text: str, start: int) -> str | None:
+def _prefix_kind(text: str, start: int) -> DateKind | None:
     """ "as of 31 December 2025" -> as_of, "since the beginning of 2026" -> since."""
     before = re.sub(r"\s+", " ", text[max(0, start - 40) : start].lower())
     as_of, since = _prefix_re()
@@ -362,6 +365,7 @@ def _dates_in(text: str, reference: str | None) -> tuple[DateMention, ...]:
         prefix = _prefix_kind(text, a.start)
         if not a.valid():
             continue
+        kind: DateKind
         if b is not None:
             value, kind = f"{a.iso()}/{b.iso()}", "interval"
             end, prev_year = b.end, b.y
@@ -382,7 +386,7 @@ def _single(p: _Point) -> str:
     return p.iso()
 
 
-def _kind(p: _Point) -> str:
+def _kind(p: _Point) -> DateKind:
     if p.kind == "year_list":
         return "year_list"
     if p.kind == "fiscal":

@@ -170,7 +170,7 @@ class _List:
 def _level(el: etree._Element) -> Level:
     return Level(
         fmt=wval(el, "numFmt") or "decimal",
-        text=wval(el, "lvlText") if el.find(_W + "lvlText") is not None else "",
+        text=(wval(el, "lvlText") or "") if el.find(_W + "lvlText") is not None else "",
         start=to_int(wval(el, "start"), 1) or 0,
         restart=to_int(wval(el, "lvlRestart")),
         is_lgl=el.find(_W + "isLgl") is not None,

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from extract.errors import DocumentError
 from extract.text import normalize_text
-from schemas.models import Block, Document, Limits
+from schemas.models import Block, BlockKind, Document, Limits
 from schemas.rules import Common, load_rules
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]", re.IGNORECASE)
@@ -129,6 +129,7 @@ def parse_text(data: bytes, path: str, limits: Limits) -> Document:
             continue
         body = normalize_text(line)
         labelled = split_label(line)
+        kind: BlockKind
         if labelled:
             label, rest = labelled
             kind, body = "list_item", normalize_text(rest)

@@ -21,6 +21,11 @@ Metric = Literal[
 ActorType = Literal[
     "member_state", "un_body", "national_authority", "company", "academia", "initiative", "other"
 ]
+# Named so extractors can type the values they build (mypy checks them against the fields).
+DateKind = Literal["date", "month", "year", "interval", "year_list", "as_of", "since", "fiscal_period"]
+CitationKind = Literal["resolution", "document"]
+CitationRelation = Literal["reports_on", "cites"]
+ChangeKind = Literal["added", "removed", "changed", "unchanged"]
 
 
 class Block(BaseModel):
@@ -137,9 +142,7 @@ class DateMention(BaseModel):
     end: int
     text: str
     value: str  # ISO 8601: 2026, 2026-03, 2026-03-24, interval 2025-11-04/2025-11-05
-    kind: Literal[
-        "date", "month", "year", "interval", "year_list", "as_of", "since", "fiscal_period"
-    ] = "date"
+    kind: DateKind = "date"
     doc_id: str | None = None
     page: int | None = None
     block_id: str | None = None
@@ -287,7 +290,7 @@ class Citation(BaseModel):
 
     doc_id: str | None = None
     cited: str  # normalised symbol: "A/RES/79/318", "S/RES/2231 (2015)", "1408", "PP-34", "C23/59"
-    kind: Literal["resolution", "document"] = "resolution"
+    kind: CitationKind = "resolution"
     body: str | None = None  # the organ that adopted a cited resolution: "General Assembly", "ITU Council"
     version: str | None = None  # as cited: "Mod. 2023", "Rev. Dubai, 2018"
     paragraph: str | None = None  # "paragraph 10 of resolution 77/267" -> "10"
@@ -297,13 +300,13 @@ class Citation(BaseModel):
     page: int | None = None
     block_id: str | None = None
     sentence: str | None = None
-    relation: Literal["reports_on", "cites"] = "cites"
+    relation: CitationRelation = "cites"
 
 
 class ClauseChange(BaseModel):
     """One aligned pair of clauses between two versions of a resolution (corpus/versions.py)."""
 
-    change: Literal["added", "removed", "changed", "unchanged"]
+    change: ChangeKind
     old_id: str | None = None
     new_id: str | None = None
     old_number: str | None = None

@@ -299,7 +299,7 @@ class Rdna(RuleFile):
     skip_columns: list[str]
     total_rows: list[str]
     unit_between: str
-    text_table_headers: dict[str, str]
+    text_table_headers: dict[str, Metric]
     caption_before: int
     caption_after: int
 

@@ -4,12 +4,13 @@ numbered section a block sits in, soft line-break hyphens removed and hard ones 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from extract.pdf.model import Page, Para
 from extract.pdf.paragraphs import Geometry, bullets, ends_terminal, is_heading_style, marker
 from extract.pdf.settings import layout_data
 from extract.text import normalize_text
-from schemas.models import Block
+from schemas.models import Block, BlockKind
 
 _KEEP_PREFIXES = set(layout_data()["hyphen_keep_prefixes"])
 _VOCAB_WORD = re.compile(r"[a-zà-ÿ]+(?:-[a-zà-ÿ]+)*")
@@ -95,6 +96,7 @@ def to_blocks(paras: list[Para], geo: Geometry, vocab: set[str]) -> list[Block]:
     for p in paras:
         first = p.lines[0]
         m = marker(first)
+        kind: BlockKind
         kind, label, level, number = "paragraph", None, 0, None
         if p.footnote:
             kind = "footnote"
@@ -123,7 +125,7 @@ def to_blocks(paras: list[Para], geo: Geometry, vocab: set[str]) -> list[Block]:
             text = para_text(p, vocab, strip_marker=False)
         if not text:
             continue
-        section = (
+        section: dict[str, Any] = (
             dict(
                 section=stack[0][0],
                 section_title=stack[0][1],

@@ -11,6 +11,7 @@ import hashlib
 import re
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 from extract.errors import DocumentError
@@ -21,7 +22,7 @@ from extract.pdf.footnotes import footnote_paras, split_footnotes
 from extract.pdf.furniture import strip_first_page_header, strip_furniture, strip_print_shop
 from extract.pdf.lines import plain_lines, words
 from extract.pdf.model import Page, Para
-from extract.pdf.paragraphs import continues, geometry, paragraphs
+from extract.pdf.paragraphs import Geometry, continues, geometry, paragraphs
 from extract.pdf.settings import LayoutSettings, settings
 from extract.pdf.tables import layout_page, ruled_cells
 from extract.pdf.unruled import find_unruled
@@ -66,6 +67,19 @@ def _layout(raw: RawPage, s: LayoutSettings) -> Page:
     page = layout_page(raw.number, raw.width, raw.height, ws, rules, cells, s)
     page.lines = reading_order(page.lines, raw.width, s)
     return page
+
+
+def _plain_page(raw: RawPage) -> Page:
+    """A page whose layout failed: its text as plain lines, no tables."""
+    return Page(
+        raw.number, raw.width, raw.height, plain_lines(raw.text, raw.number, raw.width, raw.height), [], [],
+        plain=True,
+    )
+
+
+def _line_paras(p: Page) -> list[Para]:
+    """A page whose paragraphing failed: one paragraph per line."""
+    return [Para([ln], p.number) for ln in p.lines]
 
 
 def _read(data: bytes, limits: Limits, s: LayoutSettings) -> tuple[list[Page], list[int], list[str], bool]:
@@ -119,20 +133,7 @@ def _read(data: bytes, limits: Limits, s: LayoutSettings) -> tuple[list[Page], l
                     f"page {i + 1}: {raw.skipped_rotated} characters in a second direction left out"
                 )
             pages.append(
-                _guard(
-                    lambda raw=raw: _layout(raw, s),
-                    lambda raw=raw: Page(
-                        raw.number,
-                        raw.width,
-                        raw.height,
-                        plain_lines(raw.text, raw.number, raw.width, raw.height),
-                        [],
-                        [],
-                        plain=True,
-                    ),
-                    warnings,
-                    f"page {i + 1}",
-                )
+                _guard(partial(_layout, raw, s), partial(_plain_page, raw), warnings, f"page {i + 1}")
             )
         if damage and not any(p.lines for p in pages):
             raise DocumentError(f"corrupt PDF: {damage}")
@@ -165,7 +166,7 @@ def _refuse(pages: list[Page], ocr: list[int], warnings: list[str], drawn: bool)
     raise DocumentError("no text on any page")
 
 
-def _body(pages: list[Page], s: LayoutSettings, warnings: list[str]) -> tuple[list[Para], object, set[str]]:
+def _body(pages: list[Page], s: LayoutSettings, warnings: list[str]) -> tuple[list[Para], Geometry, set[str]]:
     geo = (
         geometry([p for p in pages if not p.plain], s)
         if any(not p.plain for p in pages)
@@ -178,17 +179,17 @@ def _body(pages: list[Page], s: LayoutSettings, warnings: list[str]) -> tuple[li
     last_table: tuple[int, int, int] | None = None  # (ordinal, columns, rows) of a table ending a page
     for p in pages:
         notes = _guard(
-            lambda p=p: split_footnotes(p, geo.body_size, s),
+            partial(split_footnotes, p, geo.body_size, s),
             lambda: [],
             warnings,
             f"page {p.number} footnotes",
         )
-        for t in _guard(lambda p=p: find_unruled(p, s), lambda: [], warnings, f"page {p.number} tables"):
+        for t in _guard(partial(find_unruled, p, s), lambda: [], warnings, f"page {p.number} tables"):
             p.tables.append(t)
         items: list[tuple[float, int, list[Para]]] = []
         body_paras = _guard(
-            lambda p=p: paragraphs(p.lines, p.number, geo),
-            lambda p=p: [Para([ln], p.number) for ln in p.lines],
+            partial(paragraphs, p.lines, p.number, geo),
+            partial(_line_paras, p),
             warnings,
             f"page {p.number} paragraphs",
         )
@@ -228,7 +229,7 @@ def _body(pages: list[Page], s: LayoutSettings, warnings: list[str]) -> tuple[li
             last_body is not None
             and page_paras
             and _guard(
-                lambda last=last_body, nxt=page_paras[0]: continues(last, nxt, geo),
+                partial(continues, last_body, page_paras[0], geo),
                 lambda: False,
                 warnings,
                 f"page {p.number} join",
@@ -271,9 +272,9 @@ def parse_pdf(data: bytes, path: str, limits: Limits) -> Document:
 def _structure(pages: list[Page], s: LayoutSettings, warnings: list[str]) -> tuple[list[str], list[Block]]:
     """Furniture out, then paragraphs, tables and footnotes to blocks: (header lines, blocks)."""
     first = next(p for p in pages if p.lines or p.tables)
-    marks = _guard(lambda: strip_print_shop(pages), list, warnings, "print-shop marks")
-    header = _guard(lambda: strip_first_page_header(first, s), list, warnings, "first-page header")
-    header += _guard(lambda: strip_furniture(pages, s), list, warnings, "running heads")
+    marks = _guard(lambda: strip_print_shop(pages), lambda: [], warnings, "print-shop marks")
+    header = _guard(lambda: strip_first_page_header(first, s), lambda: [], warnings, "first-page header")
+    header += _guard(lambda: strip_furniture(pages, s), lambda: [], warnings, "running heads")
     paras, geo, vocab = _body(pages, s, warnings)
     blocks = _guard(lambda: to_blocks(paras, geo, vocab), lambda: _plain_blocks(paras), warnings, "blocks")
     if not blocks and (header or marks):  # all it prints is furniture: keep that rather than refuse the file

@@ -26,7 +26,8 @@ def ruled_cells(shapes: list[dict], width: float, height: float) -> list[tuple]:
         return []
     from pdfplumber.table import TableFinder
 
-    return TableFinder(_EdgePage(shapes, width, height), {}).cells
+    # TableFinder reads only .bbox and .edges of its page; its annotation asks for a whole pdfplumber Page.
+    return TableFinder(_EdgePage(shapes, width, height), {}).cells  # type: ignore[arg-type]
 
 
 def _group(cells: list[tuple]) -> list[list[tuple]]:

@@ -110,7 +110,7 @@ def _numbers(labels: list[str | None], operative: bool) -> list[str | None]:
     unlabelled paragraph."""
     cores = [lab.strip("().") if lab else None for lab in labels]
     if all(cores) and len(set(cores)) == len(cores):
-        return cores  # type: ignore[return-value]
+        return cores
     if len(labels) == 1:
         return [None]
     if operative or (cores[0] and cores[0].isdigit()):
