@@ -94,7 +94,7 @@ class ActorFilters(RuleFile):
 
 class BudgetKind(_Strict):
     name: str
-    metric: str | None
+    metric: Metric | None
     lemmas: list[str]
 
 
@@ -275,7 +275,7 @@ class Organisations(RuleFile):
 
 class MetricCues(RuleFile):
     FILE = "metric_cues"
-    metrics: dict[str, dict[str, float]]
+    metrics: dict[Metric, dict[str, float]]
     parts_markers: list[str]
     owner_verbs: list[str]
     implementer_verbs: list[str]

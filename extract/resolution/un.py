@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from extract.front_matter import un_cues
 from extract.parse_text import split_label
@@ -405,13 +406,22 @@ def _own_verb(text: str, kind: str) -> tuple[str, str | None] | None:
     return (verb, addressee(rest)) if looks_operative(head) else None
 
 
+def _settled_kind(kind: str) -> Literal["preambular", "operative"]:
+    """A paragraph's kind as a clause has it: _settle_kinds has decided every "unnumbered" one by then."""
+    if kind == "operative":
+        return "operative"
+    if kind == "preambular":
+        return "preambular"
+    raise ValueError(f"paragraph kind {kind!r} was not settled")
+
+
 def _clause(cid: str, symbol: str, p: _Para, number: str | None, verb: str, text: str, blocks: list[Block],
             addr: str | None, parent: str | None) -> Clause:
     marks = [m for b in blocks for m in b.footnotes]
     return Clause(
         id=cid,
         resolution=symbol,
-        kind=p.kind,  # type: ignore[arg-type]
+        kind=_settled_kind(p.kind),
         verb=verb,
         number=number,
         text=text.strip(),
