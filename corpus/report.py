@@ -536,13 +536,25 @@ def _summary_html(c: _Corpus, gaps: list[str]) -> str:
     return '<ul class="summary">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
 
+def _title(c: _Corpus) -> str:
+    """Name the resolutions the reports were audited against (a mixed archive holds many resolutions that
+    no report is about); an ITU number reads "Resolution 1408", a UN symbol stands as printed."""
+    audited = sorted({r.resolution for r in c.audit if getattr(r, "resolution", None)})
+    res = audited or sorted({d.resolution for d in c.docs if d.resolution})
+    if not res:
+        return "restrack report"
+    if len(res) > 3:
+        return f"Implementation of {len(res)} resolutions"
+    names = [f"Resolution {r}" if r[:1].isdigit() else r for r in res]
+    return f"{', '.join(names)}: implementation report"
+
+
 def render_report(c: _Corpus, generated_at: str | None = None) -> str:
     """The whole HTML page for a gathered corpus (pure)."""
     audit_html, gaps = _audit_html(c)
     series_html, anchors = _series_html(c)
     stamp = f'<p class="muted">Generated {esc(generated_at)} by restrack.</p>' if generated_at else ""
-    res = sorted({d.resolution for d in c.docs if d.resolution})
-    title = f"Resolution {', '.join(res)}: implementation report" if res else "restrack report"
+    title = _title(c)
     nav = "".join(
         f'<a href="#{a}">{t}</a>'
         for a, t in (("documents", "Documents"), ("audit", "Clause coverage"), ("checks", "Failed checks"),
