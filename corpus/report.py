@@ -539,8 +539,8 @@ def _summary_html(c: _Corpus, gaps: list[str]) -> str:
 def _title(c: _Corpus) -> str:
     """Name the resolutions the reports were audited against (a mixed archive holds many resolutions that
     no report is about); an ITU number reads "Resolution 1408", a UN symbol stands as printed."""
-    audited = sorted({r.resolution for r in c.audit if getattr(r, "resolution", None)})
-    res = audited or sorted({d.resolution for d in c.docs if d.resolution})
+    audited = sorted({name for r in c.audit if (name := getattr(r, "resolution", None))})
+    res = audited or sorted({name for d in c.docs if (name := d.resolution)})
     if not res:
         return "restrack report"
     if len(res) > 3:
