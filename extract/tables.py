@@ -236,13 +236,17 @@ def _caption(doc: Document, first: int) -> _Caption:
 
 
 def _notes(doc: Document, last: int) -> tuple[list[str], list[str], int]:
-    """Note lines right after a table ("a Includes ...", "Note: ..."): texts, block ids, index after them."""
+    """Note lines right after a table ("a Includes ...", "Note: ..."): texts, block ids, index after them.
+    A table ending a PDF page has its lettered notes read as the page's footnotes (the mark set apart as
+    the block's label): a letter or star mark is a table's, a numbered footnote belongs to the text."""
     texts: list[str] = []
     ids: list[str] = []
     i = last + 1
     while i < len(doc.blocks) and len(texts) < 8:
         b = doc.blocks[i]
         t = normalize_text(b.text)
+        if b.kind == "footnote" and b.label and re.fullmatch(r"[a-z]{1,2}|\*{1,3}|[†‡]", b.label):
+            t = f"{b.label} {t}"
         if b.kind == "table_cell" or not _res()["note"].match(t):
             break
         texts.append(t)
