@@ -246,7 +246,6 @@ def test_precision_recall_docx():
     assert precision >= 0.98 and recall >= 0.98, (missed, extra)
 
 
-@pytest.mark.xfail(reason="needs the PDFium reader's unruled tables", strict=False)
 def test_precision_recall_pdf():
     precision, recall, _, missed, extra = _pr(_pdf)
     assert precision >= 0.95 and recall >= 0.95, (missed, extra)
@@ -270,7 +269,6 @@ def _same(pdf_figs, docx_figs):
     return {key(f) for f in pdf_figs} == {key(f) for f in docx_figs}
 
 
-@pytest.mark.xfail(reason="needs the PDFium reader's unruled tables", strict=False)
 @pytest.mark.parametrize("pdf,docx,number", [
     ("A_80_6_Sect4.pdf", "A_80_6_Sect4_advance.docx", "4.22"),
     ("A_80_6_Sect4.pdf", "A_80_6_Sect4_advance.docx", "4.25"),
@@ -286,7 +284,6 @@ def test_pdf_matches_docx(pdf, docx, number):
     assert pdf_ids and _same(mine_pdf, [f for f in fd if f.table_id in docx_ids])
 
 
-@pytest.mark.xfail(reason="needs the PDFium reader's unruled tables", strict=False)
 def test_pdf_518_continued_over_page():
     """5.I.18 starts on p. 27 and its parts (2) and (3) continue on p. 28: one table number, pages 27-28."""
     _, tables, _ = _pdf("A_80_6_Sect5.pdf")

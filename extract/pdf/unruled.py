@@ -161,10 +161,13 @@ def _stub_lines(lines: list[Line], segs: list, span: tuple[int, int], i: int) ->
     if len(between) > 8:
         return False
     second = min((segs[k][1][0].x0 for k in range(span[0], span[1] + 1) if len(segs[k]) >= 2), default=0.0)
-    return all(
-        len(segs[k]) == 1 and lines[k].x1 < second and lines[k].top - lines[k - 1].bottom < lines[k].size
-        for k in between
-    ) and lines[i].top - lines[i - 1].bottom < lines[i].size
+    return (
+        all(
+            len(segs[k]) == 1 and lines[k].x1 < second and lines[k].top - lines[k - 1].bottom < lines[k].size
+            for k in between
+        )
+        and lines[i].top - lines[i - 1].bottom < lines[i].size
+    )
 
 
 def _same_columns(
@@ -178,23 +181,24 @@ def _same_columns(
     return len(cuts) >= 1 and len(cuts) >= len(first) - 1
 
 
-def _split_at_cuts(seg: list[Word], cuts: list[float]) -> list[list[Word]]:
+def _split_at_cuts(seg: list[Word], cuts: list[float], min_gap: float = 0.0) -> list[list[Word]]:
     """A segment that crosses a gutter is two cells set a little close ("Assembly requested | assistance")
-    when the gutter falls between two of its words; a phrase the gutter cuts through mid-word (a header
-    spanning two columns) stays whole."""
+    when the gutter falls between two of its words further apart than a word space; a phrase the gutter
+    cuts through mid-word or at a plain word space (a header spanning two columns, a group label running
+    over the first columns: "Financial resources by main | category ...") stays whole."""
     parts: list[list[Word]] = [[seg[0]]]
     for a, b in zip(seg, seg[1:], strict=False):
-        if any(a.x1 <= c <= b.x0 for c in cuts):
+        if b.x0 - a.x1 > min_gap and any(a.x1 <= c <= b.x0 for c in cuts):
             parts.append([])
         parts[-1].append(b)
     return parts
 
 
-def _cells(row: list[list[Word]], cuts: list[float]) -> dict[int, list[Word]]:
+def _cells(row: list[list[Word]], cuts: list[float], s: LayoutSettings) -> dict[int, list[Word]]:
     """A line's segments placed in columns (a segment a gutter crosses between two words is split)."""
     cells: dict[int, list[Word]] = {}
     for seg in row:
-        for part in _split_at_cuts(seg, cuts):
+        for part in _split_at_cuts(seg, cuts, s.table_close_gap_em * seg[0].size):
             c = _column(part[0].x0, part[-1].x1, cuts)
             cells.setdefault(_column(part[0].x0, part[0].x0, cuts) if c is None else c, []).extend(part)
     return cells
@@ -203,24 +207,33 @@ def _cells(row: list[list[Word]], cuts: list[float]) -> dict[int, list[Word]]:
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
 
 
-def _header_band(placed: list[dict[int, list[Word]]]) -> int:
+def _header_band(placed: list[dict[int, list[Word]]], segs: list[list[list[Word]]], cuts: list[float]) -> int:
     """Leading lines before the first line with an amount or a dash in a column right of the stub (a year
-    alone is a head: "2024" over "expenditure"); 0 when no line holds one (a table of text)."""
+    alone is a head: "2024" over "expenditure"), up to the last of them with a cell right of the stub (a
+    label alone under the heads is the body's first group row); 0 when no line holds one (a table of text)."""
     for k, cells in enumerate(placed):
         for c, ws in cells.items():
             text = " ".join(w.text for w in ws)
             if c >= 1 and _NUMBER.match(text) and not _YEAR.match(text.strip()):
-                return k
+                return max((j + 1 for j in range(k) if any(sg[0].x0 > cuts[0] for sg in segs[j])), default=0)
     return 0
 
 
-def _extents(placed: list[dict[int, list[Word]]]) -> dict[int, tuple[float, float]]:
-    """x extent of each column's body cells."""
+def _extents(
+    placed: list[dict[int, list[Word]]], cuts: list[float], width: float
+) -> dict[int, tuple[float, float]]:
+    """x extent of each column's body cells (a label running over gutters, a group row, left out); a
+    column with none printed (no figure, not even a dash) spans its gutters."""
     out: dict[int, tuple[float, float]] = {}
     for cells in placed:
         for c, ws in cells.items():
+            if any(ws[0].x0 < cut < ws[-1].x1 for cut in cuts):
+                continue
             x0, x1 = out.get(c, (ws[0].x0, ws[-1].x1))
             out[c] = (min(x0, ws[0].x0), max(x1, ws[-1].x1))
+    for c in range(len(cuts) + 1):
+        if c not in out:
+            out[c] = (cuts[c - 1] if c else 0.0, cuts[c] if c < len(cuts) else width)
     return out
 
 
@@ -254,7 +267,7 @@ def _header_rows(
 def _phrases(ln: Line, s: LayoutSettings) -> list[list[Word]]:
     out: list[list[Word]] = [[ln.words[0]]]
     for a, b in zip(ln.words, ln.words[1:], strict=False):
-        if b.x0 - a.x1 > s.table_head_gap_em * ln.size:
+        if b.x0 - a.x1 > s.table_close_gap_em * ln.size:
             out.append([])
         out[-1].append(b)
     return out
@@ -304,12 +317,12 @@ def _table(
         placed += sum(1 for c in cols if c is not None)
     if placed < 0.8 * total:
         return None
-    placed_rows = [_cells(row, cuts) for row in segs]
-    n_head = _header_band(placed_rows)
+    placed_rows = [_cells(row, cuts, s) for row in segs]
+    n_head = _header_band(placed_rows, segs, cuts)
     rows: list[dict[int, list[list[Word]]]] = []
     prev: Line | None = None
     if n_head:
-        rows = _header_rows(lines[:n_head], _extents(placed_rows[n_head:]), s)
+        rows = _header_rows(lines[:n_head], _extents(placed_rows[n_head:], cuts, page.width), s)
         prev = lines[n_head - 1]
     for k, (ln, cells) in enumerate(zip(lines[n_head:], placed_rows[n_head:], strict=False)):
         new = not rows or prev is None or ln.top - prev.bottom > 0.8 * ln.size or k == 0
