@@ -108,7 +108,9 @@ def find_unruled(page: Page, s: LayoutSettings) -> list[Table]:
             nxt = lines[j + 1]
             if nxt.top - lines[j].bottom > 3 * nxt.size or abs(nxt.size - lines[i].size) > 1.5:
                 break
-            if len(segs[j + 1]) < 2 and j + 1 - last_multi > 2:
+            if len(segs[j + 1]) < 2 and (
+                j + 1 - last_multi > 2 or _title(nxt, lines[last_multi], segs[last_multi], s)
+            ):
                 break
             j += 1
             if len(segs[j]) >= 2:
@@ -117,6 +119,10 @@ def find_unruled(page: Page, s: LayoutSettings) -> list[Table]:
             spans
             and (i - spans[-1][1] <= 4 or _stub_lines(lines, segs, spans[-1], i))
             and all(abs(lines[k].size - lines[i].size) <= 1.5 for k in range(spans[-1][1] + 1, i))
+            and not any(
+                _title(lines[k], lines[spans[-1][1]], segs[spans[-1][1]], s)
+                for k in range(spans[-1][1] + 1, i)
+            )
             and _same_columns(lines, segs, spans[-1], (i, last_multi), page, s)
         ):
             # one table cut by a group row or a wrapped label (a title in text size between parts a new one)
@@ -151,6 +157,13 @@ def find_unruled(page: Page, s: LayoutSettings) -> list[Table]:
         tables.append(table)
     page.lines = [ln for k, ln in enumerate(lines) if k not in used and id(ln) not in used]
     return tables
+
+
+def _title(ln: Line, row: Line, row_segs: list[list[Word]], s: LayoutSettings) -> bool:
+    """A one-cell line set larger than the row of figures above it: a part title in text size ("(2)
+    Extrabudgetary") between two parts of a table, never a wrapped label or a group row of the table."""
+    amounts = any(_NUMBER.match(" ".join(w.text for w in seg)) for seg in row_segs[1:])
+    return amounts and ln.size > row.size + s.style_size_tolerance
 
 
 def _stub_lines(lines: list[Line], segs: list, span: tuple[int, int], i: int) -> bool:
