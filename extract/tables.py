@@ -220,7 +220,7 @@ def _caption(doc: Document, first: int) -> _Caption:
         lines = lines[labelled:]
         cap.first = lines[0][0]
     for _, b in lines:
-        t = normalize_text(b.text)
+        t = _text([b]) if b.kind == "list_item" else normalize_text(b.text)  # "(1) Regular budget" whole
         m = res["label"].match(t)
         if m:
             cap.number = m.group(1).rstrip(".")

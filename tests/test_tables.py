@@ -317,6 +317,8 @@ def test_pdf_518_continued_over_page():
     parts = [t for t in tables if t.number == "5.I.18"]
     assert parts and {p for t in parts for p in t.pages} == {27, 28}
     assert parts[0].notes and parts[0].notes[0].startswith("a Excludes")
+    _, word, _ = _docx("A_80_6_Sect5_advance.docx")  # the Word captions: "... — (2) Other assessed"
+    assert [(t.caption, t.unit) for t in parts] == [(t.caption, t.unit) for t in word if t.number == "5.I.18"]
 
 
 # --- held out: evaluated last -------------------------------------------------------------------------------

@@ -228,7 +228,8 @@ def _header_band(placed: list[dict[int, list[Word]]], segs: list[list[list[Word]
         for c, ws in cells.items():
             text = " ".join(w.text for w in ws)
             if c >= 1 and _NUMBER.match(text) and not _YEAR.match(text.strip()):
-                return max((j + 1 for j in range(k) if any(sg[0].x0 > cuts[0] for sg in segs[j])), default=0)
+                stub = cuts[0] if cuts else 0.0
+                return max((j + 1 for j in range(k) if any(sg[0].x0 > stub for sg in segs[j])), default=0)
     return 0
 
 
