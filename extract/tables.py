@@ -332,8 +332,9 @@ def _continues(doc: Document, prev: tuple[_Part, Table, int], p: _Part, rows: li
     a, table, _ = prev
     between = [normalize_text(b.text) for b in doc.blocks[a.last + 1 : p.first]]
     repeated = {normalize_text(x) for x in [table.caption or "", table.unit or ""]}
-    other = [t for t in between
-             if t and not _res()["continued"].match(t) and t not in repeated and not _res()["label"].match(t)]
+    other = [t for t in between  # notes printed under the part on its page ("Note: ...") do not part them
+             if t and not _res()["continued"].match(t) and t not in repeated and not _res()["label"].match(t)
+             and not _res()["note"].match(t)]
     if cap.number and table.number and cap.number != table.number:
         return False
     pa = max((b.page or 0 for bs in a.cells.values() for b in bs), default=0)

@@ -321,6 +321,19 @@ def test_pdf_518_continued_over_page():
     assert [(t.caption, t.unit) for t in parts] == [(t.caption, t.unit) for t in word if t.number == "5.I.18"]
 
 
+def test_pdf_424_continued_with_its_header_repeated():
+    """4.24 (posts) breaks from p. 37 to p. 38 with its header printed again and a "Note:" under the first
+    part: one table, the repeated header dropped, as many rows as the Word table; posts are no money."""
+    _, tables, figs = _pdf("A_80_6_Sect4.pdf")
+    _, word, _ = _docx("A_80_6_Sect4_advance.docx")
+    t = _table(tables, "4.24")
+    assert t.pages == [37, 38] and len([x for x in tables if x.number == "4.24"]) == 1
+    assert t.n_rows == _table(word, "4.24").n_rows
+    head = next(c for c in t.cells if c.header and c.text == "2026 proposed")
+    assert head.col == max(c.col for c in t.cells)  # over its figures, not the empty strip left of them
+    assert not any(f.table_id == t.id for f in figs)
+
+
 # --- held out: evaluated last -------------------------------------------------------------------------------
 # Table 5.III.4 as printed (Sect. 5 PDF p. 57), labelled from the page's raw text after the PDF header rules
 # were written (it was among the tables of the PDF/Word comparison above, never compared to these labels).

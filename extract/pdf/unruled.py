@@ -235,24 +235,24 @@ def _header_band(placed: list[dict[int, list[Word]]], segs: list[list[list[Word]
 
 def _extents(
     placed: list[dict[int, list[Word]]], cuts: list[float], width: float
-) -> dict[int, tuple[float, float]]:
-    """x extent of each column's body cells (a label running over gutters, a group row, left out); a
-    column with none printed (no figure, not even a dash) spans its gutters."""
-    out: dict[int, tuple[float, float]] = {}
+) -> dict[int, tuple[float, float, bool]]:
+    """(x0, x1, printed) of each column: the extent of its body cells (a label running over gutters, a
+    group row, left out); a column with none printed (no figure, not even a dash) spans its gutters."""
+    out: dict[int, tuple[float, float, bool]] = {}
     for cells in placed:
         for c, ws in cells.items():
             if any(ws[0].x0 < cut < ws[-1].x1 for cut in cuts):
                 continue
-            x0, x1 = out.get(c, (ws[0].x0, ws[-1].x1))
-            out[c] = (min(x0, ws[0].x0), max(x1, ws[-1].x1))
+            x0, x1, _ = out.get(c, (ws[0].x0, ws[-1].x1, True))
+            out[c] = (min(x0, ws[0].x0), max(x1, ws[-1].x1), True)
     for c in range(len(cuts) + 1):
         if c not in out:
-            out[c] = (cuts[c - 1] if c else 0.0, cuts[c] if c < len(cuts) else width)
+            out[c] = (cuts[c - 1] if c else 0.0, cuts[c] if c < len(cuts) else width, False)
     return out
 
 
 def _header_rows(
-    lines: list[Line], extents: dict[int, tuple[float, float]], s: LayoutSettings
+    lines: list[Line], extents: dict[int, tuple[float, float, bool]], s: LayoutSettings
 ) -> list[dict[int, list[list[Word]]]]:
     """The header band as header rows. Heads are often printed over two or three lines ("2024" over
     "expenditure") set at a single line spacing: those lines are one header row, each head one cell with a
@@ -287,11 +287,17 @@ def _phrases(ln: Line, s: LayoutSettings) -> list[list[Word]]:
     return out
 
 
-def _best_column(x0: float, x1: float, extents: dict[int, tuple[float, float]]) -> int:
-    def score(c: int) -> tuple[float, float]:
-        a, b = extents[c]
+def _best_column(x0: float, x1: float, extents: dict[int, tuple[float, float, bool]]) -> int:
+    """The column whose printed cells the phrase overlaps most; else one with none printed whose gutters
+    hold it; else the nearest. A head is never drawn off its figures into an empty strip a gutter cut
+    through it ("2026 proposed" over figures set right of "2026")."""
+
+    def score(c: int) -> tuple[float, float, float]:
+        a, b, printed = extents[c]
         overlap = min(x1, b) - max(x0, a)
-        return (overlap, 0.0) if overlap > 0 else (0.0, overlap)  # else the nearest (least negative)
+        if overlap > 0:
+            return (1.0 if printed else 0.0, overlap, 0.0)
+        return (-1.0, 0.0, overlap)  # the nearest (least negative)
 
     return max(extents, key=score) if extents else 0
 
