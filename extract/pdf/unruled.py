@@ -2,7 +2,9 @@
 far wider than a word space, whose cells line up in columns separated by gutters no cell crosses.
 Justified prose never qualifies: its widened word spaces stay well under a cell gap, so its lines are
 single segments. Rows start at a vertical gap, or when the first column opens a new label or a number lands
-in a column the row already filled; other lines continue the cells they sit in (wrapped cell text)."""
+in a column the row already filled; other lines continue the cells they sit in (wrapped cell text). The
+header band (the lines before the first row with a figure) is read apart: lines set at a single line
+spacing are one header row whose heads are placed on the columns of their figures (`_header_rows`)."""
 
 from __future__ import annotations
 
