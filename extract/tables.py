@@ -203,7 +203,7 @@ def _caption(doc: Document, first: int) -> _Caption:
         lines = lines[labelled:]
         cap.first = lines[0][0]
     for _, b in lines:
-        t = normalize_text(b.text)
+        t = _text([b]) if b.kind == "list_item" else normalize_text(b.text)  # "(1) Regular budget" whole
         m = res["label"].match(t)
         if m:
             cap.number = m.group(1).rstrip(".")
@@ -219,13 +219,17 @@ def _caption(doc: Document, first: int) -> _Caption:
 
 
 def _notes(doc: Document, last: int) -> tuple[list[str], list[str], int]:
-    """Note lines right after a table ("a Includes ...", "Note: ..."): texts, block ids, index after them."""
+    """Note lines right after a table ("a Includes ...", "Note: ..."): texts, block ids, index after them.
+    A table ending a PDF page has its lettered notes read as the page's footnotes (the mark set apart as
+    the block's label): a letter or star mark is a table's, a numbered footnote belongs to the text."""
     texts: list[str] = []
     ids: list[str] = []
     i = last + 1
     while i < len(doc.blocks) and len(texts) < 8:
         b = doc.blocks[i]
         t = normalize_text(b.text)
+        if b.kind == "footnote" and b.label and re.fullmatch(r"[a-z]{1,2}|\*{1,3}|[†‡]", b.label):
+            t = f"{b.label} {t}"
         if b.kind == "table_cell" or not _res()["note"].match(t):
             break
         texts.append(t)
@@ -311,8 +315,9 @@ def _continues(doc: Document, prev: tuple[_Part, Table, int], p: _Part, rows: li
     a, table, _ = prev
     between = [normalize_text(b.text) for b in doc.blocks[a.last + 1 : p.first]]
     repeated = {normalize_text(x) for x in [table.caption or "", table.unit or ""]}
-    other = [t for t in between
-             if t and not _res()["continued"].match(t) and t not in repeated and not _res()["label"].match(t)]
+    other = [t for t in between  # notes printed under the part on its page ("Note: ...") do not part them
+             if t and not _res()["continued"].match(t) and t not in repeated and not _res()["label"].match(t)
+             and not _res()["note"].match(t)]
     if cap.number and table.number and cap.number != table.number:
         return False
     pa = max((b.page or 0 for bs in a.cells.values() for b in bs), default=0)

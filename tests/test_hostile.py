@@ -257,19 +257,20 @@ def test_page_limit(tmp_path):
 
 
 def test_timeout_stops_a_long_pdf_in_a_real_worker(tmp_path):
-    """A 60-page report under --timeout 0.3 in a pool worker: stopped, reported, the other file stored."""
+    """A 200-page report under --timeout 1.5 in a worker: stopped, reported, the other file stored. (The
+    deadline leaves the small file room on a loaded machine; the PDF's parse alone takes longer.)"""
     sys.path.insert(0, str(REPO / "bench"))
     from make_big_pdf import make_big_pdf
 
     big = tmp_path / "big.pdf"
-    big.write_bytes(make_big_pdf(60))
+    big.write_bytes(make_big_pdf(200))
     small = tmp_path / "small.txt"
     small.write_text("\n\n".join(GOOD_TEXT) + "\n")
     db = str(tmp_path / "t.db")
     cmd = [sys.executable, str(REPO / "cli.py"), "ingest", str(big), str(small), "--db", db, "--jobs", "2"]
     started = time.monotonic()
     proc = subprocess.run(
-        cmd + ["--timeout", "0.3", "--no-model"],
+        cmd + ["--timeout", "1.5", "--no-model"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -277,5 +278,5 @@ def test_timeout_stops_a_long_pdf_in_a_real_worker(tmp_path):
     )
     assert time.monotonic() - started < 20
     err = without_summary(proc.stderr)
-    assert proc.returncode == 1 and err.strip() == f"error: {big}: timed out after 0.3 s"
+    assert proc.returncode == 1 and err.strip() == f"error: {big}: timed out after 1.5 s"
     assert proc.stdout.startswith("added small.txt") and snapshot(db)["ids"] == ["small.txt"]

@@ -58,6 +58,7 @@ class LayoutSettings:
     table_align_tolerance: float  # cells of one column start or end within this of each other
     table_column_share: float  # a column is filled on at least this share of the table's rows
     max_rule_paths: int  # pages with more path objects than this (charts, maps) are not searched for tables
+    table_close_gap_em: float  # cells set close: only a gap over this (wider than a word space) parts them
 
 
 @functools.lru_cache(maxsize=1)

@@ -2,7 +2,9 @@
 far wider than a word space, whose cells line up in columns separated by gutters no cell crosses.
 Justified prose never qualifies: its widened word spaces stay well under a cell gap, so its lines are
 single segments. Rows start at a vertical gap, or when the first column opens a new label or a number lands
-in a column the row already filled; other lines continue the cells they sit in (wrapped cell text)."""
+in a column the row already filled; other lines continue the cells they sit in (wrapped cell text). The
+header band (the lines before the first row with a figure) is read apart: lines set at a single line
+spacing are one header row whose heads are placed on the columns of their figures (`_header_rows`)."""
 
 from __future__ import annotations
 
@@ -108,17 +110,25 @@ def find_unruled(page: Page, s: LayoutSettings) -> list[Table]:
             nxt = lines[j + 1]
             if nxt.top - lines[j].bottom > 3 * nxt.size or abs(nxt.size - lines[i].size) > 1.5:
                 break
-            if len(segs[j + 1]) < 2 and j + 1 - last_multi > 2:
+            if len(segs[j + 1]) < 2 and (
+                j + 1 - last_multi > 2 or _title(nxt, lines[last_multi], segs[last_multi], s)
+            ):
                 break
             j += 1
             if len(segs[j]) >= 2:
                 last_multi = j
         if (
             spans
-            and i - spans[-1][1] <= 4
+            and (i - spans[-1][1] <= 4 or _stub_lines(lines, segs, spans[-1], i))
+            and all(abs(lines[k].size - lines[i].size) <= 1.5 for k in range(spans[-1][1] + 1, i))
+            and not any(
+                _title(lines[k], lines[spans[-1][1]], segs[spans[-1][1]], s)
+                for k in range(spans[-1][1] + 1, i)
+            )
             and _same_columns(lines, segs, spans[-1], (i, last_multi), page, s)
         ):
-            spans[-1] = (spans[-1][0], last_multi)  # one table cut by a group row or a wrapped label
+            # one table cut by a group row or a wrapped label (a title in text size between parts a new one)
+            spans[-1] = (spans[-1][0], last_multi)
         else:
             spans.append((i, last_multi))
         i = last_multi + 1
@@ -132,7 +142,7 @@ def find_unruled(page: Page, s: LayoutSettings) -> list[Table]:
         table = _table(page, [lines[k] for k in block], [segs[k] for k in block], multi, s)
         if table is None:
             continue
-        head = _header_lines([lines[k] for k in range(max(0, a - 2), a) if k not in used], lines[a], table, s)
+        head = _header_lines([lines[k] for k in range(max(0, a - 3), a) if k not in used], lines[a], table, s)
         if head:
             table = (
                 _table(
@@ -151,6 +161,30 @@ def find_unruled(page: Page, s: LayoutSettings) -> list[Table]:
     return tables
 
 
+def _title(ln: Line, row: Line, row_segs: list[list[Word]], s: LayoutSettings) -> bool:
+    """A one-cell line set larger than the row of figures above it: a part title in text size ("(2)
+    Extrabudgetary") between two parts of a table, never a wrapped label or a group row of the table."""
+    amounts = any(_NUMBER.match(" ".join(w.text for w in seg)) for seg in row_segs[1:])
+    return amounts and ln.size > row.size + s.style_size_tolerance
+
+
+def _stub_lines(lines: list[Line], segs: list, span: tuple[int, int], i: int) -> bool:
+    """The lines between a table part and line i are a long row label wrapped over several lines ("1.
+    Multilateral negotiations" / "and deliberations on" / ...): each one cell, set at the table's line
+    spacing, ending left of where the part's second column starts."""
+    between = range(span[1] + 1, i)
+    if len(between) > 8:
+        return False
+    second = min((segs[k][1][0].x0 for k in range(span[0], span[1] + 1) if len(segs[k]) >= 2), default=0.0)
+    return (
+        all(
+            len(segs[k]) == 1 and lines[k].x1 < second and lines[k].top - lines[k - 1].bottom < lines[k].size
+            for k in between
+        )
+        and lines[i].top - lines[i - 1].bottom < lines[i].size
+    )
+
+
 def _same_columns(
     lines: list[Line], segs: list, one: tuple[int, int], two: tuple[int, int], page: Page, s: LayoutSettings
 ) -> bool:
@@ -162,28 +196,126 @@ def _same_columns(
     return len(cuts) >= 1 and len(cuts) >= len(first) - 1
 
 
-def _split_at_cuts(seg: list[Word], cuts: list[float]) -> list[list[Word]]:
+def _split_at_cuts(seg: list[Word], cuts: list[float], min_gap: float = 0.0) -> list[list[Word]]:
     """A segment that crosses a gutter is two cells set a little close ("Assembly requested | assistance")
-    when the gutter falls between two of its words; a phrase the gutter cuts through mid-word (a header
-    spanning two columns) stays whole."""
+    when the gutter falls between two of its words further apart than a word space; a phrase the gutter
+    cuts through mid-word or at a plain word space (a header spanning two columns, a group label running
+    over the first columns: "Financial resources by main | category ...") stays whole."""
     parts: list[list[Word]] = [[seg[0]]]
     for a, b in zip(seg, seg[1:], strict=False):
-        if any(a.x1 <= c <= b.x0 for c in cuts):
+        if b.x0 - a.x1 > min_gap and any(a.x1 <= c <= b.x0 for c in cuts):
             parts.append([])
         parts[-1].append(b)
     return parts
 
 
+def _cells(row: list[list[Word]], cuts: list[float], s: LayoutSettings) -> dict[int, list[Word]]:
+    """A line's segments placed in columns (a segment a gutter crosses between two words is split)."""
+    cells: dict[int, list[Word]] = {}
+    for seg in row:
+        for part in _split_at_cuts(seg, cuts, s.table_close_gap_em * seg[0].size):
+            c = _column(part[0].x0, part[-1].x1, cuts)
+            cells.setdefault(_column(part[0].x0, part[0].x0, cuts) if c is None else c, []).extend(part)
+    return cells
+
+
+_YEAR = re.compile(r"^(?:19|20)\d{2}$")
+
+
+def _header_band(placed: list[dict[int, list[Word]]], segs: list[list[list[Word]]], cuts: list[float]) -> int:
+    """Leading lines before the first line with an amount or a dash in a column right of the stub (a year
+    alone is a head: "2024" over "expenditure"), up to the last of them with a cell right of the stub (a
+    label alone under the heads is the body's first group row); 0 when no line holds one (a table of text)."""
+    for k, cells in enumerate(placed):
+        for c, ws in cells.items():
+            text = " ".join(w.text for w in ws)
+            if c >= 1 and _NUMBER.match(text) and not _YEAR.match(text.strip()):
+                stub = cuts[0] if cuts else 0.0
+                return max((j + 1 for j in range(k) if any(sg[0].x0 > stub for sg in segs[j])), default=0)
+    return 0
+
+
+def _extents(
+    placed: list[dict[int, list[Word]]], cuts: list[float], width: float
+) -> dict[int, tuple[float, float, bool]]:
+    """(x0, x1, printed) of each column: the extent of its body cells (a label running over gutters, a
+    group row, left out); a column with none printed (no figure, not even a dash) spans its gutters."""
+    out: dict[int, tuple[float, float, bool]] = {}
+    for cells in placed:
+        for c, ws in cells.items():
+            if any(ws[0].x0 < cut < ws[-1].x1 for cut in cuts):
+                continue
+            x0, x1, _ = out.get(c, (ws[0].x0, ws[-1].x1, True))
+            out[c] = (min(x0, ws[0].x0), max(x1, ws[-1].x1), True)
+    for c in range(len(cuts) + 1):
+        if c not in out:
+            out[c] = (cuts[c - 1] if c else 0.0, cuts[c] if c < len(cuts) else width, False)
+    return out
+
+
+def _header_rows(
+    lines: list[Line], extents: dict[int, tuple[float, float, bool]], s: LayoutSettings
+) -> list[dict[int, list[list[Word]]]]:
+    """The header band as header rows. Heads are often printed over two or three lines ("2024" over
+    "expenditure") set at a single line spacing: those lines are one header row, each head one cell with a
+    line per printed line; a wider gap opens the next header row (a spanning head above its sub-heads).
+    Heads are set closer than body cells ("Technical New/expanded"), so a line is cut into phrases at any
+    gap wider than a word space, and each phrase goes to the body column it overlaps most (the nearest
+    when it overlaps none): heads are aligned on their column's figures, not on gutters between them."""
+    rows: list[dict[int, list[list[Word]]]] = []
+    prev: Line | None = None
+    for ln in lines:
+        if prev is None or ln.top - prev.bottom > 0.8 * ln.size:
+            rows.append({})
+        seen: set[int] = set()
+        for phrase in _phrases(ln, s):
+            c = _best_column(phrase[0].x0, phrase[-1].x1, extents)
+            parts = rows[-1].setdefault(c, [])
+            if c in seen:
+                parts[-1].extend(phrase)  # two phrases of one printed line in one column: one line
+            else:
+                parts.append(list(phrase))
+                seen.add(c)
+        prev = ln
+    return rows
+
+
+def _phrases(ln: Line, s: LayoutSettings) -> list[list[Word]]:
+    out: list[list[Word]] = [[ln.words[0]]]
+    for a, b in zip(ln.words, ln.words[1:], strict=False):
+        if b.x0 - a.x1 > s.table_close_gap_em * ln.size:
+            out.append([])
+        out[-1].append(b)
+    return out
+
+
+def _best_column(x0: float, x1: float, extents: dict[int, tuple[float, float, bool]]) -> int:
+    """The column whose printed cells the phrase overlaps most; else one with none printed whose gutters
+    hold it; else the nearest. A head is never drawn off its figures into an empty strip a gutter cut
+    through it ("2026 proposed" over figures set right of "2026")."""
+
+    def score(c: int) -> tuple[float, float, float]:
+        a, b, printed = extents[c]
+        overlap = min(x1, b) - max(x0, a)
+        if overlap > 0:
+            return (1.0 if printed else 0.0, overlap, 0.0)
+        return (-1.0, 0.0, overlap)  # the nearest (least negative)
+
+    return max(extents, key=score) if extents else 0
+
+
 def _header_lines(before: list[Line], first: Line, table: Table, s: LayoutSettings) -> list[Line]:
-    """Up to two lines just above a table whose words all sit over its columns, not all in the first."""
+    """Up to three lines just above a table whose words all sit over its columns, not all in the first;
+    a head right of the stub may cross gutters ("Changes" centred over the five columns it groups)."""
     cuts = table.cuts
     out: list[Line] = []
     below = first
-    for ln in reversed(before[-2:]):
+    for ln in reversed(before[-3:]):
         if not ln.words or below.top - ln.bottom > 1.5 * ln.size or ln.x1 > table.bbox[2] + 5:
             break
         cols = [_column(seg[0].x0, seg[-1].x1, cuts) for seg in _segments(ln, s)]
-        if None in cols or max(cols) == 0:
+        spanning = bool(cuts) and ln.x0 > cuts[0]
+        if not spanning and (None in cols or max(cols) == 0):
             break
         out.insert(0, ln)
         below = ln
@@ -207,15 +339,15 @@ def _table(
         placed += sum(1 for c in cols if c is not None)
     if placed < 0.8 * total:
         return None
+    placed_rows = [_cells(row, cuts, s) for row in segs]
+    n_head = _header_band(placed_rows, segs, cuts)
     rows: list[dict[int, list[list[Word]]]] = []
     prev: Line | None = None
-    for ln, row in zip(lines, segs, strict=False):
-        cells: dict[int, list[Word]] = {}
-        for seg in row:
-            for part in _split_at_cuts(seg, cuts):
-                c = _column(part[0].x0, part[-1].x1, cuts)
-                cells.setdefault(_column(part[0].x0, part[0].x0, cuts) if c is None else c, []).extend(part)
-        new = not rows or prev is None or ln.top - prev.bottom > 0.8 * ln.size
+    if n_head:
+        rows = _header_rows(lines[:n_head], _extents(placed_rows[n_head:], cuts, page.width), s)
+        prev = lines[n_head - 1]
+    for k, (ln, cells) in enumerate(zip(lines[n_head:], placed_rows[n_head:], strict=False)):
+        new = not rows or prev is None or ln.top - prev.bottom > 0.8 * ln.size or k == 0
         if (
             not new
             and 0 in cells
