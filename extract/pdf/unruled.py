@@ -94,6 +94,11 @@ def _column(x0: float, x1: float, cuts: list[float]) -> int | None:
     return lo if lo == hi else None
 
 
+def _column_at(x: float, cuts: list[float]) -> int:
+    """The column a point sits in (a point never straddles a gutter)."""
+    return sum(1 for c in cuts if c < x)
+
+
 def find_unruled(page: Page, s: LayoutSettings) -> list[Table]:
     """Take unruled tables off the page's body lines and return them (cells as lines, row/col indices)."""
     lines = page.lines
@@ -215,7 +220,7 @@ def _cells(row: list[list[Word]], cuts: list[float], s: LayoutSettings) -> dict[
     for seg in row:
         for part in _split_at_cuts(seg, cuts, s.table_close_gap_em * seg[0].size):
             c = _column(part[0].x0, part[-1].x1, cuts)
-            cells.setdefault(_column(part[0].x0, part[0].x0, cuts) if c is None else c, []).extend(part)
+            cells.setdefault(_column_at(part[0].x0, cuts) if c is None else c, []).extend(part)
     return cells
 
 
@@ -314,8 +319,9 @@ def _header_lines(before: list[Line], first: Line, table: Table, s: LayoutSettin
         if not ln.words or below.top - ln.bottom > 1.5 * ln.size or ln.x1 > table.bbox[2] + 5:
             break
         cols = [_column(seg[0].x0, seg[-1].x1, cuts) for seg in _segments(ln, s)]
+        known = [c for c in cols if c is not None]
         spanning = bool(cuts) and ln.x0 > cuts[0]
-        if not spanning and (None in cols or max(cols) == 0):
+        if not spanning and (len(known) < len(cols) or max(known) == 0):
             break
         out.insert(0, ln)
         below = ln
