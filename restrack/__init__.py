@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corpus.store import Store
@@ -122,7 +123,7 @@ def extract_file(
     `code`) for a file that cannot be read; `use_model=False` skips the spaCy statistical model (faster)."""
     from extract.pipeline import extract_file as _extract_file
 
-    return _extract_file(path, limits, use_model)
+    return _extract_file(Path(path), limits, use_model)
 
 
 def extract_bytes(
