@@ -52,6 +52,11 @@ class IngestResult:
     warnings: list[str] = field(default_factory=list)
     code: str | None = None
 
+    @property
+    def reason(self) -> str | None:
+        """`error` under the name DocumentError and `ingest --format json` use."""
+        return self.error
+
 
 def shown(path: str) -> str:
     """A path as printed and stored: bytes that are not UTF-8 (os.fsdecode's surrogates) become \\xNN."""
@@ -108,9 +113,8 @@ def collect_files(paths: Iterable[str]) -> tuple[list[str], list[IngestResult]]:
                 out.append(IngestResult(p, "error", error="file not found", code="not_found"))
             return
         except OSError as exc:
-            out.append(IngestResult(
-                p, "error", error=f"cannot read: {exc.strerror or exc}", code="unreadable")
-            )
+            reason = f"cannot read: {exc.strerror or exc}"
+            out.append(IngestResult(p, "error", error=reason, code="unreadable"))
             return
         what = not_regular(st.st_mode)
         if what:

@@ -92,7 +92,8 @@ def test_ingest_reports_bad_files_without_raising(tmp_path):
     results = {os.path.basename(r.path): r for r in restrack.ingest(tmp_path / "in", db, use_model=False)}
     ok = results["ok.txt"]
     assert (ok.status, ok.doc_id, ok.code) == ("added", "ok.txt", None)
-    assert results["scan.pdf"].status == "error" and results["scan.pdf"].code in restrack.ERROR_CODES
+    scan = results["scan.pdf"]
+    assert scan.status == "error" and scan.code in restrack.ERROR_CODES and scan.reason == scan.error
     again = restrack.ingest([str(tmp_path / "in" / "ok.txt")], db, use_model=False)
     assert [r.status for r in again] == ["unchanged"]
     assert restrack.audit(db) == []  # no report to audit: empty, not an exception
