@@ -49,7 +49,8 @@ def test_summary_line_counts_every_outcome(tmp_path):
     db = tmp_path / "s.db"
     code, out, err = ingest(str(folder), "--db", str(db))
     assert code == 1
-    assert err.strip().splitlines()[-1] == "2 added, 1 error (not_a_document), 3 skipped: not a document (.png, .xlsx)"
+    summary = "2 added, 1 error (not_a_document), 3 skipped: not a document (.png, .xlsx)"
+    assert err.strip().splitlines()[-1] == summary
     code, out, err = ingest(str(folder), "--db", str(db), "--quiet")
     bad = f"error: {folder / 'bad.pdf'}: named .pdf but holds plain text, not a PDF file"
     assert code == 1 and err.strip() == bad
