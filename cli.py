@@ -1141,10 +1141,6 @@ def serve(db: str, host: str, port: int) -> None:
     )
 
 
-if __name__ == "__main__":
-    main()
-
-
 def _ingest_json(r: Any) -> dict[str, Any]:
     """One ingest outcome for `ingest --format json`: `code` and `reason` are null unless status is error
     or skipped; `code` is one of extract.errors.ERROR_CODES."""
@@ -1162,3 +1158,7 @@ def _ingest_json(r: Any) -> dict[str, Any]:
         "figures": r.figures,
         "warnings": list(r.warnings),
     }
+
+
+if __name__ == "__main__":
+    main()

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO
 from make_hostile import GOOD_TEXT, make
 
 import cli
@@ -117,3 +120,21 @@ def test_hint_follows_the_code_not_the_wording(tmp_path):
     assert cli._hint(str(tmp_path / "a.pdf"), "not_a_document") == ""
     assert "OCR" in cli._hint(str(tmp_path / "a.pdf"), "needs_ocr")
     assert cli._hint(str(tmp_path / "a.pdf"), "corrupt") == ""
+
+
+def test_ingest_format_json_as_a_real_process(tmp_path):
+    """`python cli.py ingest --format json` (not only in-process): stdout is exactly one JSON document."""
+    (tmp_path / "ok.txt").write_text("\n\n".join(GOOD_TEXT) + "\n")
+    (tmp_path / "bad.pdf").write_text("plain words, not a PDF\n")
+    files = [str(tmp_path / "ok.txt"), str(tmp_path / "bad.pdf")]
+    cmd = [sys.executable, str(REPO / "cli.py"), "ingest", *files]
+    cmd += ["--db", str(tmp_path / "p.db"), "--no-model", "--jobs", "1", "--format", "json"]
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)}
+    )
+    rows = sorted(json.loads(proc.stdout), key=lambda r: r["path"])
+    assert proc.returncode == 1 and [(r["status"], r["code"]) for r in rows] == [
+        ("error", "not_a_document"),
+        ("added", None),
+    ]
+    assert proc.stderr.splitlines()[-1] == "1 added, 1 error (not_a_document)"
