@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from corpus.store import Store
+from corpus.store import Store, default_db_path
 from extract.errors import ERROR_CODES, DocumentError, ErrorCode
 from schemas.models import (
     Actor,
@@ -192,14 +192,14 @@ def ingest(
     """Extract files and folders (folders recursively: .pdf .docx .txt) into the database, as `restrack
     ingest` does: `jobs` worker processes, each file under `limits` (size, pages, seconds). Never raises for
     a bad file: each input gives one IngestResult with `status` (added, unchanged, replaced, error, skipped),
-    `doc_id`, and for errors `error` (the reason) and `code` (one of ERROR_CODES). `store` is a Store or a
+    `doc_id`, and for errors `reason` (one line) and `code` (one of ERROR_CODES). `store` is a Store or a
     database path (default: $RESTRACK_DB or ./restrack.db)."""
     from corpus.audit import refresh_cache
     from corpus.ingest import collect_files, ingest_files
 
     given = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     files, refused = collect_files([os.fspath(p) for p in given])
-    with _opened(store if store is not None else Store()) as db:
+    with _opened(store if store is not None else default_db_path()) as db:
         results = list(refused) + list(ingest_files(db, files, limits, use_model, max(1, jobs), force))
         refresh_cache(db)  # as the CLI does: the first audit is then a cache read
     return results
