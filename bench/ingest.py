@@ -23,8 +23,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.append(str(REPO / "bench"))  # after the repo: bench/extract.py must not shadow extract/
 
 CORPUS = REPO.parent / "shared" / "corpus"
 

@@ -65,7 +65,9 @@ def parse_docx(data: bytes, path: str, limits: Limits) -> Document:
     except (ValueError, KeyError, IndexError, TypeError, RecursionError, etree.LxmlError) as exc:
         # Structure no Word writes (bad attribute values, absurd nesting): a bad file, not a crash.
         reason = (str(exc).splitlines() or [""])[0][:120]
-        raise DocumentError(f"corrupt DOCX: unexpected structure ({type(exc).__name__}: {reason})") from None
+        raise DocumentError(
+            f"corrupt DOCX: unexpected structure ({type(exc).__name__}: {reason})", code="corrupt"
+        ) from None
 
 
 def _parse(data: bytes, path: str, limits: Limits) -> Document:
@@ -73,9 +75,14 @@ def _parse(data: bytes, path: str, limits: Limits) -> Document:
     root = pkg.read_xml(pkg.main)
     assert root is not None  # Package checked the main part exists
     if root.tag == f"{{{W_STRICT}}}document":
-        raise DocumentError("not a Word document: strict Open XML (ISO/IEC 29500 Strict) is not supported")
+        raise DocumentError(
+            "not a Word document: strict Open XML (ISO/IEC 29500 Strict) is not supported",
+            code="unsupported_format",
+        )
     if root.tag != _W + "document":
-        raise DocumentError(f"not a Word document: main part root is <{etree.QName(root).localname}>")
+        raise DocumentError(
+            f"not a Word document: main part root is <{etree.QName(root).localname}>", code="not_a_document"
+        )
     rels = pkg.rels(pkg.main)
     parts = {ty.rsplit("/", 1)[-1]: name for ty, name in rels.values()}
     styles = Styles(pkg.read(parts["styles"]) if "styles" in parts else None)
@@ -237,7 +244,7 @@ class _Walker:
     def paragraph(self, p: etree._Element, cell: _Cell | None) -> None:
         self.count += 1
         if self.count % 256 == 0 and time.monotonic() > self.deadline:
-            raise DocumentError("took too long: DOCX parse exceeded the time limit")
+            raise DocumentError("took too long: DOCX parse exceeded the time limit", code="timeout")
         ppr = p.find(_W + "pPr")
         style_id = wval(ppr, "pStyle")
         style = self.styles.get(style_id)

@@ -114,7 +114,7 @@ def open_pdf(data: bytes):  # noqa: ANN201
     except pdfium.PdfiumError as exc:
         msg = str(exc)
         if "password" in msg.lower() or "security" in msg.lower():
-            raise DocumentError("encrypted PDF: a password is required") from None
+            raise DocumentError("encrypted PDF: a password is required", code="encrypted") from None
         repaired = _repair(data)
         detail = re.sub(r"^Failed to load document \(PDFium: (.*)\)\.?$", r"\1", msg)[:80]
         if repaired is not None:
@@ -124,9 +124,9 @@ def open_pdf(data: bytes):  # noqa: ANN201
                 return doc
             except pdfium.PdfiumError:
                 pass
-        raise DocumentError(f"corrupt PDF: {detail or 'cannot be opened'}") from None
+        raise DocumentError(f"corrupt PDF: {detail or 'cannot be opened'}", code="corrupt") from None
     except Exception as exc:  # noqa: BLE001 - any library failure is a bad file, said in one line
-        raise DocumentError(f"corrupt PDF: {type(exc).__name__}") from None
+        raise DocumentError(f"corrupt PDF: {type(exc).__name__}", code="corrupt") from None
 
 
 def _repair(data: bytes) -> bytes | None:
@@ -137,7 +137,7 @@ def _repair(data: bytes) -> bytes | None:
 
         with pikepdf.open(io.BytesIO(data)) as pdf:
             if len(pdf.pages) == 0:
-                raise DocumentError("PDF has no pages")
+                raise DocumentError("PDF has no pages", code="empty")
             out = io.BytesIO()
             pdf.save(out)
             return out.getvalue()
