@@ -116,7 +116,7 @@ def open_pdf(data: bytes):  # noqa: ANN201
         if "password" in msg.lower() or "security" in msg.lower():
             raise DocumentError("encrypted PDF: a password is required", code="encrypted") from None
         repaired = _repair(data)
-        detail = re.sub(r"^Failed to load document \(PDFium: (.*)\)\.?$", r"\1", msg)[:80]
+        detail = _plain_damage(re.sub(r"^Failed to load document \(PDFium: (.*)\)\.?$", r"\1", msg))
         if repaired is not None:
             try:
                 doc = pdfium.PdfDocument(repaired)
@@ -125,8 +125,22 @@ def open_pdf(data: bytes):  # noqa: ANN201
             except pdfium.PdfiumError:
                 pass
         raise DocumentError(f"corrupt PDF: {detail or 'cannot be opened'}", code="corrupt") from None
-    except Exception as exc:  # noqa: BLE001 - any library failure is a bad file, said in one line
-        raise DocumentError(f"corrupt PDF: {type(exc).__name__}", code="corrupt") from None
+    except Exception:  # noqa: BLE001 - any library failure is a bad file, said in one line
+        raise DocumentError("corrupt PDF: cannot be opened", code="corrupt") from None
+
+
+# PDFium's error names, said the way a user reads them (its own words are an engine's, not a reason)
+_DAMAGE = {
+    "data format error": "its structure cannot be read (damaged, or not a complete PDF)",
+    "file access error": "cannot be read",
+    "file not found": "cannot be read",
+    "page error": "its page tree is damaged",
+    "unknown error": "cannot be opened",
+}
+
+
+def _plain_damage(detail: str) -> str:
+    return _DAMAGE.get(detail.strip().rstrip(".").lower(), "cannot be opened")
 
 
 def _repair(data: bytes) -> bytes | None:
