@@ -166,7 +166,7 @@ def pdfium_opens(data: bytes) -> bool:
         open_pdf(data).close()
         return True
     except DocumentError as exc:
-        return exc.reason.startswith("encrypted")
+        return exc.code == "encrypted"
 
 
 def _frame(rot: int, crop: tuple[float, float, float, float]):  # noqa: ANN202
