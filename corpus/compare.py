@@ -24,7 +24,6 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from corpus import table_checks
-from extract.figures import is_budget_document
 from schemas import DATA_DIR
 from schemas.models import Check, Document, Figure, Series, SeriesPoint
 
@@ -194,6 +193,8 @@ def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
     scope = set(rules()["scope_metrics"])
     blocks = {b.id: b for b in doc.blocks}
     order = {b.id: i for i, b in enumerate(doc.blocks)}
+    from extract.figures import is_budget_document  # here, not at import: it loads spaCy (seconds per query)
+
     figs = [_Fig(fig=f, doc=doc, index=i) for i, f in enumerate(figures)]
     _windows(figs)
     budget = is_budget_document(doc)
@@ -1009,16 +1010,21 @@ def analyse(docs: list[Document], figures: list[Figure]) -> tuple[list[Series], 
     return [b.series for b in res.builds], [c for c, _ in pairs]
 
 
+def _code_files() -> list[Path]:
+    """The rules and the code the analysis depends on, found without importing them (extract.figures loads
+    spaCy: a warm query must not pay that)."""
+    from importlib.util import find_spec
+
+    mods = [find_spec(m) for m in ("extract.dates", "extract.money", "extract.figures")]
+    return [DATA_DIR / "series_rules.json", Path(__file__), Path(mods[0].origin or ""),  # type: ignore[union-attr]
+            Path(mods[1].origin or ""), DATA_DIR / "budget_kinds.json",  # type: ignore[union-attr]
+            Path(mods[2].origin or ""), Path(table_checks.__file__), DATA_DIR / "tables.json"]  # type: ignore
+
+
 def _cache_key(store: Any) -> str:
     """Changes with any stored document (added, replaced, removed) and with the rules or the code."""
-    import extract.dates
-    import extract.figures
-    import extract.money
-
     h = hashlib.sha256()
-    for path in (DATA_DIR / "series_rules.json", Path(__file__), Path(extract.dates.__file__),
-                 Path(extract.money.__file__), DATA_DIR / "budget_kinds.json",
-                 Path(extract.figures.__file__), Path(table_checks.__file__), DATA_DIR / "tables.json"):
+    for path in _code_files():
         h.update(path.read_bytes())
     rows = store.conn.execute("SELECT id, sha256, ingested_at, n_figures FROM documents ORDER BY id")
     h.update(repr(rows.fetchall()).encode())
