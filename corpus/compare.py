@@ -279,7 +279,10 @@ def _shingles(text: str) -> set[tuple[str, ...]]:
 def same_text(a: str, b: str) -> bool:
     """The same document in two formats: most word n-grams of the shorter text occur in the other (page
     heads, hyphenation and table layout differ between DOCX, PDF and TXT; the running text does not)."""
-    sa, sb = _shingles(a), _shingles(b)
+    return _same_shingles(_shingles(a), _shingles(b))
+
+
+def _same_shingles(sa: set, sb: set) -> bool:
     if not sa or not sb:
         return not sa and not sb
     return len(sa & sb) / min(len(sa), len(sb)) >= rules()["same_text_share"]
@@ -306,10 +309,11 @@ def edition_keys(
         if len(group) == 1:
             out[group[0].id] = key
             continue
-        texts = {id(d): text_of(d) for d in group}
+        # each text's n-grams once, not once per pair: an archive has hundreds of files per year
+        grams = {id(d): _shingles(text_of(d)) for d in group}
         heads: list[Document] = []
         for d in group:
-            head = next((h for h in heads if same_text(texts[id(h)], texts[id(d)])), None)
+            head = next((h for h in heads if _same_shingles(grams[id(h)], grams[id(d)])), None)
             if head is None:
                 heads.append(d)
                 head = d
@@ -381,29 +385,63 @@ class _Build:
     alone: bool = True  # every figure so far was the only one of its metric and currency in its document
     label_keys: dict[str, None] = field(default_factory=dict)  # distinct _fuzzy_key of labels, in order
     sentence_keys: dict[str, None] = field(default_factory=dict)  # and of sentences: each scored once
+    pos: int = -1  # position in its _Group
 
-    def add_wording(self, f: _Fig) -> None:
+    def add_wording(self, f: _Fig, group: _Group | None = None) -> None:
         """Remember the wording of a new point; matching uses the latest _RECENT_WORDINGS distinct ones,
-        so placing a figure costs the same whether the series has 5 editions or 1,000."""
+        so placing a figure costs the same whether the series has 5 editions or 1,000. `group` (the
+        series' _Group) keeps its wording index in step."""
         self.labels.append(f.label)
         self.sentences.append(f.fig.sentence or "")
-        for keys, text in ((self.label_keys, f.label), (self.sentence_keys, f.fig.sentence or "")):
+        for keys, text, index in (
+            (self.label_keys, f.label, group.labels if group else None),
+            (self.sentence_keys, f.fig.sentence or "", group.sentences if group else None),
+        ):
             k = _fuzzy_key(text)
+            if k not in keys and index is not None:
+                index.setdefault(k, set()).add(self.pos)
             keys.pop(k, None)
             keys[k] = None  # most recent last
             if len(keys) > _RECENT_WORDINGS:
-                del keys[next(iter(keys))]
+                old = next(iter(keys))
+                del keys[old]
+                if index is not None:
+                    index[old].discard(self.pos)
+                    if not index[old]:
+                        del index[old]
 
 
-def _similarity(f: _Fig, b: _Build) -> float:
-    """Best score against the series' labels and sentences; each distinct key is scored once (in C)."""
-    a = _fuzzy_key(f.label)
-    best = process.extractOne(a, b.label_keys.keys(), scorer=fuzz.token_set_ratio) if a else None
-    label = best[1] if best else 0.0
-    sent = _fuzzy_key(f.fig.sentence or "")
-    best = process.extractOne(sent, b.sentence_keys.keys(), scorer=fuzz.token_sort_ratio)
-    whole = best[1] if best else 0.0
-    return max(label, whole)
+@dataclass
+class _Group:
+    """The wording-matched series of one identity (_identity), with an index from each distinct wording key
+    to the series whose recent wordings hold it: placing a figure scores each distinct wording of the group
+    once, in C, with the threshold as cut-off, instead of a Python call per series."""
+
+    builds: list[_Build] = field(default_factory=list)
+    labels: dict[str, set[int]] = field(default_factory=dict)  # _fuzzy_key of a label -> series positions
+    sentences: dict[str, set[int]] = field(default_factory=dict)  # and of a sentence
+
+    def add(self, b: _Build) -> None:
+        b.pos = len(self.builds)
+        self.builds.append(b)
+
+    def scores(self, f: _Fig, cut: float) -> dict[int, float]:
+        """Series position -> similarity for the series scoring at least `cut`: the best token-set score of
+        the figure's label against the series' labels, or token-sort score of its sentence against theirs."""
+        best: dict[int, float] = {}
+        a = _fuzzy_key(f.label)
+        for query, index, scorer in (
+            (a, self.labels if a else {}, fuzz.token_set_ratio),
+            (_fuzzy_key(f.fig.sentence or ""), self.sentences, fuzz.token_sort_ratio),
+        ):
+            if not index:
+                continue
+            hits = process.extract(query, list(index), scorer=scorer, score_cutoff=cut, limit=None)
+            for key, score, _ in hits:
+                for pos in index[key]:
+                    if score > best.get(pos, -1.0):
+                        best[pos] = score
+        return best
 
 
 @dataclass
@@ -414,10 +452,10 @@ class _Result:
     cutoffs: dict[int, str]
 
 
-def _analyse(docs: list[Document], figures: list[Figure]) -> _Result:
+def _analyse(docs: list[Document], figures: list[Figure], canonical: bool = False) -> _Result:
     r = rules()
     scope, actor_metrics = set(r["scope_metrics"]), set(r["actor_metrics"])
-    canon = canonical_documents(docs)
+    canon = docs if canonical else canonical_documents(docs)
     by_doc: dict[str, list[Figure]] = defaultdict(list)
     for fig in figures:
         by_doc[fig.doc_id or ""].append(fig)
@@ -428,7 +466,7 @@ def _analyse(docs: list[Document], figures: list[Figure]) -> _Result:
     editions = {v: k for k, v in cutoffs.items()}
     checks: list[tuple[Check, tuple]] = []
     builds: dict[tuple, _Build] = {}
-    fuzzy: dict[tuple, list[_Build]] = defaultdict(list)
+    fuzzy: dict[tuple, _Group] = defaultdict(_Group)
     doc_rank = {d.id: i for i, d in enumerate(canon)}
     per_doc: dict[tuple, int] = defaultdict(int)
     for f in figs:
@@ -495,15 +533,17 @@ def _same_time(a: _Fig, b: _Fig) -> bool:
     return pa == pb and sorted(a.fig.years) == sorted(b.fig.years) and a.cutoff == b.cutoff
 
 
-def _place_fuzzy(
-    f: _Fig, group: list[_Build], builds: dict[tuple, _Build], checks: list, alone: bool
-) -> None:
+def _place_fuzzy(f: _Fig, group: _Group, builds: dict[tuple, _Build], checks: list, alone: bool) -> None:
     """Best-matching series of the same metric and currency without a point in this edition yet.
 
     A figure that is the only one of its metric and currency in its edition continues a series of such
-    figures on looser wording ("P2C pledges reached ..." / "pledges now total ..."): there is no rival."""
+    figures on looser wording ("P2C pledges reached ..." / "pledges now total ..."): there is no rival.
+    Only series scoring at least the lowest threshold that could apply are ranked (the others would be
+    passed over anyway)."""
     r = rules()
-    ranked = sorted(((_similarity(f, b), i, b) for i, b in enumerate(group)), key=lambda t: (-t[0], t[1]))
+    cut = min(r["loose_match_threshold"], r["match_threshold"]) if alone else r["match_threshold"]
+    scores = group.scores(f, cut)
+    ranked = sorted(((sim, i, group.builds[i]) for i, sim in scores.items()), key=lambda t: (-t[0], t[1]))
     for sim, _, b in ranked:
         here = b.members.get(f.point_key)
         loose = alone and b.alone and not here
@@ -512,7 +552,7 @@ def _place_fuzzy(
         if not here:
             b.alone = b.alone and alone
             b.members[f.point_key].append(f)
-            b.add_wording(f)
+            b.add_wording(f, group)
             f.key = b.key
             return
         if any(g.fig.amount == f.fig.amount for g in here):
@@ -527,11 +567,11 @@ def _place_fuzzy(
     b = _Build(
         Series(metric=f.fig.metric, subject=f.label or None, currency=f.fig.currency), key, alone=alone
     )
+    group.add(b)
     b.members[f.point_key].append(f)
-    b.add_wording(f)
+    b.add_wording(f, group)
     f.key = key
     builds[key] = b
-    group.append(b)
 
 
 def _refs(label: str) -> set[str]:
@@ -992,9 +1032,12 @@ def _cumulative_checks(b: _Build) -> list[Check]:
     return out
 
 
-def analyse(docs: list[Document], figures: list[Figure]) -> tuple[list[Series], list[Check]]:
-    """Series and every check, passing ones included (ok=True); each series carries its own checks (pure)."""
-    res = _analyse(docs, figures)
+def analyse(
+    docs: list[Document], figures: list[Figure], canonical: bool = False
+) -> tuple[list[Series], list[Check]]:
+    """Series and every check, passing ones included (ok=True); each series carries its own checks (pure).
+    `canonical`: `docs` already come from canonical_documents (one per edition, in order): not redone."""
+    res = _analyse(docs, figures, canonical)
     builds = {b.key: b for b in res.builds}
     pairs: list[tuple[Check, tuple]] = list(res.checks)
     pairs += [(c, t.key) for c, t in _sum_checks(res.figs)]
@@ -1044,7 +1087,7 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None) -> list[Se
         d.model_copy(update={"blocks": store.blocks(d.id)})
         for d in canonical_documents(store.documents(), store_text(store))
     ]
-    series, _ = analyse(docs, store.figures())
+    series, _ = analyse(docs, store.figures(), canonical=True)
     store.cache("compare", key, json.dumps([s.model_dump(mode="json") for s in series]), replace=True)
     return series
 
