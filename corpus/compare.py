@@ -398,28 +398,76 @@ class _Build:
             (self.sentence_keys, f.fig.sentence or "", group.sentences if group else None),
         ):
             k = _fuzzy_key(text)
-            if k not in keys and index is not None:
-                index.setdefault(k, set()).add(self.pos)
+            if index is not None:
+                index.add(k, self.pos)
             keys.pop(k, None)
             keys[k] = None  # most recent last
             if len(keys) > _RECENT_WORDINGS:
                 old = next(iter(keys))
                 del keys[old]
                 if index is not None:
-                    index[old].discard(self.pos)
-                    if not index[old]:
-                        del index[old]
+                    index.discard(old, self.pos)
+
+
+_WORDING_SCAN = 256  # distinct wordings of one identity scored in full; past that, blocked by word stem
+_WORDING_CANDIDATES = 64  # wordings scored per figure in a blocked group
+
+
+def _stems(key: str) -> set[str]:
+    """Word stems a wording is blocked on (the first five letters: "pledge" and "pledges" meet)."""
+    return {w[:5] for w in key.split()}
+
+
+@dataclass
+class _Wordings:
+    """Distinct wording keys of a group -> positions of the series whose recent wordings hold them, with a
+    stem index (stem -> keys, most recently added last) for groups too large to score in full."""
+
+    owners: dict[str, set[int]] = field(default_factory=dict)
+    by_stem: dict[str, dict[str, None]] = field(default_factory=dict)
+
+    def add(self, key: str, pos: int) -> None:
+        if key not in self.owners:
+            self.owners[key] = set()
+            for stem in _stems(key):
+                self.by_stem.setdefault(stem, {})[key] = None
+        self.owners[key].add(pos)
+
+    def discard(self, key: str, pos: int) -> None:
+        held = self.owners.get(key)
+        if held is None:
+            return
+        held.discard(pos)
+        if not held:
+            del self.owners[key]
+            for stem in _stems(key):
+                self.by_stem[stem].pop(key, None)
+
+    def candidates(self, query: str) -> list[str]:
+        """Every key while the group is small (the exact scan: the reference corpora never leave it); else
+        at most _WORDING_CANDIDATES keys sharing a stem with the query, the rarest stems first and the most
+        recent keys of each, so placing a figure costs the same on a 1,000-document archive."""
+        if len(self.owners) <= _WORDING_SCAN:
+            return list(self.owners)
+        out: dict[str, None] = {query: None} if query in self.owners else {}
+        stems = sorted(_stems(query), key=lambda st: (len(self.by_stem.get(st, ())), st))
+        for stem in stems:
+            for key in reversed(self.by_stem.get(stem, {})):
+                if len(out) >= _WORDING_CANDIDATES:
+                    return list(out)
+                out[key] = None
+        return list(out)
 
 
 @dataclass
 class _Group:
     """The wording-matched series of one identity (_identity), with an index from each distinct wording key
-    to the series whose recent wordings hold it: placing a figure scores each distinct wording of the group
-    once, in C, with the threshold as cut-off, instead of a Python call per series."""
+    to the series whose recent wordings hold it: placing a figure scores each candidate wording once, in C,
+    with the threshold as cut-off, instead of a Python call per series."""
 
     builds: list[_Build] = field(default_factory=list)
-    labels: dict[str, set[int]] = field(default_factory=dict)  # _fuzzy_key of a label -> series positions
-    sentences: dict[str, set[int]] = field(default_factory=dict)  # and of a sentence
+    labels: _Wordings = field(default_factory=_Wordings)  # _fuzzy_key of labels
+    sentences: _Wordings = field(default_factory=_Wordings)  # and of sentences
 
     def add(self, b: _Build) -> None:
         b.pos = len(self.builds)
@@ -430,15 +478,16 @@ class _Group:
         the figure's label against the series' labels, or token-sort score of its sentence against theirs."""
         best: dict[int, float] = {}
         a = _fuzzy_key(f.label)
-        for query, index, scorer in (
-            (a, self.labels if a else {}, fuzz.token_set_ratio),
+        for query, words, scorer in (
+            (a, self.labels if a else None, fuzz.token_set_ratio),
             (_fuzzy_key(f.fig.sentence or ""), self.sentences, fuzz.token_sort_ratio),
         ):
-            if not index:
+            if words is None or not words.owners:
                 continue
-            hits = process.extract(query, list(index), scorer=scorer, score_cutoff=cut, limit=None)
+            choices = words.candidates(query)
+            hits = process.extract(query, choices, scorer=scorer, score_cutoff=cut, limit=None)
             for key, score, _ in hits:
-                for pos in index[key]:
+                for pos in words.owners[key]:
                     if score > best.get(pos, -1.0):
                         best[pos] = score
         return best
