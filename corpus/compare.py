@@ -501,7 +501,12 @@ class _Result:
     cutoffs: dict[int, str]
 
 
-def _analyse(docs: list[Document], figures: list[Figure], canonical: bool = False) -> _Result:
+def _analyse(
+    docs: list[Document],
+    figures: list[Figure],
+    canonical: bool = False,
+    contexts: Callable[[Document, list[Figure]], list[_Fig]] | None = None,
+) -> _Result:
     r = rules()
     scope, actor_metrics = set(r["scope_metrics"]), set(r["actor_metrics"])
     canon = docs if canonical else canonical_documents(docs)
@@ -510,7 +515,7 @@ def _analyse(docs: list[Document], figures: list[Figure], canonical: bool = Fals
         by_doc[fig.doc_id or ""].append(fig)
     figs: list[_Fig] = []
     for d in canon:
-        figs += _contexts(d, by_doc.get(d.id or "", []))
+        figs += (contexts or _contexts)(d, by_doc.get(d.id or "", []))
     cutoffs = _edition_cutoffs(figs, canon)
     editions = {v: k for k, v in cutoffs.items()}
     checks: list[tuple[Check, tuple]] = []
@@ -1082,11 +1087,15 @@ def _cumulative_checks(b: _Build) -> list[Check]:
 
 
 def analyse(
-    docs: list[Document], figures: list[Figure], canonical: bool = False
+    docs: list[Document],
+    figures: list[Figure],
+    canonical: bool = False,
+    contexts: Callable[[Document, list[Figure]], list[_Fig]] | None = None,
 ) -> tuple[list[Series], list[Check]]:
     """Series and every check, passing ones included (ok=True); each series carries its own checks (pure).
-    `canonical`: `docs` already come from canonical_documents (one per edition, in order): not redone."""
-    res = _analyse(docs, figures, canonical)
+    `canonical`: `docs` already come from canonical_documents (one per edition, in order): not redone.
+    `contexts`: _contexts or a cached equivalent (_stored_contexts)."""
+    res = _analyse(docs, figures, canonical, contexts)
     builds = {b.key: b for b in res.builds}
     pairs: list[tuple[Check, tuple]] = list(res.checks)
     pairs += [(c, t.key) for c, t in _sum_checks(res.figs)]
@@ -1113,14 +1122,57 @@ def _code_files() -> list[Path]:
             Path(mods[2].origin or ""), Path(table_checks.__file__), DATA_DIR / "tables.json"]  # type: ignore
 
 
-def _cache_key(store: Any) -> str:
-    """Changes with any stored document (added, replaced, removed) and with the rules or the code."""
+def _code_hash() -> str:
     h = hashlib.sha256()
     for path in _code_files():
         h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _cache_key(store: Any) -> str:
+    """Changes with any stored document (added, replaced, removed) and with the rules or the code."""
+    h = hashlib.sha256(_code_hash().encode())
     rows = store.conn.execute("SELECT id, sha256, ingested_at, n_figures FROM documents ORDER BY id")
     h.update(repr(rows.fetchall()).encode())
     return h.hexdigest()[:32]
+
+
+_CONTEXT_FIELDS = (
+    "lead", "trail", "edition", "cutoff", "back_ref", "sector", "label", "budget", "budget_part"
+)
+
+
+def _stored_contexts(store: Any) -> Callable[[Document, list[Figure]], list[_Fig]]:
+    """_contexts through the store cache, one entry per document (tied to it: replacing or removing the
+    document drops it), keyed by its stored version, its figures and the rules and code: the edition, cut-off,
+    sector and wording of each figure are the document's own, so a compare after adding one document
+    analyses that document only (the series are still built across all of them)."""
+    code = _code_hash()
+    stored = {
+        r[0]: (r[1], r[2], r[3])
+        for r in store.conn.execute("SELECT id, sha256, ingested_at, n_figures FROM documents")
+    }
+
+    def contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
+        h = hashlib.sha256(f"{code}|{doc.id}|{stored.get(doc.id or '')}".encode())
+        h.update(doc.model_dump_json(exclude={"blocks"}).encode())
+        for f in figures:  # the figures it was computed for, in order
+            h.update(f"|{f.block_id}|{f.text}|{f.amount}|{f.metric}".encode())
+        key = h.hexdigest()[:32]
+        cached = store.cache("compare_doc", key)
+        if cached:
+            rows = json.loads(cached)
+            if len(rows) == len(figures):
+                return [
+                    _Fig(fig=f, doc=doc, index=i, **dict(zip(_CONTEXT_FIELDS, row, strict=True)))
+                    for i, (f, row) in enumerate(zip(figures, rows, strict=True))
+                ]
+        figs = _contexts(doc, figures)
+        rows = [[getattr(g, name) for name in _CONTEXT_FIELDS] for g in figs]
+        store.cache("compare_doc", key, json.dumps(rows), doc_id=doc.id)
+        return figs
+
+    return contexts
 
 
 def _analysed(store: Any, want: Callable[[dict], bool] | None = None) -> list[Series]:
@@ -1136,7 +1188,7 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None) -> list[Se
         d.model_copy(update={"blocks": store.blocks(d.id)})
         for d in canonical_documents(store.documents(), store_text(store))
     ]
-    series, _ = analyse(docs, store.figures(), canonical=True)
+    series, _ = analyse(docs, store.figures(), canonical=True, contexts=_stored_contexts(store))
     store.cache("compare", key, json.dumps([s.model_dump(mode="json") for s in series]), replace=True)
     return series
 
