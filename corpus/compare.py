@@ -409,13 +409,14 @@ class _Build:
                     index.discard(old, self.pos)
 
 
-_WORDING_SCAN = 256  # distinct wordings of one identity scored in full; past that, blocked by word stem
-_WORDING_CANDIDATES = 64  # wordings scored per figure in a blocked group
+_WORDING_SCAN = 64  # distinct wordings of one identity scored in full (real corpora: under 20); past that,
+_WORDING_CANDIDATES = 32  # blocked by word stem: this many wordings scored per figure
 
 
-def _stems(key: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def _stems(key: str) -> frozenset[str]:
     """Word stems a wording is blocked on (the first five letters: "pledge" and "pledges" meet)."""
-    return {w[:5] for w in key.split()}
+    return frozenset(w[:5] for w in key.split())
 
 
 @dataclass
@@ -1193,9 +1194,15 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None) -> list[Se
         return _series_list().validate_json(cached)  # in one pass (Rust), not per series from Python dicts
     if cached:  # `want` drops series before validation: a filtered query on an archive reads only its own
         return [Series.model_validate(s) for s in json.loads(cached) if want(s)]
+    read: dict[str | None, list] = {}  # blocks read to tell formats apart are not read again
+
+    def text_of(d: Document) -> str:
+        read[d.id] = store.blocks(d.id)
+        return " ".join(b.text for b in read[d.id])
+
     docs = [
-        d.model_copy(update={"blocks": store.blocks(d.id)})
-        for d in canonical_documents(store.documents(), store_text(store))
+        d.model_copy(update={"blocks": read[d.id] if d.id in read else store.blocks(d.id)})
+        for d in canonical_documents(store.documents(), text_of)
     ]
     series, _ = analyse(docs, store.figures(), canonical=True, contexts=_stored_contexts(store))
     store.cache("compare", key, json.dumps([s.model_dump(mode="json") for s in series]), replace=True)
