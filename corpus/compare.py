@@ -1236,3 +1236,10 @@ def compare(
     for s in keep:  # unverified checks (ok=false, kind "unverified") are listed with the failed ones
         s.checks = [c for c in s.checks if all_checks or not c.ok]
     return keep, [c for s in keep for c in s.checks]
+
+
+def refresh_cache(store: Any) -> int:
+    """Analyse the corpus now (after an ingest), as audit does, so the first `compare` is a cache read; only
+    documents added or replaced since the last analysis have their figures analysed again (per-document
+    cache). Returns the number of series."""
+    return len(_analysed(store))
