@@ -330,6 +330,12 @@ def ingest(
             from corpus.audit import refresh_cache
 
             refresh_cache(store)  # clause coverage computed now: the first `audit` reads it from the cache
+            from corpus.compare import refresh_cache as refresh_compare
+
+            try:  # series too: the first `compare` reads them; a failure here leaves `compare` to report it
+                refresh_compare(store)
+            except Exception as exc:  # noqa: BLE001 - the documents are stored; a cache must not fail ingest
+                click.echo(f"warning: compare not precomputed: {exc}", err=True)
         store.close()
     outcomes = results + [r for r in failed if r.status == "skipped"]
     if fmt == "json":
