@@ -488,8 +488,13 @@ def _title_like(rest: str) -> bool:
 
 
 def _manual_label(raw: str, text: str, kind: BlockKind) -> tuple[str | None, str, BlockKind]:
-    """Typed labels: '–<TAB>', 'a)<TAB>', '1.<TAB>', 'a) ' -> (label, text without it, kind)."""
+    """Typed labels: '–<TAB>', 'a)<TAB>', '1.<TAB>', 'a) ' -> (label, text without it, kind). Leading tabs
+    go first: UN Word files indent a typed "(a)" with tabs before it, as the print does with space (an
+    indented numbered paragraph "<TAB>4.12<TAB>text" keeps its number in the text, as the PDF reads)."""
     s = raw.lstrip(" \u00a0\n")
+    indented = s.startswith("\t") and kind != "table_cell"  # a cell's tabs are its indent (tables.py)
+    if indented:
+        s = s.lstrip("\t")
     list_kind: BlockKind = "table_cell" if kind == "table_cell" else "list_item"
     if len(s) > 1 and s[0] in _BULLETS and s[1] == "\t":
         rest = normalize_text(s[2:])
@@ -502,5 +507,7 @@ def _manual_label(raw: str, text: str, kind: BlockKind) -> tuple[str | None, str
             label = m.group(1)
             # "2.1<TAB>text" is a numbered paragraph of a section, not a list item
             numbered_para = "." in label.rstrip(".") and label[0].isdigit()
+            if indented and (numbered_para or label[-1] not in ".)"):
+                return None, text, kind  # "<TAB>a<TAB>Excludes ...": a table note's mark, read as printed
             return label, rest, (kind if numbered_para else list_kind)
     return None, text, kind
