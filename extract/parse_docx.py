@@ -44,6 +44,7 @@ _BULLETS = set(_CUES.literal_bullets)
 _LABEL_TAB = re.compile(_CUES.manual_label_tab)
 _LABEL_SPACE = re.compile(_CUES.manual_label_space)
 _HEAD_TAB = re.compile(_CUES.heading_number_tab, re.DOTALL)
+_DESIGNATION = re.compile(_CUES.heading_designation)
 _HEAD_SPACE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,4})\.?\s+(\S.*)$", re.DOTALL)
 _SECTION_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,4}$")
 _SYMBOL_BULLETS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf02d": "–"}  # Symbol/Wingdings private-use glyphs
@@ -346,6 +347,8 @@ class _Walker:
         kind: BlockKind = "table_cell" if cell else "paragraph"
         level = 0
         heading = None if cell else self._heading(raw, text, ppr, style, label)
+        if heading is not None and self._run_on(heading):
+            return
         if heading is not None:
             kind, level = "heading", heading.level
             if heading.level >= 1:
@@ -367,6 +370,25 @@ class _Walker:
             **(_cell_fields(cell, raw, ppr) if cell else {}),
         ))
         self.raws.append(raw)
+
+    def _run_on(self, heading: _Heading) -> bool:
+        """A heading right after a heading that only names its unit ("Subprogramme 1", then "Operations")
+        is that heading's title: one heading, as the print sets them and the PDF reader reads them."""
+        prev = self.blocks[-1] if self.blocks else None
+        if prev is None or prev.kind != "heading" or prev.table is not None:
+            return False
+        if not _DESIGNATION.match(prev.text):
+            return False
+        if heading.number is not None or not self.stack or self.stack[-1].title != prev.text \
+                or heading.level < self.stack[-1].level:
+            return False
+        prev.text = f"{prev.text} {heading.title}"
+        self.stack[-1].title = prev.text
+        prev.section_path = prev.section_path[:-1] + [prev.text]
+        if len(self.stack) == 1:
+            prev.section_title = prev.text
+        self.raws[-1] += " " + heading.title
+        return True
 
     def _heading(
         self, raw: str, text: str, ppr: etree._Element | None, style: Style | None, label: str | None
