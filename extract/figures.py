@@ -560,6 +560,7 @@ def figures_in_document(
     doc_entity: str | None = None
     last_subject: str | None = None
     scope: tuple[str | None, str | None] = (None, None)
+    part = 0  # number of the current numbered part: "C. Substantive ..." (a letter) is not part 100
     for idx, block in enumerate(doc.blocks):
         # a carried subject belongs to its chapter and top-level section: "losses" in the next sector
         # chapter are not the energy sector's
@@ -567,7 +568,10 @@ def figures_in_document(
             scope, last_subject = (block.chapter, block.section), None
         acts = sorted(by_block.get(block.id, []), key=lambda a: a.start)
         if budget and block.kind == "heading" and block.level <= 1 and _NUMBERED_PART.match(block.text):
-            entity = section_entity(block.text)  # a new numbered part ("II. UNTSO"): its entity, or none
+            number = _part_number(block.text)
+            if number is not None and (number == 1 or part < number <= part + _PART_GAP):
+                part = number  # a new numbered part ("II. UNTSO"): its entity, or none
+                entity = section_entity(block.text)
         if budget and doc_entity is None:
             doc_entity = responsible_entity(block.text)
         figs = figures_in_block(doc, idx, acts, reference, budget, parse)
@@ -593,6 +597,19 @@ def figures_in_document(
 
 
 _NUMBERED_PART = re.compile(r"^\s*[IVXLC]+[.)]?\s+\S")  # a top-level part; lettered sub-parts do not count
+_ROMAN_PART = re.compile(r"^\s*(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})[.)]?\s")
+_ROMAN_VALUE = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_PART_GAP = 3  # a part the reader missed may be skipped; a lettered "C." (100) after "II." is no part
+
+
+def _part_number(heading: str) -> int | None:
+    """The value of a heading's roman part number ("IV. ..." -> 4), None when it is not a valid numeral.
+    Parts run I, II, III ...: a heading "C. ..." or "L. ..." in their sequence is a lettered sub-part."""
+    m = _ROMAN_PART.match(heading)
+    if not m:
+        return None
+    digits = [_ROMAN_VALUE[c] for c in "".join(m.groups())]
+    return sum(-d if i + 1 < len(digits) and d < digits[i + 1] else d for i, d in enumerate(digits))
 
 
 def _lead_figure(doc: Document, idx: int, out: list[Figure]) -> Figure | None:
