@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from multiprocessing import connection, get_context
 
 from corpus.store import Store
+from extract.reading import not_regular, read_regular, refusal
 from schemas.models import Document, Extraction, Limits
 
 SUFFIXES = (".pdf", ".docx", ".txt")
@@ -72,19 +73,6 @@ def raw_path(path: str) -> str | None:
     return None if shown(path) == path else os.fsencode(path).hex()
 
 
-def not_regular(mode: int) -> str | None:
-    for test, what in _KINDS:
-        if test(mode):
-            return what
-    return None if stat.S_ISREG(mode) else "not a regular file"
-
-
-def _refusal(path: str, what: str) -> str:
-    if what == "a FIFO (named pipe)":
-        return f"{what}, not a regular file: not read (a stream: ... | restrack ingest - --name NAME)"
-    return f"{what}, not a regular file: not read"
-
-
 def collect_files(paths: Iterable[str]) -> tuple[list[str], list[IngestResult]]:
     """Files to ingest, in a stable order, each once, and what was not taken (errors and skips, each with
     its reason). Folders are walked for .pdf/.docx/.txt (following symlinks, never the same real directory
@@ -118,7 +106,7 @@ def collect_files(paths: Iterable[str]) -> tuple[list[str], list[IngestResult]]:
             return
         what = not_regular(st.st_mode)
         if what:
-            out.append(IngestResult(p, "error", error=_refusal(p, what), code="not_regular_file"))
+            out.append(IngestResult(p, "error", error=refusal(p, what), code="not_regular_file"))
         else:
             add(p)
 
@@ -158,36 +146,6 @@ class _Timeout(BaseException):
 
 def _on_alarm(signum: int, frame: object) -> None:
     raise _Timeout()
-
-
-def read_regular(path: str, limit: int) -> bytes:
-    """The file's bytes, refusing anything but a regular file. O_NONBLOCK: opening a FIFO never waits."""
-    from extract.errors import DocumentError
-
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise DocumentError("file not found (moved or deleted?)", code="not_found") from None
-    except PermissionError:
-        raise DocumentError("permission denied", code="unreadable") from None
-    except OSError as exc:
-        raise DocumentError(f"cannot read: {exc.strerror or exc}", code="unreadable") from None
-    try:
-        st = os.fstat(fd)
-        what = not_regular(st.st_mode)
-        if what:
-            raise DocumentError(_refusal(path, what), code="not_regular_file")
-        if st.st_size > limit:  # before reading: a 10 GB file must not be loaded to learn it is too big
-            raise DocumentError(f"file is {st.st_size} bytes, over the limit of {limit}", code="too_large")
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(limit + 1)
-        if len(data) > limit:
-            raise DocumentError(f"file is over the limit of {limit} bytes", code="too_large")
-        return data
-    except OSError as exc:
-        raise DocumentError(f"cannot read: {exc.strerror or exc}", code="unreadable") from None
-    finally:
-        os.close(fd)
 
 
 def _watch_parent(ppid: int) -> None:

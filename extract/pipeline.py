@@ -7,6 +7,7 @@ from pathlib import Path
 
 from extract.classify import classify
 from extract.errors import DocumentError
+from extract.reading import read_regular
 from extract.records import extract_records
 from schemas.models import Document, Extraction, Limits
 
@@ -90,18 +91,5 @@ def extract_bytes(data: bytes, path: str, limits: Limits | None = None, use_mode
 
 def extract_file(path: str | Path, limits: Limits | None = None, use_model: bool = True) -> Extraction:
     p = Path(path)
-    limit = (limits or Limits()).max_file_bytes
-    try:
-        size = p.stat().st_size
-        if size > limit:  # before reading: a 10 GB file must not be loaded to learn it is too big
-            raise DocumentError(f"file is {size} bytes, over the limit of {limit}", code="too_large")
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise DocumentError("file not found (moved or deleted?)", code="not_found") from None
-    except IsADirectoryError:
-        raise DocumentError("is a directory", code="not_regular_file") from None
-    except PermissionError:
-        raise DocumentError("permission denied", code="unreadable") from None
-    except OSError as exc:
-        raise DocumentError(f"cannot read: {exc.strerror or exc}", code="unreadable") from None
+    data = read_regular(str(p), (limits or Limits()).max_file_bytes)
     return extract_bytes(data, str(p), limits, use_model)
