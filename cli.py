@@ -763,7 +763,7 @@ def clauses(resolution: str | None, db: str, fmt: str, version: str | None) -> N
             f"no clauses of resolution {resolution}: ingest the resolution's text first"
         )
     rows = [{**r, "version": labels.get(r["resolution"])} for r in model_rows(found, CLAUSE_COLUMNS)]
-    render(rows, fmt, CLAUSE_COLUMNS, ["id", "kind", "number", "verb", "text"])
+    render(rows, fmt, CLAUSE_COLUMNS, ["id", "kind", "number", "verb", "addressee", "text"])
 
 
 def _audit_json(row: Any) -> dict[str, Any]:
