@@ -12,15 +12,13 @@ and the phrases that name whom that head is for ("for the United Nations Mission
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from extract.nlp import MODEL_CANDIDATES
+from extract.nlp import dependency_parser
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +42,10 @@ class Node:
     text: str = ""  # the head with its modifiers as written ("other staff costs")
 
 
-@lru_cache(maxsize=1)
 def _parser() -> Any | None:
-    """spaCy English model with tagger, parser and lemmatizer (no NER), or None when none is installed."""
-    for name in MODEL_CANDIDATES:
-        if importlib.util.find_spec(name) is None:
-            continue
-        try:
-            return importlib.import_module(name).load(exclude=["ner"])
-        except Exception as exc:  # a broken model must not stop extraction: rules take over
-            log.warning("spaCy model %s failed to load for parsing: %s", name, exc)
-    return None
+    """text -> Doc with tagger, parser and lemmatizer (the NER pipeline's model, not a second load), or None
+    when no model is installed."""
+    return dependency_parser()
 
 
 def has_parser() -> bool:
