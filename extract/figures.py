@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,7 +20,7 @@ from pydantic import BaseModel
 
 from extract.actors import actors_in_document
 from extract.dates import find_dates
-from extract.governing import Node, governing
+from extract.governing import Node, governing, parse_sentences
 from extract.money import find_money
 from extract.nlp import alias_index
 from schemas import DATA_DIR
@@ -591,6 +592,8 @@ def figures_in_document(
     last_subject: str | None = None
     scope: tuple[str | None, str | None] = (None, None)
     for idx, block in enumerate(doc.blocks):
+        if parse and idx % _PARSE_WINDOW == 0:
+            parse_sentences(_money_sentences(doc.blocks[idx : idx + _PARSE_WINDOW]))
         # a carried subject belongs to its chapter and top-level section: "losses" in the next sector
         # chapter are not the energy sector's
         if (block.chapter, block.section) != scope:
@@ -620,6 +623,20 @@ def figures_in_document(
                     f.subject = last_subject
         out.extend(figs)
     return out
+
+
+_PARSE_WINDOW = 400  # blocks whose amounts' sentences are parsed in one batch (bounded memory)
+
+
+def _money_sentences(blocks: list[Block]) -> Iterator[str]:
+    """The sentences figures_in_block will ask `governing` about: the one around each amount."""
+    for block in blocks:
+        ms = find_money(block.text)
+        if ms:
+            sent = sentences(block.text)
+            for mm in ms:
+                s0, s1 = next((s for s in sent if s[0] <= mm.start < s[1] + 1), (0, len(block.text)))
+                yield block.text[s0:s1]
 
 
 _NUMBERED_PART = re.compile(r"^\s*[IVXLC]+[.)]?\s+\S")  # a top-level part; lettered sub-parts do not count

@@ -15,7 +15,6 @@ import json
 import logging
 import re
 import warnings
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -242,23 +241,37 @@ def get_nlp(use_model: bool = True) -> Language:
     return nlp
 
 
-@lru_cache(maxsize=1)
-def dependency_parser() -> Callable[[str], Any] | None:
-    """text -> Doc with tags, dependencies and lemmas, from the same loaded model as `get_nlp(True)` (its
-    tagger/parser components, disabled in that pipeline), or None without a model. One model load per
-    process instead of two (a second load cost 0.4 s of CPU in every ingest worker)."""
-    nlp = get_nlp(True)
-    procs = [nlp.get_pipe(n) for n in nlp.component_names if n in _PARSE_PIPES]
-    if "parser" not in nlp.component_names:
-        return None
+class DependencyParser:
+    """text -> Doc with tags, dependencies and lemmas: the tagger/parser components of the loaded model,
+    disabled in the NER pipeline and run only here."""
 
-    def parse(text: str) -> Any:
-        doc = nlp.make_doc(text)
-        for proc in procs:
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self.procs = [nlp.get_pipe(n) for n in nlp.component_names if n in _PARSE_PIPES]
+
+    def __call__(self, text: str) -> Any:
+        doc = self.nlp.make_doc(text)
+        for proc in self.procs:
             doc = proc(doc)
         return doc
 
-    return parse
+    def pipe(self, texts: list[str], batch_size: int = 64) -> list[Any]:
+        """The same Docs as one call per text (the network's output does not depend on the batch), about
+        twice as fast on short sentences."""
+        docs = [self.nlp.make_doc(t) for t in texts]
+        for proc in self.procs:
+            docs = list(proc.pipe(docs, batch_size=batch_size))
+        return docs
+
+
+@lru_cache(maxsize=1)
+def dependency_parser() -> DependencyParser | None:
+    """The parser over the same loaded model as `get_nlp(True)`, or None without a model. One model load per
+    process instead of two (a second load cost 0.4 s of CPU in every ingest worker)."""
+    nlp = get_nlp(True)
+    if "parser" not in nlp.component_names:
+        return None
+    return DependencyParser(nlp)
 
 
 def model_name(use_model: bool = True) -> str:
