@@ -79,3 +79,15 @@ def test_batched_dependency_parse_equals_one_call_per_sentence() -> None:
 
     assert [tree(d) for d in parser.pipe(texts)] == [tree(parser(t)) for t in texts]
     assert "parser" not in get_nlp(True).pipe_names  # the NER pipeline never runs the parser itself
+
+
+def test_spacy_command_line_package_loads_on_demand() -> None:
+    """extract.nlp imports spaCy without spacy.cli (start-up time); asking for it later still works."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, extract.nlp, spacy; assert 'typer' not in sys.modules; "
+        "import spacy.cli; assert callable(spacy.cli.download) and callable(spacy.info)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
