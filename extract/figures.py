@@ -11,12 +11,13 @@ schemas/data/metric_cues.json.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from extract.actors import actors_in_document
 from extract.dates import find_dates
-from extract.governing import Node, governing
+from extract.governing import Node, governing, parse_sentences
 from extract.money import find_money
 from extract.nlp import alias_index
 from extract.text import sentence_spans
@@ -562,6 +563,8 @@ def figures_in_document(
     scope: tuple[str | None, str | None] = (None, None)
     part = 0  # number of the current numbered part: "C. Substantive ..." (a letter) is not part 100
     for idx, block in enumerate(doc.blocks):
+        if parse and idx % _PARSE_WINDOW == 0:
+            parse_sentences(_money_sentences(doc.blocks[idx : idx + _PARSE_WINDOW]))
         # a carried subject belongs to its chapter and top-level section: "losses" in the next sector
         # chapter are not the energy sector's
         if (block.chapter, block.section) != scope:
@@ -594,6 +597,20 @@ def figures_in_document(
                     f.subject = last_subject
         out.extend(figs)
     return out
+
+
+_PARSE_WINDOW = 400  # blocks whose amounts' sentences are parsed in one batch (bounded memory)
+
+
+def _money_sentences(blocks: list[Block]) -> Iterator[str]:
+    """The sentences figures_in_block will ask `governing` about: the one around each amount."""
+    for block in blocks:
+        ms = find_money(block.text)
+        if ms:
+            sent = sentences(block.text)
+            for mm in ms:
+                s0, s1 = next((s for s in sent if s[0] <= mm.start < s[1] + 1), (0, len(block.text)))
+                yield block.text[s0:s1]
 
 
 _NUMBERED_PART = re.compile(r"^\s*[IVXLC]+[.)]?\s+\S")  # a top-level part; lettered sub-parts do not count
