@@ -259,6 +259,14 @@ def main() -> None:
 @click.option("--debug", is_flag=True, help="Show tracebacks of failed files.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display and no closing summary.")
 @click.option("--name", default=None, help="Name to store for `-` (a document read from standard input).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="json: no per-file lines; one JSON array of {path, status, doc_id, code, reason} on stdout.",
+)
 def ingest(
     paths: tuple[str, ...],
     db: str,
@@ -271,6 +279,7 @@ def ingest(
     debug: bool,
     quiet: bool = False,
     name: str | None = None,
+    fmt: str = "table",
 ) -> None:
     """Extract PDF/DOCX/TXT files (folders recursively; `-` = standard input) into the database.
 
@@ -308,7 +317,7 @@ def ingest(
                     for r in run:
                         if r.path in names:
                             r.path = names[r.path]
-                        results.append(_report(r, debug, tally.echo))
+                        results.append(_report(r, debug, tally.echo, no_stdout=fmt == "json"))
                         tally.done(r)
             except _Stop:
                 stopped = signalled[0]
@@ -321,9 +330,17 @@ def ingest(
             from corpus.audit import refresh_cache
 
             refresh_cache(store)  # clause coverage computed now: the first `audit` reads it from the cache
+            from corpus.compare import refresh_cache as refresh_compare
+
+            try:  # series too: the first `compare` reads them; a failure here leaves `compare` to report it
+                refresh_compare(store)
+            except Exception as exc:  # noqa: BLE001 - the documents are stored; a cache must not fail ingest
+                click.echo(f"warning: compare not precomputed: {exc}", err=True)
         store.close()
+    outcomes = results + [r for r in failed if r.status == "skipped"]
+    if fmt == "json":
+        click.echo(json.dumps([_ingest_json(r) for r in outcomes], ensure_ascii=False, indent=2))
     if not quiet:
-        outcomes = results + [r for r in failed if r.status == "skipped"]
         click.echo(_summary_line(outcomes, stopped, len(files) - tally.files), err=True)
     if stopped is not None:
         sys.exit(128 + stopped)
@@ -387,7 +404,12 @@ def _summary_line(results: list[Any], stopped: int | None, left: int) -> str:
     parts = [f"{count['added']} added"]
     parts += [f"{count[s]} {s}" for s in ("replaced", "unchanged") if count[s]]
     if count["error"]:
-        parts.append(f"{count['error']} error" + ("s" if count["error"] > 1 else ""))
+        codes: dict[str, int] = {}
+        for r in results:
+            if r.status == "error":
+                codes[r.code or "unknown"] = codes.get(r.code or "unknown", 0) + 1
+        kinds = ", ".join(f"{n} {c}" if len(codes) > 1 else c for c, n in sorted(codes.items()))
+        parts.append(f"{count['error']} error" + ("s" if count["error"] > 1 else "") + f" ({kinds})")
     skipped = [r for r in results if r.status == "skipped"]
     if skipped:
         reasons: dict[str, list[str]] = {}
@@ -515,18 +537,21 @@ class _busy:
             self.timer.cancel()
 
 
-def _hint(path: str, reason: str) -> str:
-    """What the user can do next, from the tools this machine has (the extractors stay PATH-free)."""
+def _hint(path: str, code: str | None) -> str:
+    """What the user can do next, from the error's code and the tools this machine has (the extractors stay
+    PATH-free). A Word flavour we do not read, or a file named as a Word document that is something else,
+    is what an office suite converts."""
     import shlex
     import shutil
 
-    if "needs OCR" in reason:
+    if code == "needs_ocr":
         if shutil.which("ocrmypdf"):
             return f"; OCR is available: ocrmypdf {shlex.quote(path)} ocr.pdf, then ingest ocr.pdf"
         if shutil.which("tesseract"):
             return "; tesseract is installed: pip install 'restrack[ocr]' and run ocrmypdf on the file"
         return "; no OCR tool found: pip install 'restrack[ocr]' (ocrmypdf, needs tesseract), then ocrmypdf"
-    if reason.startswith(("not a Word document", "legacy Word")):
+    word_named = os.path.splitext(path)[1].lower() in (".doc", ".docx", ".odt", ".rtf")
+    if code == "unsupported_format" or (code == "not_a_document" and word_named):
         office = shutil.which("soffice") or shutil.which("libreoffice")
         if office:
             tool, out = os.path.basename(office), shlex.quote(os.path.dirname(path) or ".")
@@ -535,18 +560,21 @@ def _hint(path: str, reason: str) -> str:
     return ""
 
 
-def _report(r: Any, debug: bool, echo: Callable[..., None] = click.echo) -> Any:
+def _report(r: Any, debug: bool, echo: Callable[..., None] = click.echo, no_stdout: bool = False) -> Any:
+    """One line per outcome: errors and warnings on stderr; `no_stdout` drops the stdout line (ingest
+    --format json prints the results as JSON instead)."""
     if r.status == "error":
         if debug and r.traceback:
             echo(r.traceback.rstrip(), err=True)
-        echo(f"error: {_shown(r.path)}: {r.error}{_hint(r.path, r.error or '')}", err=True)
+        echo(f"error: {_shown(r.path)}: {r.error}{_hint(r.path, r.code)}", err=True)
         return r
     d = r.document
     about = [x for x in (d.kind, d.symbol) if x]
     facts = (
         [" ".join(about)] + ([str(d.year)] if d.year else []) + [f"{r.blocks} blocks", f"{r.figures} figures"]
     )
-    echo(f"{r.status} {r.doc_id} ({', '.join(facts)})")
+    if not no_stdout:
+        echo(f"{r.status} {r.doc_id} ({', '.join(facts)})")
     for w in r.warnings:
         echo(f"warning: {r.doc_id}: {w}", err=True)
     return r
@@ -735,7 +763,7 @@ def clauses(resolution: str | None, db: str, fmt: str, version: str | None) -> N
             f"no clauses of resolution {resolution}: ingest the resolution's text first"
         )
     rows = [{**r, "version": labels.get(r["resolution"])} for r in model_rows(found, CLAUSE_COLUMNS)]
-    render(rows, fmt, CLAUSE_COLUMNS, ["id", "kind", "number", "verb", "text"])
+    render(rows, fmt, CLAUSE_COLUMNS, ["id", "kind", "number", "verb", "addressee", "text"])
 
 
 def _audit_json(row: Any) -> dict[str, Any]:
@@ -1117,6 +1145,25 @@ def serve(db: str, host: str, port: int) -> None:
         + ["--setting", "facet_time_limit_ms", "1000", "--setting", "sql_time_limit_ms", "5000"],
         prog_name="restrack serve",
     )
+
+
+def _ingest_json(r: Any) -> dict[str, Any]:
+    """One ingest outcome for `ingest --format json`: `code` and `reason` are null unless status is error
+    or skipped; `code` is one of extract.errors.ERROR_CODES."""
+    d = r.document if r.status not in ("error", "skipped") else None
+    return {
+        "path": _shown(r.path),
+        "status": r.status,
+        "doc_id": r.doc_id,
+        "code": r.code,
+        "reason": r.error,
+        "kind": d.kind if d else None,
+        "symbol": d.symbol if d else None,
+        "year": d.year if d else None,
+        "blocks": r.blocks,
+        "figures": r.figures,
+        "warnings": list(r.warnings),
+    }
 
 
 if __name__ == "__main__":

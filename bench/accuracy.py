@@ -20,7 +20,6 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
 from extract.nlp import MODEL_CANDIDATES, alias_index  # noqa: E402
 from extract.pipeline import extract_file, parse  # noqa: E402

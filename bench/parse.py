@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import argparse
 import io
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
 from extract.parse_docx import parse_docx  # noqa: E402
 from extract.pdf import parse_pdf  # noqa: E402
@@ -77,7 +75,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.big:
             import tempfile
 
-            sys.path.append(str(REPO / "bench"))
             from make_big_pdf import make_big_pdf
 
             tmp = tempfile.TemporaryDirectory()

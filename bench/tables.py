@@ -7,12 +7,10 @@ Usage: python bench/tables.py [--rows N]
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
 from corpus.table_checks import check_table  # noqa: E402
 from extract.table_figures import table_figures  # noqa: E402

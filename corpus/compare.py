@@ -24,7 +24,6 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from corpus import table_checks
-from extract.figures import is_budget_document
 from schemas.models import Check, Document, Figure, Series, SeriesPoint
 from schemas.rules import BudgetKinds, Common, SeriesRules, TableRules, format_rank, load_rules, rule_path
 
@@ -191,6 +190,8 @@ def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
     scope = set(rules().scope_metrics)
     blocks = {b.id: b for b in doc.blocks}
     order = {b.id: i for i, b in enumerate(doc.blocks)}
+    from extract.figures import is_budget_document  # here, not at import: it loads spaCy (seconds per query)
+
     figs = [_Fig(fig=f, doc=doc, index=i) for i, f in enumerate(figures)]
     _windows(figs)
     budget = is_budget_document(doc)
@@ -275,7 +276,10 @@ def _shingles(text: str) -> set[tuple[str, ...]]:
 def same_text(a: str, b: str) -> bool:
     """The same document in two formats: most word n-grams of the shorter text occur in the other (page
     heads, hyphenation and table layout differ between DOCX, PDF and TXT; the running text does not)."""
-    sa, sb = _shingles(a), _shingles(b)
+    return _same_shingles(_shingles(a), _shingles(b))
+
+
+def _same_shingles(sa: set, sb: set) -> bool:
     if not sa or not sb:
         return not sa and not sb
     return len(sa & sb) / min(len(sa), len(sb)) >= rules().same_text_share
@@ -302,10 +306,11 @@ def edition_keys(
         if len(group) == 1:
             out[group[0].id] = key
             continue
-        texts = {id(d): text_of(d) for d in group}
+        # each text's n-grams once, not once per pair: an archive has hundreds of files per year
+        grams = {id(d): _shingles(text_of(d)) for d in group}
         heads: list[Document] = []
         for d in group:
-            head = next((h for h in heads if same_text(texts[id(h)], texts[id(d)])), None)
+            head = next((h for h in heads if _same_shingles(grams[id(h)], grams[id(d)])), None)
             if head is None:
                 heads.append(d)
                 head = d
@@ -377,29 +382,113 @@ class _Build:
     alone: bool = True  # every figure so far was the only one of its metric and currency in its document
     label_keys: dict[str, None] = field(default_factory=dict)  # distinct _fuzzy_key of labels, in order
     sentence_keys: dict[str, None] = field(default_factory=dict)  # and of sentences: each scored once
+    pos: int = -1  # position in its _Group
 
-    def add_wording(self, f: _Fig) -> None:
+    def add_wording(self, f: _Fig, group: _Group | None = None) -> None:
         """Remember the wording of a new point; matching uses the latest _RECENT_WORDINGS distinct ones,
-        so placing a figure costs the same whether the series has 5 editions or 1,000."""
+        so placing a figure costs the same whether the series has 5 editions or 1,000. `group` (the
+        series' _Group) keeps its wording index in step."""
         self.labels.append(f.label)
         self.sentences.append(f.fig.sentence or "")
-        for keys, text in ((self.label_keys, f.label), (self.sentence_keys, f.fig.sentence or "")):
+        for keys, text, index in (
+            (self.label_keys, f.label, group.labels if group else None),
+            (self.sentence_keys, f.fig.sentence or "", group.sentences if group else None),
+        ):
             k = _fuzzy_key(text)
+            if index is not None:
+                index.add(k, self.pos)
             keys.pop(k, None)
             keys[k] = None  # most recent last
             if len(keys) > _RECENT_WORDINGS:
-                del keys[next(iter(keys))]
+                old = next(iter(keys))
+                del keys[old]
+                if index is not None:
+                    index.discard(old, self.pos)
 
 
-def _similarity(f: _Fig, b: _Build) -> float:
-    """Best score against the series' labels and sentences; each distinct key is scored once (in C)."""
-    a = _fuzzy_key(f.label)
-    best = process.extractOne(a, b.label_keys.keys(), scorer=fuzz.token_set_ratio) if a else None
-    label = best[1] if best else 0.0
-    sent = _fuzzy_key(f.fig.sentence or "")
-    best = process.extractOne(sent, b.sentence_keys.keys(), scorer=fuzz.token_sort_ratio)
-    whole = best[1] if best else 0.0
-    return max(label, whole)
+_WORDING_SCAN = 64  # distinct wordings of one identity scored in full (real corpora: under 20); past that,
+_WORDING_CANDIDATES = 32  # blocked by word stem: this many wordings scored per figure
+
+
+@lru_cache(maxsize=1 << 16)
+def _stems(key: str) -> frozenset[str]:
+    """Word stems a wording is blocked on (the first five letters: "pledge" and "pledges" meet)."""
+    return frozenset(w[:5] for w in key.split())
+
+
+@dataclass
+class _Wordings:
+    """Distinct wording keys of a group -> positions of the series whose recent wordings hold them, with a
+    stem index (stem -> keys, most recently added last) for groups too large to score in full."""
+
+    owners: dict[str, set[int]] = field(default_factory=dict)
+    by_stem: dict[str, dict[str, None]] = field(default_factory=dict)
+
+    def add(self, key: str, pos: int) -> None:
+        if key not in self.owners:
+            self.owners[key] = set()
+            for stem in _stems(key):
+                self.by_stem.setdefault(stem, {})[key] = None
+        self.owners[key].add(pos)
+
+    def discard(self, key: str, pos: int) -> None:
+        held = self.owners.get(key)
+        if held is None:
+            return
+        held.discard(pos)
+        if not held:
+            del self.owners[key]
+            for stem in _stems(key):
+                self.by_stem[stem].pop(key, None)
+
+    def candidates(self, query: str) -> list[str]:
+        """Every key while the group is small (the exact scan: the reference corpora never leave it); else
+        at most _WORDING_CANDIDATES keys sharing a stem with the query, the rarest stems first and the most
+        recent keys of each, so placing a figure costs the same on a 1,000-document archive."""
+        if len(self.owners) <= _WORDING_SCAN:
+            return list(self.owners)
+        out: dict[str, None] = {query: None} if query in self.owners else {}
+        stems = sorted(_stems(query), key=lambda st: (len(self.by_stem.get(st, ())), st))
+        for stem in stems:
+            for key in reversed(self.by_stem.get(stem, {})):
+                if len(out) >= _WORDING_CANDIDATES:
+                    return list(out)
+                out[key] = None
+        return list(out)
+
+
+@dataclass
+class _Group:
+    """The wording-matched series of one identity (_identity), with an index from each distinct wording key
+    to the series whose recent wordings hold it: placing a figure scores each candidate wording once, in C,
+    with the threshold as cut-off, instead of a Python call per series."""
+
+    builds: list[_Build] = field(default_factory=list)
+    labels: _Wordings = field(default_factory=_Wordings)  # _fuzzy_key of labels
+    sentences: _Wordings = field(default_factory=_Wordings)  # and of sentences
+
+    def add(self, b: _Build) -> None:
+        b.pos = len(self.builds)
+        self.builds.append(b)
+
+    def scores(self, f: _Fig, cut: float) -> dict[int, float]:
+        """Series position -> similarity for the series scoring at least `cut`: the best token-set score of
+        the figure's label against the series' labels, or token-sort score of its sentence against theirs."""
+        best: dict[int, float] = {}
+        a = _fuzzy_key(f.label)
+        for query, words, scorer in (
+            (a, self.labels if a else None, fuzz.token_set_ratio),
+            (_fuzzy_key(f.fig.sentence or ""), self.sentences, fuzz.token_sort_ratio),
+        ):
+            if words is None or not words.owners:
+                continue
+            choices = words.candidates(query)
+            hits = process.extract(query, choices, scorer=scorer, score_cutoff=cut, limit=None)
+            for key, score, _ in hits:
+                for pos in words.owners[key]:
+                    if score > best.get(pos, -1.0):
+                        best[pos] = score
+        return best
 
 
 @dataclass
@@ -410,21 +499,26 @@ class _Result:
     cutoffs: dict[int, str]
 
 
-def _analyse(docs: list[Document], figures: list[Figure]) -> _Result:
+def _analyse(
+    docs: list[Document],
+    figures: list[Figure],
+    canonical: bool = False,
+    contexts: Callable[[Document, list[Figure]], list[_Fig]] | None = None,
+) -> _Result:
     r = rules()
     scope, actor_metrics = set(r.scope_metrics), set(r.actor_metrics)
-    canon = canonical_documents(docs)
+    canon = docs if canonical else canonical_documents(docs)
     by_doc: dict[str, list[Figure]] = defaultdict(list)
     for fig in figures:
         by_doc[fig.doc_id or ""].append(fig)
     figs: list[_Fig] = []
     for d in canon:
-        figs += _contexts(d, by_doc.get(d.id or "", []))
+        figs += (contexts or _contexts)(d, by_doc.get(d.id or "", []))
     cutoffs = _edition_cutoffs(figs, canon)
     editions = {v: k for k, v in cutoffs.items()}
     checks: list[tuple[Check, tuple]] = []
     builds: dict[tuple, _Build] = {}
-    fuzzy: dict[tuple, list[_Build]] = defaultdict(list)
+    fuzzy: dict[tuple, _Group] = defaultdict(_Group)
     doc_rank = {d.id: i for i, d in enumerate(canon)}
     per_doc: dict[tuple, int] = defaultdict(int)
     for f in figs:
@@ -491,15 +585,17 @@ def _same_time(a: _Fig, b: _Fig) -> bool:
     return pa == pb and sorted(a.fig.years) == sorted(b.fig.years) and a.cutoff == b.cutoff
 
 
-def _place_fuzzy(
-    f: _Fig, group: list[_Build], builds: dict[tuple, _Build], checks: list, alone: bool
-) -> None:
+def _place_fuzzy(f: _Fig, group: _Group, builds: dict[tuple, _Build], checks: list, alone: bool) -> None:
     """Best-matching series of the same metric and currency without a point in this edition yet.
 
     A figure that is the only one of its metric and currency in its edition continues a series of such
-    figures on looser wording ("P2C pledges reached ..." / "pledges now total ..."): there is no rival."""
+    figures on looser wording ("P2C pledges reached ..." / "pledges now total ..."): there is no rival.
+    Only series scoring at least the lowest threshold that could apply are ranked (the others would be
+    passed over anyway)."""
     r = rules()
-    ranked = sorted(((_similarity(f, b), i, b) for i, b in enumerate(group)), key=lambda t: (-t[0], t[1]))
+    cut = min(r.loose_match_threshold, r.match_threshold) if alone else r.match_threshold
+    scores = group.scores(f, cut)
+    ranked = sorted(((sim, i, group.builds[i]) for i, sim in scores.items()), key=lambda t: (-t[0], t[1]))
     for sim, _, b in ranked:
         here = b.members.get(f.point_key)
         loose = alone and b.alone and not here
@@ -508,7 +604,7 @@ def _place_fuzzy(
         if not here:
             b.alone = b.alone and alone
             b.members[f.point_key].append(f)
-            b.add_wording(f)
+            b.add_wording(f, group)
             f.key = b.key
             return
         if any(g.fig.amount == f.fig.amount for g in here):
@@ -523,11 +619,11 @@ def _place_fuzzy(
     b = _Build(
         Series(metric=f.fig.metric, subject=f.label or None, currency=f.fig.currency), key, alone=alone
     )
+    group.add(b)
     b.members[f.point_key].append(f)
-    b.add_wording(f)
+    b.add_wording(f, group)
     f.key = key
     builds[key] = b
-    group.append(b)
 
 
 def _refs(label: str) -> set[str]:
@@ -988,9 +1084,16 @@ def _cumulative_checks(b: _Build) -> list[Check]:
     return out
 
 
-def analyse(docs: list[Document], figures: list[Figure]) -> tuple[list[Series], list[Check]]:
-    """Series and every check, passing ones included (ok=True); each series carries its own checks (pure)."""
-    res = _analyse(docs, figures)
+def analyse(
+    docs: list[Document],
+    figures: list[Figure],
+    canonical: bool = False,
+    contexts: Callable[[Document, list[Figure]], list[_Fig]] | None = None,
+) -> tuple[list[Series], list[Check]]:
+    """Series and every check, passing ones included (ok=True); each series carries its own checks (pure).
+    `canonical`: `docs` already come from canonical_documents (one per edition, in order): not redone.
+    `contexts`: _contexts or a cached equivalent (_stored_contexts)."""
+    res = _analyse(docs, figures, canonical, contexts)
     builds = {b.key: b for b in res.builds}
     pairs: list[tuple[Check, tuple]] = list(res.checks)
     pairs += [(c, t.key) for c, t in _sum_checks(res.figs)]
@@ -1006,21 +1109,75 @@ def analyse(docs: list[Document], figures: list[Figure]) -> tuple[list[Series], 
     return [b.series for b in res.builds], [c for c, _ in pairs]
 
 
+def _code_files() -> list[Path]:
+    """The rules and the code the analysis depends on, found without importing them (extract.figures loads
+    spaCy: a warm query must not pay that)."""
+    from importlib.util import find_spec
+
+    code = [Path(spec.origin) for m in ("extract.dates", "extract.money", "extract.figures")
+            if (spec := find_spec(m)) is not None and spec.origin]
+    rules_ = [rule_path(r) for r in (SeriesRules, BudgetKinds, TableRules, Common)]
+    return [Path(__file__), Path(table_checks.__file__), *code, *rules_]
+
+
+def _code_hash() -> str:
+    h = hashlib.sha256()
+    for path in _code_files():
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 def _cache_key(store: Any) -> str:
     """Changes with any stored document (added, replaced, removed) and with the rules or the code."""
-    import extract.dates
-    import extract.figures
-    import extract.money
-
-    h = hashlib.sha256()
-    for path in (rule_path(SeriesRules), Path(__file__), Path(extract.dates.__file__),
-                 Path(extract.money.__file__), rule_path(BudgetKinds),
-                 Path(extract.figures.__file__), Path(table_checks.__file__), rule_path(TableRules),
-                 rule_path(Common)):
-        h.update(path.read_bytes())
+    h = hashlib.sha256(_code_hash().encode())
     rows = store.conn.execute("SELECT id, sha256, ingested_at, n_figures FROM documents ORDER BY id")
     h.update(repr(rows.fetchall()).encode())
     return h.hexdigest()[:32]
+
+
+_CONTEXT_FIELDS = (
+    "lead", "trail", "edition", "cutoff", "back_ref", "sector", "label", "budget", "budget_part"
+)
+
+
+def _stored_contexts(store: Any) -> Callable[[Document, list[Figure]], list[_Fig]]:
+    """_contexts through the store cache, one entry per document (tied to it: replacing or removing the
+    document drops it), keyed by its stored version, its figures and the rules and code: the edition, cut-off,
+    sector and wording of each figure are the document's own, so a compare after adding one document
+    analyses that document only (the series are still built across all of them)."""
+    code = _code_hash()
+    stored = {
+        r[0]: (r[1], r[2], r[3])
+        for r in store.conn.execute("SELECT id, sha256, ingested_at, n_figures FROM documents")
+    }
+
+    def contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
+        h = hashlib.sha256(f"{code}|{doc.id}|{stored.get(doc.id or '')}".encode())
+        h.update(doc.model_dump_json(exclude={"blocks"}).encode())
+        for f in figures:  # the figures it was computed for, in order
+            h.update(f"|{f.block_id}|{f.text}|{f.amount}|{f.metric}".encode())
+        key = h.hexdigest()[:32]
+        cached = store.cache("compare_doc", key)
+        if cached:
+            rows = json.loads(cached)
+            if len(rows) == len(figures):
+                return [
+                    _Fig(fig=f, doc=doc, index=i, **dict(zip(_CONTEXT_FIELDS, row, strict=True)))
+                    for i, (f, row) in enumerate(zip(figures, rows, strict=True))
+                ]
+        figs = _contexts(doc, figures)
+        rows = [[getattr(g, name) for name in _CONTEXT_FIELDS] for g in figs]
+        store.cache("compare_doc", key, json.dumps(rows), doc_id=doc.id)
+        return figs
+
+    return contexts
+
+
+@lru_cache(maxsize=1)
+def _series_list() -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(list[Series])
 
 
 def _analysed(store: Any, want: Callable[[dict], bool] | None = None) -> list[Series]:
@@ -1030,13 +1187,21 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None) -> list[Se
     or busy database just skips the cache)."""
     key = _cache_key(store)
     cached = store.cache("compare", key)
+    if cached and want is None:
+        return _series_list().validate_json(cached)  # in one pass (Rust), not per series from Python dicts
     if cached:  # `want` drops series before validation: a filtered query on an archive reads only its own
-        return [Series.model_validate(s) for s in json.loads(cached) if want is None or want(s)]
+        return [Series.model_validate(s) for s in json.loads(cached) if want(s)]
+    read: dict[str | None, list] = {}  # blocks read to tell formats apart are not read again
+
+    def text_of(d: Document) -> str:
+        read[d.id] = store.blocks(d.id)
+        return " ".join(b.text for b in read[d.id])
+
     docs = [
-        d.model_copy(update={"blocks": store.blocks(d.id)})
-        for d in canonical_documents(store.documents(), store_text(store))
+        d.model_copy(update={"blocks": read[d.id] if d.id in read else store.blocks(d.id)})
+        for d in canonical_documents(store.documents(), text_of)
     ]
-    series, _ = analyse(docs, store.figures())
+    series, _ = analyse(docs, store.figures(), canonical=True, contexts=_stored_contexts(store))
     store.cache("compare", key, json.dumps([s.model_dump(mode="json") for s in series]), replace=True)
     return series
 
@@ -1060,7 +1225,7 @@ def compare(
 
     keep = [
         s
-        for s in _analysed(store, want)
+        for s in _analysed(store, want if metric or subject or currency else None)
         if (not metric or s.metric == metric)
         and (not currency or s.currency == currency.upper())
         and (not subject or subject.lower() in (s.subject or "").lower())
@@ -1068,3 +1233,10 @@ def compare(
     for s in keep:  # unverified checks (ok=false, kind "unverified") are listed with the failed ones
         s.checks = [c for c in s.checks if all_checks or not c.ok]
     return keep, [c for s in keep for c in s.checks]
+
+
+def refresh_cache(store: Any) -> int:
+    """Analyse the corpus now (after an ingest), as audit does, so the first `compare` is a cache read; only
+    documents added or replaced since the last analysis have their figures analysed again (per-document
+    cache). Returns the number of series."""
+    return len(_analysed(store))

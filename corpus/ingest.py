@@ -22,6 +22,7 @@ from multiprocessing import connection, get_context
 from multiprocessing.process import BaseProcess
 
 from corpus.store import Store
+from extract.reading import not_regular, read_regular, refusal
 from schemas.models import Document, Extraction, Limits
 
 SUFFIXES = (".pdf", ".docx", ".txt")
@@ -39,7 +40,8 @@ _KINDS = (
 
 @dataclass
 class IngestResult:
-    """What happened to one input; `error` is the one-line reason when status is "error" or "skipped"."""
+    """What happened to one input; `error` is the one-line reason when status is "error" or "skipped", and
+    `code` its kind (extract.errors.ERROR_CODES), for programs."""
 
     path: str
     status: str  # added | unchanged | replaced | error | skipped
@@ -50,6 +52,12 @@ class IngestResult:
     error: str | None = None
     traceback: str | None = None
     warnings: list[str] = field(default_factory=list)
+    code: str | None = None
+
+    @property
+    def reason(self) -> str | None:
+        """`error` under the name DocumentError and `ingest --format json` use."""
+        return self.error
 
 
 def shown(path: str) -> str:
@@ -64,19 +72,6 @@ def shown(path: str) -> str:
 def raw_path(path: str) -> str | None:
     """Hex of the file name's bytes when it is not valid UTF-8 (so the name is stored losslessly)."""
     return None if shown(path) == path else os.fsencode(path).hex()
-
-
-def not_regular(mode: int) -> str | None:
-    for test, what in _KINDS:
-        if test(mode):
-            return what
-    return None if stat.S_ISREG(mode) else "not a regular file"
-
-
-def _refusal(path: str, what: str) -> str:
-    if what == "a FIFO (named pipe)":
-        return f"{what}, not a regular file: not read (a stream: ... | restrack ingest - --name NAME)"
-    return f"{what}, not a regular file: not read"
 
 
 def collect_files(paths: Iterable[str]) -> tuple[list[str], list[IngestResult]]:
@@ -101,22 +96,25 @@ def collect_files(paths: Iterable[str]) -> tuple[list[str], list[IngestResult]]:
             st = os.stat(p)
         except FileNotFoundError:
             if os.path.islink(p):
-                out.append(IngestResult(p, "error", error="broken symbolic link (its target is missing)"))
+                out.append(IngestResult(p, "error", error="broken symbolic link (its target is missing)",
+                                        code="not_found"))
             else:
-                out.append(IngestResult(p, "error", error="file not found"))
+                out.append(IngestResult(p, "error", error="file not found", code="not_found"))
             return
         except OSError as exc:
-            out.append(IngestResult(p, "error", error=f"cannot read: {exc.strerror or exc}"))
+            reason = f"cannot read: {exc.strerror or exc}"
+            out.append(IngestResult(p, "error", error=reason, code="unreadable"))
             return
         what = not_regular(st.st_mode)
         if what:
-            out.append(IngestResult(p, "error", error=_refusal(p, what)))
+            out.append(IngestResult(p, "error", error=refusal(p, what), code="not_regular_file"))
         else:
             add(p)
 
     def unreadable(exc: OSError) -> None:
         where = exc.filename if isinstance(exc.filename, str) else str(exc.filename)
-        out.append(IngestResult(where, "error", error=f"cannot read folder: {exc.strerror or exc}"))
+        out.append(IngestResult(where, "error", error=f"cannot read folder: {exc.strerror or exc}",
+                                code="unreadable"))
 
     for given in paths:
         if os.path.isdir(given):
@@ -135,7 +133,8 @@ def collect_files(paths: Iterable[str]) -> tuple[list[str], list[IngestResult]]:
                         check(path)
                     else:
                         ext = os.path.splitext(name)[1].lower() or "no extension"
-                        out.append(IngestResult(path, "skipped", error=f"not a document ({ext})"))
+                        out.append(IngestResult(path, "skipped", error=f"not a document ({ext})",
+                                                code="not_a_document"))
         else:
             check(given)
     return files, out
@@ -148,36 +147,6 @@ class _Timeout(BaseException):
 
 def _on_alarm(signum: int, frame: object) -> None:
     raise _Timeout()
-
-
-def read_regular(path: str, limit: int) -> bytes:
-    """The file's bytes, refusing anything but a regular file. O_NONBLOCK: opening a FIFO never waits."""
-    from extract.errors import DocumentError
-
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise DocumentError("file not found (moved or deleted?)") from None
-    except PermissionError:
-        raise DocumentError("permission denied") from None
-    except OSError as exc:
-        raise DocumentError(f"cannot read: {exc.strerror or exc}") from None
-    try:
-        st = os.fstat(fd)
-        what = not_regular(st.st_mode)
-        if what:
-            raise DocumentError(_refusal(path, what))
-        if st.st_size > limit:  # before reading: a 10 GB file must not be loaded to learn it is too big
-            raise DocumentError(f"file is {st.st_size} bytes, over the limit of {limit}")
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(limit + 1)
-        if len(data) > limit:
-            raise DocumentError(f"file is over the limit of {limit} bytes")
-        return data
-    except OSError as exc:
-        raise DocumentError(f"cannot read: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
 
 
 def _watch_parent(ppid: int) -> None:
@@ -221,9 +190,9 @@ def _worker(conn: connection.Connection, ppid: int, limits: Limits, use_model: b
 
 def extract_job(
     path: str, limits: Limits, use_model: bool, conn: connection.Connection | None = None
-) -> tuple[Extraction | None, str | None, str | None]:
-    """(extraction, None, None), (None, one-line reason, traceback) or (None, None, None) when the main
-    process said skip. Never raises, so nothing unpicklable crosses the process boundary. Reading,
+) -> tuple[Extraction | None, str | None, str | None, str | None]:
+    """(extraction, None, None, None), (None, one-line reason, traceback, error code) or all None when the
+    main process said skip. Never raises, so nothing unpicklable crosses the process boundary. Reading,
     hashing and extracting all run under the wall-time limit (SIGALRM in this process)."""
     import extract.pipeline
     from extract.errors import DocumentError
@@ -237,16 +206,17 @@ def extract_job(
         if conn is not None:
             conn.send(("sha", hashlib.sha256(data).hexdigest()))
             if conn.recv() != "go":
-                return None, None, None
-        return extract.pipeline.extract_bytes(data, path, limits, use_model), None, None
+                return None, None, None, None
+        return extract.pipeline.extract_bytes(data, path, limits, use_model), None, None, None
     except _Timeout:
-        return None, f"timed out after {limits.max_seconds:g} s", None
+        return None, f"timed out after {limits.max_seconds:g} s", None, "timeout"
     except DocumentError as exc:
-        return None, exc.reason, traceback.format_exc()
+        return None, exc.reason, traceback.format_exc(), exc.code
     except MemoryError:
-        return None, "out of memory", traceback.format_exc()
+        return None, "out of memory", traceback.format_exc(), "crashed"
     except Exception as exc:  # a bug or a file nobody foresaw: one line, the traceback only on --debug
-        return None, f"{type(exc).__name__}: {exc}".splitlines()[0][:300], traceback.format_exc()
+        reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        return None, reason, traceback.format_exc(), "internal_error"
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -282,9 +252,9 @@ def warm_up(use_model: bool) -> None:
 
 # -- the main process --------------------------------------------------------------------------------------
 def _store(store: Store, path: str, outcome: tuple, force: bool, name: str | None = None) -> IngestResult:
-    extraction, reason, tb = outcome
+    extraction, reason, tb, code = outcome
     if extraction is None:
-        return IngestResult(path, "error", error=reason, traceback=tb)
+        return IngestResult(path, "error", error=reason, traceback=tb, code=code)
     doc = extraction.document
     if name is not None or shown(doc.path) != doc.path:
         update: dict = {"path": shown(name if name is not None else doc.path)}
@@ -295,7 +265,7 @@ def _store(store: Store, path: str, outcome: tuple, force: bool, name: str | Non
         doc_id, status = store.ingest(extraction, force=force)
     except Exception as exc:
         msg = f"cannot store: {type(exc).__name__}: {exc}".splitlines()[0]
-        return IngestResult(path, "error", error=msg, traceback=traceback.format_exc())
+        return IngestResult(path, "error", error=msg, traceback=traceback.format_exc(), code="internal_error")
     return _summary(store, path, doc_id, status, extraction.warnings)
 
 
@@ -458,13 +428,17 @@ def ingest_files(
                     if slot.sha:
                         store.release(slot.sha)
                     workers.replace(slot)
-                    yield IngestResult(path, "error", error="worker process died (crash or out of memory)")
+                    yield IngestResult(
+                        path, "error", error="worker process died (crash or out of memory)", code="crashed"
+                    )
                 elif time.monotonic() - slot.started > limits.max_seconds + GRACE_S:
                     slot.path = None  # stuck in C code where SIGALRM cannot interrupt: kill it
                     if slot.sha:
                         store.release(slot.sha)
                     workers.replace(slot)
-                    yield IngestResult(path, "error", error=f"timed out after {limits.max_seconds:g} s")
+                    yield IngestResult(
+                        path, "error", error=f"timed out after {limits.max_seconds:g} s", code="timeout"
+                    )
     finally:
         workers.stop()
         try:

@@ -127,11 +127,13 @@ def _column_checks(t: Table, cols: list[int], grid: dict[tuple[int, int], TableC
 
 def table_checks(docs: Iterable[Document], figures: Iterable[Figure] = ()) -> list[Check]:
     """Sum checks of every table of `docs` (blocks loaded), passing ones included."""
-    figs = list(figures)
+    by_doc: dict[str | None, list[Figure]] = {}
+    for f in figures:  # grouped once: a scan of every figure per table grows with the square of the corpus
+        by_doc.setdefault(f.doc_id, []).append(f)
     out: list[Check] = []
     for d in docs:
         for t in build_tables(d):
-            out += check_table(t, [f for f in figs if f.doc_id == d.id])
+            out += check_table(t, by_doc.get(d.id, []))
     return out
 
 

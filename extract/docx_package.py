@@ -49,7 +49,7 @@ class Package:
             self.zf = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zf.infolist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, RuntimeError):
-            raise DocumentError("corrupt DOCX: not a valid zip archive") from None
+            raise DocumentError("corrupt DOCX: not a valid zip archive", code="corrupt") from None
         self.names = {i.filename: i for i in infos}
         self._budget = limits.max_uncompressed_bytes
         _guard_sizes(infos, limits)
@@ -65,15 +65,20 @@ class Package:
             with self.zf.open(info) as fh:
                 raw = fh.read(self._budget + 1)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-            raise DocumentError(f"corrupt DOCX: cannot decompress {name} ({_one_line(exc)})") from None
+            raise DocumentError(
+                f"corrupt DOCX: cannot decompress {name} ({_one_line(exc)})", code="corrupt"
+            ) from None
         except NotImplementedError:
-            raise DocumentError(f"corrupt DOCX: {name} uses an unsupported zip feature") from None
+            raise DocumentError(
+                f"corrupt DOCX: {name} uses an unsupported zip feature", code="corrupt"
+            ) from None
         except RuntimeError:
-            raise DocumentError(f"encrypted DOCX: {name} needs a password") from None
+            raise DocumentError(f"encrypted DOCX: {name} needs a password", code="encrypted") from None
         self._budget -= len(raw)
         if self._budget < 0:
             raise DocumentError(
-                f"zip bomb guard: parts read exceed {self.limits.max_uncompressed_bytes} bytes uncompressed"
+                f"zip bomb guard: parts read exceed {self.limits.max_uncompressed_bytes} bytes uncompressed",
+                code="unsafe",
             )
         return raw
 
@@ -115,15 +120,18 @@ class Package:
         if any(ty == R_DOC_STRICT for ty, _ in rels.values()):
             raise DocumentError(
                 "not a Word document: strict Open XML (ISO/IEC 29500 Strict) is not supported; "
-                "save it as a standard Word Document (.docx)"
+                "save it as a standard Word Document (.docx)", code="unsupported_format"
             )
         if main is None and "word/document.xml" in self.names:
             main = "word/document.xml"
         if main is None or main not in self.names:
-            raise DocumentError(f"not a Word document: {self._what_is_it()}")
+            raise DocumentError(f"not a Word document: {self._what_is_it()}", code="not_a_document")
         ctype = self.content_types.get(main, "")
         if ctype and not ctype.endswith(_WORD_MAIN_TYPES):
-            raise DocumentError(f"not a Word document: {self._what_is_it()} (main part {main} is {ctype})")
+            raise DocumentError(
+                f"not a Word document: {self._what_is_it()} (main part {main} is {ctype})",
+                code="not_a_document",
+            )
         return main
 
     def _what_is_it(self) -> str:
@@ -155,14 +163,14 @@ def _guard_sizes(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
             if ratio > limits.max_compression_ratio:
                 raise DocumentError(
                     f"zip bomb guard: {info.filename} expands {size} bytes at ratio {ratio:.0f}:1 "
-                    f"(limit {limits.max_compression_ratio:.0f}:1)"
+                    f"(limit {limits.max_compression_ratio:.0f}:1)", code="unsafe"
                 )
         if info.filename.lower().endswith(_READ_SUFFIXES):
             total += size
     if total > limits.max_uncompressed_bytes:
         raise DocumentError(
             f"zip bomb guard: XML parts total {total} bytes uncompressed "
-            f"(limit {limits.max_uncompressed_bytes})"
+            f"(limit {limits.max_uncompressed_bytes})", code="unsafe"
         )
 
 
@@ -172,13 +180,17 @@ def parse_xml(raw: bytes, name: str) -> etree._Element:
     try:
         root = etree.fromstring(raw, _xml_parser())
     except etree.XMLSyntaxError as exc:
-        raise DocumentError(f"corrupt DOCX: malformed XML in {name} ({_one_line(exc)})") from None
+        raise DocumentError(
+            f"corrupt DOCX: malformed XML in {name} ({_one_line(exc)})", code="corrupt"
+        ) from None
     except (etree.LxmlError, ValueError) as exc:
-        raise DocumentError(f"corrupt DOCX: cannot parse {name} ({_one_line(exc)})") from None
+        raise DocumentError(f"corrupt DOCX: cannot parse {name} ({_one_line(exc)})", code="corrupt") from None
     if root is None:
-        raise DocumentError(f"corrupt DOCX: {name} is empty")
+        raise DocumentError(f"corrupt DOCX: {name} is empty", code="corrupt")
     if root.getroottree().docinfo.doctype:
-        raise DocumentError(f"unsafe DOCX: {name} declares a DTD/entities, which OOXML never does; refused")
+        raise DocumentError(
+            f"unsafe DOCX: {name} declares a DTD/entities, which OOXML never does; refused", code="unsafe"
+        )
     return root
 
 
@@ -186,7 +198,9 @@ def check_prolog(raw: bytes, name: str) -> None:
     """Refuse a DTD in the prolog (UTF-8 or UTF-16) before any parser sees the bytes."""
     head = raw[:4096].upper()
     if b"<!DOCTYPE" in head or b"<\x00!\x00D\x00O\x00C\x00" in head or b"\x00<\x00!\x00D\x00O\x00C" in head:
-        raise DocumentError(f"unsafe DOCX: {name} declares a DTD/entities, which OOXML never does; refused")
+        raise DocumentError(
+            f"unsafe DOCX: {name} declares a DTD/entities, which OOXML never does; refused", code="unsafe"
+        )
 
 
 def _one_line(exc: BaseException) -> str:

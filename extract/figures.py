@@ -11,12 +11,13 @@ schemas/data/metric_cues.json.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from extract.actors import actors_in_document
 from extract.dates import find_dates
-from extract.governing import Node, governing
+from extract.governing import Node, governing, parse_sentences
 from extract.money import find_money
 from extract.nlp import alias_index
 from extract.text import sentence_spans
@@ -560,14 +561,20 @@ def figures_in_document(
     doc_entity: str | None = None
     last_subject: str | None = None
     scope: tuple[str | None, str | None] = (None, None)
+    part = 0  # number of the current numbered part: "C. Substantive ..." (a letter) is not part 100
     for idx, block in enumerate(doc.blocks):
+        if parse and idx % _PARSE_WINDOW == 0:
+            parse_sentences(_money_sentences(doc.blocks[idx : idx + _PARSE_WINDOW]))
         # a carried subject belongs to its chapter and top-level section: "losses" in the next sector
         # chapter are not the energy sector's
         if (block.chapter, block.section) != scope:
             scope, last_subject = (block.chapter, block.section), None
         acts = sorted(by_block.get(block.id, []), key=lambda a: a.start)
         if budget and block.kind == "heading" and block.level <= 1 and _NUMBERED_PART.match(block.text):
-            entity = section_entity(block.text)  # a new numbered part ("II. UNTSO"): its entity, or none
+            number = _part_number(block.text)
+            if number is not None and (number == 1 or part < number <= part + _PART_GAP):
+                part = number  # a new numbered part ("II. UNTSO"): its entity, or none
+                entity = section_entity(block.text)
         if budget and doc_entity is None:
             doc_entity = responsible_entity(block.text)
         figs = figures_in_block(doc, idx, acts, reference, budget, parse)
@@ -592,7 +599,34 @@ def figures_in_document(
     return out
 
 
+_PARSE_WINDOW = 400  # blocks whose amounts' sentences are parsed in one batch (bounded memory)
+
+
+def _money_sentences(blocks: list[Block]) -> Iterator[str]:
+    """The sentences figures_in_block will ask `governing` about: the one around each amount."""
+    for block in blocks:
+        ms = find_money(block.text)
+        if ms:
+            sent = sentences(block.text)
+            for mm in ms:
+                s0, s1 = next((s for s in sent if s[0] <= mm.start < s[1] + 1), (0, len(block.text)))
+                yield block.text[s0:s1]
+
+
 _NUMBERED_PART = re.compile(r"^\s*[IVXLC]+[.)]?\s+\S")  # a top-level part; lettered sub-parts do not count
+_ROMAN_PART = re.compile(r"^\s*(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})[.)]?\s")
+_ROMAN_VALUE = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_PART_GAP = 3  # a part the reader missed may be skipped; a lettered "C." (100) after "II." is no part
+
+
+def _part_number(heading: str) -> int | None:
+    """The value of a heading's roman part number ("IV. ..." -> 4), None when it is not a valid numeral.
+    Parts run I, II, III ...: a heading "C. ..." or "L. ..." in their sequence is a lettered sub-part."""
+    m = _ROMAN_PART.match(heading)
+    if not m:
+        return None
+    digits = [_ROMAN_VALUE[c] for c in "".join(m.groups())]
+    return sum(-d if i + 1 < len(digits) and d < digits[i + 1] else d for i, d in enumerate(digits))
 
 
 def _lead_figure(doc: Document, idx: int, out: list[Figure]) -> Figure | None:

@@ -12,15 +12,13 @@ and the phrases that name whom that head is for ("for the United Nations Mission
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-from extract.nlp import MODEL_CANDIDATES
+from extract.nlp import dependency_parser
 
 log = logging.getLogger(__name__)
 
@@ -44,28 +42,44 @@ class Node:
     text: str = ""  # the head with its modifiers as written ("other staff costs")
 
 
-@lru_cache(maxsize=1)
 def _parser() -> Any | None:
-    """spaCy English model with tagger, parser and lemmatizer (no NER), or None when none is installed."""
-    for name in MODEL_CANDIDATES:
-        if importlib.util.find_spec(name) is None:
-            continue
-        try:
-            return importlib.import_module(name).load(exclude=["ner"])
-        except Exception as exc:  # a broken model must not stop extraction: rules take over
-            log.warning("spaCy model %s failed to load for parsing: %s", name, exc)
-    return None
+    """text -> Doc with tagger, parser and lemmatizer (the NER pipeline's model, not a second load), or None
+    when no model is installed."""
+    return dependency_parser()
 
 
 def has_parser() -> bool:
     return _parser() is not None
 
 
-@lru_cache(maxsize=2048)
+_DOCS: dict[str, Any] = {}  # sentence -> parsed Doc, least recently used first
+_KEEP = 2048
+
+
+def parse_sentences(sentences: Iterable[str]) -> None:
+    """Parse in batches the sentences `governing` is about to be asked about (nlp.pipe costs about half of
+    one call per sentence); the Docs wait in the cache `governing` reads."""
+    parser = _parser()
+    todo = [s for s in dict.fromkeys(sentences) if s.strip() and s not in _DOCS] if parser else []
+    for sentence, doc in zip(todo[-_KEEP:], parser.pipe(todo[-_KEEP:]) if todo else [], strict=True):
+        _DOCS[sentence] = doc
+    _trim()
+
+
 def _parse(sentence: str) -> Any:
-    nlp = _parser()
-    assert nlp is not None  # callers check has_parser() first
-    return nlp(sentence)
+    doc = _DOCS.pop(sentence, None)
+    if doc is None:
+        parser = _parser()
+        assert parser is not None  # callers check has_parser() first
+        doc = parser(sentence)
+    _DOCS[sentence] = doc
+    _trim()
+    return doc
+
+
+def _trim() -> None:
+    while len(_DOCS) > _KEEP:
+        del _DOCS[next(iter(_DOCS))]
 
 
 def _phrase(tok: Any) -> str:

@@ -44,6 +44,7 @@ _BULLETS = set(_CUES.literal_bullets)
 _LABEL_TAB = re.compile(_CUES.manual_label_tab)
 _LABEL_SPACE = re.compile(_CUES.manual_label_space)
 _HEAD_TAB = re.compile(_CUES.heading_number_tab, re.DOTALL)
+_DESIGNATION = re.compile(_CUES.heading_designation)
 _HEAD_SPACE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,4})\.?\s+(\S.*)$", re.DOTALL)
 _SECTION_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,4}$")
 _SYMBOL_BULLETS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf02d": "–"}  # Symbol/Wingdings private-use glyphs
@@ -65,7 +66,9 @@ def parse_docx(data: bytes, path: str, limits: Limits) -> Document:
     except (ValueError, KeyError, IndexError, TypeError, RecursionError, etree.LxmlError) as exc:
         # Structure no Word writes (bad attribute values, absurd nesting): a bad file, not a crash.
         reason = (str(exc).splitlines() or [""])[0][:120]
-        raise DocumentError(f"corrupt DOCX: unexpected structure ({type(exc).__name__}: {reason})") from None
+        raise DocumentError(
+            f"corrupt DOCX: unexpected structure ({type(exc).__name__}: {reason})", code="corrupt"
+        ) from None
 
 
 def _parse(data: bytes, path: str, limits: Limits) -> Document:
@@ -73,9 +76,14 @@ def _parse(data: bytes, path: str, limits: Limits) -> Document:
     root = pkg.read_xml(pkg.main)
     assert root is not None  # Package checked the main part exists
     if root.tag == f"{{{W_STRICT}}}document":
-        raise DocumentError("not a Word document: strict Open XML (ISO/IEC 29500 Strict) is not supported")
+        raise DocumentError(
+            "not a Word document: strict Open XML (ISO/IEC 29500 Strict) is not supported",
+            code="unsupported_format",
+        )
     if root.tag != _W + "document":
-        raise DocumentError(f"not a Word document: main part root is <{etree.QName(root).localname}>")
+        raise DocumentError(
+            f"not a Word document: main part root is <{etree.QName(root).localname}>", code="not_a_document"
+        )
     rels = pkg.rels(pkg.main)
     parts = {ty.rsplit("/", 1)[-1]: name for ty, name in rels.values()}
     styles = Styles(pkg.read(parts["styles"]) if "styles" in parts else None)
@@ -237,7 +245,7 @@ class _Walker:
     def paragraph(self, p: etree._Element, cell: _Cell | None) -> None:
         self.count += 1
         if self.count % 256 == 0 and time.monotonic() > self.deadline:
-            raise DocumentError("took too long: DOCX parse exceeded the time limit")
+            raise DocumentError("took too long: DOCX parse exceeded the time limit", code="timeout")
         ppr = p.find(_W + "pPr")
         style_id = wval(ppr, "pStyle")
         style = self.styles.get(style_id)
@@ -346,6 +354,8 @@ class _Walker:
         kind: BlockKind = "table_cell" if cell else "paragraph"
         level = 0
         heading = None if cell else self._heading(raw, text, ppr, style, label)
+        if heading is not None and self._run_on(heading):
+            return
         if heading is not None:
             kind, level = "heading", heading.level
             if heading.level >= 1:
@@ -367,6 +377,25 @@ class _Walker:
             **(_cell_fields(cell, raw, ppr) if cell else {}),
         ))
         self.raws.append(raw)
+
+    def _run_on(self, heading: _Heading) -> bool:
+        """A heading right after a heading that only names its unit ("Subprogramme 1", then "Operations")
+        is that heading's title: one heading, as the print sets them and the PDF reader reads them."""
+        prev = self.blocks[-1] if self.blocks else None
+        if prev is None or prev.kind != "heading" or prev.table is not None:
+            return False
+        if not _DESIGNATION.match(prev.text):
+            return False
+        if heading.number is not None or not self.stack or self.stack[-1].title != prev.text \
+                or heading.level < self.stack[-1].level:
+            return False
+        prev.text = f"{prev.text} {heading.title}"
+        self.stack[-1].title = prev.text
+        prev.section_path = prev.section_path[:-1] + [prev.text]
+        if len(self.stack) == 1:
+            prev.section_title = prev.text
+        self.raws[-1] += " " + heading.title
+        return True
 
     def _heading(
         self, raw: str, text: str, ppr: etree._Element | None, style: Style | None, label: str | None
@@ -488,8 +517,13 @@ def _title_like(rest: str) -> bool:
 
 
 def _manual_label(raw: str, text: str, kind: BlockKind) -> tuple[str | None, str, BlockKind]:
-    """Typed labels: '–<TAB>', 'a)<TAB>', '1.<TAB>', 'a) ' -> (label, text without it, kind)."""
+    """Typed labels: '–<TAB>', 'a)<TAB>', '1.<TAB>', 'a) ' -> (label, text without it, kind). Leading tabs
+    go first: UN Word files indent a typed "(a)" with tabs before it, as the print does with space (an
+    indented numbered paragraph "<TAB>4.12<TAB>text" keeps its number in the text, as the PDF reads)."""
     s = raw.lstrip(" \u00a0\n")
+    indented = s.startswith("\t") and kind != "table_cell"  # a cell's tabs are its indent (tables.py)
+    if indented:
+        s = s.lstrip("\t")
     list_kind: BlockKind = "table_cell" if kind == "table_cell" else "list_item"
     if len(s) > 1 and s[0] in _BULLETS and s[1] == "\t":
         rest = normalize_text(s[2:])
@@ -502,5 +536,7 @@ def _manual_label(raw: str, text: str, kind: BlockKind) -> tuple[str | None, str
             label = m.group(1)
             # "2.1<TAB>text" is a numbered paragraph of a section, not a list item
             numbered_para = "." in label.rstrip(".") and label[0].isdigit()
+            if indented and (numbered_para or label[-1] not in ".)"):
+                return None, text, kind  # "<TAB>a<TAB>Excludes ...": a table note's mark, read as printed
             return label, rest, (kind if numbered_para else list_kind)
     return None, text, kind

@@ -106,10 +106,12 @@ def _numeric(block: Block) -> tuple[int, str] | None:
 def parse_text(data: bytes, path: str, limits: Limits) -> Document:
     """One block per non-empty line, with list labels, section paths and recovered numbering; pages=None."""
     if len(data) > limits.max_file_bytes:
-        raise DocumentError(f"file is {len(data)} bytes, over the limit of {limits.max_file_bytes}")
+        raise DocumentError(
+            f"file is {len(data)} bytes, over the limit of {limits.max_file_bytes}", code="too_large"
+        )
     text = decode(data)
     if "\x00" in text:
-        raise DocumentError("binary data in a text file (NUL bytes)")
+        raise DocumentError("binary data in a text file (NUL bytes)", code="not_a_document")
     blocks: list[Block] = []
     path_stack: list[tuple[str, str]] = []  # (number, title) per heading level
     for raw in re.split(r"\r\n|\r|\n", text):

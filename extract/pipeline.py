@@ -7,6 +7,7 @@ from pathlib import Path
 
 from extract.classify import classify
 from extract.errors import DocumentError
+from extract.reading import read_regular
 from extract.records import extract_records
 from schemas.models import Document, Extraction, Limits
 
@@ -19,7 +20,9 @@ def sniff_format(data: bytes, path: str) -> str:
     if head.startswith(b"PK\x03\x04"):
         return "docx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DocumentError("legacy Word .doc (OLE2) file, not DOCX: save it as .docx first")
+        raise DocumentError(
+            "legacy Word .doc (OLE2) file, not DOCX: save it as .docx first", code="unsupported_format"
+        )
     if b"%PDF" in data[:1024]:
         return "pdf"
     try:
@@ -28,15 +31,19 @@ def sniff_format(data: bytes, path: str) -> str:
         if re.search(rb"\d+ \d+ obj\b", data[:65536]) and _pdfium_opens(data):
             # a PDF that only lost its "%PDF" header: PDFium reads it (objects early in the file say so)
             return "pdf"
-        raise DocumentError(f"unrecognised binary file (starts with {head!r})") from None
+        raise DocumentError(
+            f"unrecognised binary file (starts with {head!r})", code="not_a_document"
+        ) from None
     if re.search(r"\d+ \d+ obj\b", text) and _pdfium_opens(data):  # an all-ASCII PDF missing its header
         return "pdf"
     low = text.lstrip().lower()
     if low.startswith("<!doctype html") or low.startswith("<html"):
-        raise DocumentError("HTML file, not a PDF/DOCX/text document")
+        raise DocumentError("HTML file, not a PDF/DOCX/text document", code="not_a_document")
     suffix = Path(path).suffix.lower()
     if suffix in (".pdf", ".docx"):  # a truncated download or a renamed file: parsing it as text misleads
-        raise DocumentError(f"named {suffix} but holds plain text, not a {suffix[1:].upper()} file")
+        raise DocumentError(
+            f"named {suffix} but holds plain text, not a {suffix[1:].upper()} file", code="not_a_document"
+        )
     return "txt"
 
 
@@ -64,12 +71,14 @@ def parse(data: bytes, path: str, limits: Limits) -> Document:
 def extract_bytes(data: bytes, path: str, limits: Limits | None = None, use_model: bool = True) -> Extraction:
     limits = limits or Limits()
     if not data:
-        raise DocumentError("empty file (0 bytes)")
+        raise DocumentError("empty file (0 bytes)", code="empty")
     if len(data) > limits.max_file_bytes:
-        raise DocumentError(f"file is {len(data)} bytes, over the limit of {limits.max_file_bytes}")
+        raise DocumentError(
+            f"file is {len(data)} bytes, over the limit of {limits.max_file_bytes}", code="too_large"
+        )
     doc = classify(parse(data, path, limits))
     if not any(b.text.strip() for b in doc.blocks):
-        raise DocumentError("no text layer (scanned or empty document)")
+        raise DocumentError("no text layer (scanned or empty document)", code="empty")
     from extract.nlp import split_long_blocks
 
     blocks, split = split_long_blocks(doc.blocks, limits.max_paragraph_chars)
@@ -82,18 +91,5 @@ def extract_bytes(data: bytes, path: str, limits: Limits | None = None, use_mode
 
 def extract_file(path: str | Path, limits: Limits | None = None, use_model: bool = True) -> Extraction:
     p = Path(path)
-    limit = (limits or Limits()).max_file_bytes
-    try:
-        size = p.stat().st_size
-        if size > limit:  # before reading: a 10 GB file must not be loaded to learn it is too big
-            raise DocumentError(f"file is {size} bytes, over the limit of {limit}")
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise DocumentError("file not found (moved or deleted?)") from None
-    except IsADirectoryError:
-        raise DocumentError("is a directory") from None
-    except PermissionError:
-        raise DocumentError("permission denied") from None
-    except OSError as exc:
-        raise DocumentError(f"cannot read: {exc.strerror or exc}") from None
+    data = read_regular(str(p), (limits or Limits()).max_file_bytes)
     return extract_bytes(data, str(p), limits, use_model)

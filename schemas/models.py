@@ -85,6 +85,8 @@ class Document(BaseModel):
 
 
 class Period(BaseModel):
+    """A span of time as two ISO 8601 values (a fiscal year, "2025-2034")."""
+
     start: str  # ISO 8601
     end: str
 
@@ -138,6 +140,8 @@ class CellRef(BaseModel):
 
 
 class DateMention(BaseModel):
+    """A date, month, year or interval found in text, with its ISO 8601 value and character offsets."""
+
     start: int
     end: int
     text: str
@@ -150,6 +154,8 @@ class DateMention(BaseModel):
 
 
 class ActorMention(BaseModel):
+    """One mention of an actor in text: the form written, its canonical name and type, offsets."""
+
     start: int
     end: int
     text: str  # the form as written
@@ -172,6 +178,8 @@ class Actor(BaseModel):
 
 
 class Clause(BaseModel):
+    """One paragraph of a resolution (preambular or operative), with its verb, number and addressee."""
+
     id: str  # "1408/resolves-to-instruct/2", "1408/instructs-sg", "1408/recalling/a"
     resolution: str  # "1408"
     kind: Literal["preambular", "operative"]
@@ -188,6 +196,8 @@ class Clause(BaseModel):
 
 
 class Evidence(BaseModel):
+    """A report paragraph that counts as addressing a clause, with its link score and why."""
+
     block_id: str
     text: str
     page: int | None = None
@@ -197,6 +207,8 @@ class Evidence(BaseModel):
 
 
 class ClauseCoverage(BaseModel):
+    """Whether one operative clause is addressed by a report, with the evidence paragraphs."""
+
     clause_id: str
     addressed: bool
     score: float
@@ -204,6 +216,8 @@ class ClauseCoverage(BaseModel):
 
 
 class AuditRow(BaseModel):
+    """One report audited against one resolution: coverage per clause, or the reason it could not be."""
+
     doc_id: str
     year: int | None = None
     clauses: list[ClauseCoverage] = Field(default_factory=list)
@@ -215,6 +229,8 @@ class AuditRow(BaseModel):
 
 
 class SeriesPoint(BaseModel):
+    """One edition's value of a figure series, with where it is stated and the change to the last."""
+
     doc_id: str
     year: int | None = None
     amount: float
@@ -232,6 +248,8 @@ class SeriesPoint(BaseModel):
 
 
 class Series(BaseModel):
+    """The same figure (metric, subject, currency) across report or assessment editions."""
+
     metric: str
     subject: str | None = None
     currency: str
@@ -241,6 +259,8 @@ class Series(BaseModel):
 
 
 class Check(BaseModel):
+    """A consistency check over figures (sums, stated changes, restatements) and its outcome."""
+
     kind: Literal[
         "sum_mismatch", "stated_change", "cumulative_decrease", "inconsistent_restatement", "table_sum",
         "listed_parts_sum", "annual_vs_cumulative", "unverified",

@@ -238,6 +238,7 @@ class DocxLayout(RuleFile):
     heading_number_tab: str
     heading_max_chars: int
     heading_max_words: int
+    heading_designation: str = "^$"  # a heading that only names a unit ("Part II") runs on into the next
 
 
 class FiscalConvention(_Strict):

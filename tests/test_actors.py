@@ -150,7 +150,7 @@ def test_model_org_cut_by_member_state_is_rejoined() -> None:
     ]
 
 
-@pytest.mark.parametrize("name", ["c26-res1408-report.pdf", "res1408.docx"])
+@pytest.mark.parametrize("name", ["c26-res1408-report.pdf", "res1408.docx", "real/A_RES_80_229.pdf"])
 def test_model_on_candidate_sentences_only_finds_what_the_whole_block_run_finds(
     corpus_dir: Path, name: str
 ) -> None:
@@ -173,3 +173,22 @@ def test_model_on_candidate_sentences_only_finds_what_the_whole_block_run_finds(
     ]
     fast = [(m.block_id, m.start, m.end, m.name) for m in actors_in_document(doc, use_model=True)]
     assert whole and fast == whole
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The General Assembly Took Note of the Report.", False),  # capitalised, but no name shape left free
+        ("The Field Service posts remain.", True),  # (a) a head word the model may tag as an ORG
+        ("The Republic of Moldova and the Administration of Ukraine replied.", True),  # (a)/(b)
+        ("Staff In Geneva Moved To the Palais.", False),
+    ],
+)
+def test_model_runs_only_where_a_kept_mention_is_possible(sentence: str, expected: bool) -> None:
+    """The pre-filter before the model: free text (outside the rulers' matches) must hold a name shape."""
+    from extract.actors import _model_may_add
+    from extract.nlp import get_nlp
+
+    nlp = get_nlp(True)
+    doc = next(nlp.pipe([sentence], disable=[n for n in ("ner",) if n in nlp.pipe_names]))
+    assert any(_model_may_add(s) for s in doc.sents) is expected

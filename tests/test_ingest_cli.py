@@ -49,7 +49,8 @@ def test_summary_line_counts_every_outcome(tmp_path):
     db = tmp_path / "s.db"
     code, out, err = ingest(str(folder), "--db", str(db))
     assert code == 1
-    assert err.strip().splitlines()[-1] == "2 added, 1 error, 3 skipped: not a document (.png, .xlsx)"
+    summary = "2 added, 1 error (not_a_document), 3 skipped: not a document (.png, .xlsx)"
+    assert err.strip().splitlines()[-1] == summary
     code, out, err = ingest(str(folder), "--db", str(db), "--quiet")
     bad = f"error: {folder / 'bad.pdf'}: named .pdf but holds plain text, not a PDF file"
     assert code == 1 and err.strip() == bad
@@ -70,7 +71,7 @@ def test_fifo_named_like_a_pdf_is_refused_and_the_rest_stored(tmp_path):
     assert lines[0] == f"error: {folder / 'x.pdf'}: a FIFO (named pipe), not a regular file: not read" + (
         " (a stream: ... | restrack ingest - --name NAME)"
     )
-    assert lines[-1] == "1 added, 1 error" and ids(db) == ["good.txt"]
+    assert lines[-1] == "1 added, 1 error (not_regular_file)" and ids(db) == ["good.txt"]
     code, _, err = ingest("/dev/zero", "--db", str(db))  # a device: refused at once, not read forever
     assert code == 1 and "error: /dev/zero: a character device, not a regular file: not read" in err
 
@@ -92,7 +93,7 @@ def test_unreadable_and_vanished_folders_are_one_line_each(tmp_path):
     lines = err.strip().splitlines()
     assert f"error: {folder / 'dangling.pdf'}: broken symbolic link (its target is missing)" in lines
     assert any(line.startswith(f"error: {folder / 'loop.docx'}: cannot read: ") for line in lines), lines
-    assert lines[-1] == "1 added, 2 errors"
+    assert lines[-1] == "1 added, 2 errors (1 not_found, 1 unreadable)"
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root and setpriv")
@@ -114,7 +115,7 @@ def test_chmod_000_folder_as_an_unprivileged_user(tmp_path):
         assert code == 1 and out.startswith("added good.txt ("), err
         lines = err.strip().splitlines()
         assert f"error: {locked}: cannot read folder: Permission denied" in lines
-        assert lines[-1] == "1 added, 1 error"
+        assert lines[-1] == "1 added, 1 error (unreadable)"
     finally:
         os.chmod(base / "locked", 0o755)
         shutil.rmtree(base)

@@ -57,3 +57,37 @@ def test_conference_editions_by_regex() -> None:
         "World Telecommunication Development Conference",
         "ITU Plenipotentiary Conference",
     ]
+
+
+def test_batched_dependency_parse_equals_one_call_per_sentence() -> None:
+    """governing.parse_sentences batches the parse for speed: the trees must be those of single calls."""
+    import pytest
+
+    from extract.nlp import dependency_parser, get_nlp
+
+    parser = dependency_parser()
+    if parser is None:
+        pytest.skip("needs the statistical model")
+    texts = [
+        "Decides to appropriate the amount of 1,355,899,200 dollars for the Mission.",
+        "Resources amount to $4.2 million.",
+        "The Council approved a budget of CHF 85 000 for 2024, including CHF 5 000 for travel.",
+    ]
+
+    def tree(doc):  # noqa: ANN001, ANN202
+        return [(t.text, t.dep_, t.head.i, t.lemma_, t.pos_) for t in doc]
+
+    assert [tree(d) for d in parser.pipe(texts)] == [tree(parser(t)) for t in texts]
+    assert "parser" not in get_nlp(True).pipe_names  # the NER pipeline never runs the parser itself
+
+
+def test_spacy_command_line_package_loads_on_demand() -> None:
+    """extract.nlp imports spaCy without spacy.cli (start-up time); asking for it later still works."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, extract.nlp, spacy; assert 'typer' not in sys.modules; "
+        "import spacy.cli; assert callable(spacy.cli.download) and callable(spacy.info)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

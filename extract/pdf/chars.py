@@ -114,9 +114,9 @@ def open_pdf(data: bytes):  # noqa: ANN201
     except pdfium.PdfiumError as exc:
         msg = str(exc)
         if "password" in msg.lower() or "security" in msg.lower():
-            raise DocumentError("encrypted PDF: a password is required") from None
+            raise DocumentError("encrypted PDF: a password is required", code="encrypted") from None
         repaired = _repair(data)
-        detail = re.sub(r"^Failed to load document \(PDFium: (.*)\)\.?$", r"\1", msg)[:80]
+        detail = _plain_damage(re.sub(r"^Failed to load document \(PDFium: (.*)\)\.?$", r"\1", msg))
         if repaired is not None:
             try:
                 doc = pdfium.PdfDocument(repaired)
@@ -124,9 +124,23 @@ def open_pdf(data: bytes):  # noqa: ANN201
                 return doc
             except pdfium.PdfiumError:
                 pass
-        raise DocumentError(f"corrupt PDF: {detail or 'cannot be opened'}") from None
-    except Exception as exc:  # noqa: BLE001 - any library failure is a bad file, said in one line
-        raise DocumentError(f"corrupt PDF: {type(exc).__name__}") from None
+        raise DocumentError(f"corrupt PDF: {detail or 'cannot be opened'}", code="corrupt") from None
+    except Exception:  # noqa: BLE001 - any library failure is a bad file, said in one line
+        raise DocumentError("corrupt PDF: cannot be opened", code="corrupt") from None
+
+
+# PDFium's error names, said the way a user reads them (its own words are an engine's, not a reason)
+_DAMAGE = {
+    "data format error": "its structure cannot be read (damaged, or not a complete PDF)",
+    "file access error": "cannot be read",
+    "file not found": "cannot be read",
+    "page error": "its page tree is damaged",
+    "unknown error": "cannot be opened",
+}
+
+
+def _plain_damage(detail: str) -> str:
+    return _DAMAGE.get(detail.strip().rstrip(".").lower(), "cannot be opened")
 
 
 def _repair(data: bytes) -> bytes | None:
@@ -137,7 +151,7 @@ def _repair(data: bytes) -> bytes | None:
 
         with pikepdf.open(io.BytesIO(data)) as pdf:
             if len(pdf.pages) == 0:
-                raise DocumentError("PDF has no pages")
+                raise DocumentError("PDF has no pages", code="empty")
             out = io.BytesIO()
             pdf.save(out)
             return out.getvalue()
@@ -152,7 +166,7 @@ def pdfium_opens(data: bytes) -> bool:
         open_pdf(data).close()
         return True
     except DocumentError as exc:
-        return exc.reason.startswith("encrypted")
+        return exc.code == "encrypted"
 
 
 def _frame(rot: int, crop: tuple[float, float, float, float]):  # noqa: ANN202

@@ -93,9 +93,9 @@ def _read(data: bytes, limits: Limits, s: LayoutSettings) -> tuple[list[Page], l
         except Exception:  # noqa: BLE001
             n = 0
         if n == 0:
-            raise DocumentError("PDF has no pages")
+            raise DocumentError("PDF has no pages", code="empty")
         if n > limits.max_pages:
-            raise DocumentError(f"PDF has {n} pages, over the limit of {limits.max_pages}")
+            raise DocumentError(f"PDF has {n} pages, over the limit of {limits.max_pages}", code="too_large")
         pages: list[Page] = []
         ocr: list[int] = []
         warnings: list[str] = []
@@ -103,7 +103,7 @@ def _read(data: bytes, limits: Limits, s: LayoutSettings) -> tuple[list[Page], l
         for i in range(n):
             if time.monotonic() - started > limits.max_seconds:
                 raise DocumentError(
-                    f"PDF parsing took over {limits.max_seconds:g} s (at page {i + 1} of {n})"
+                    f"PDF parsing took over {limits.max_seconds:g} s (at page {i + 1} of {n})", code="timeout"
                 )
             try:
                 raw = read_page(doc, i, s)
@@ -136,7 +136,7 @@ def _read(data: bytes, limits: Limits, s: LayoutSettings) -> tuple[list[Page], l
                 _guard(partial(_layout, raw, s), partial(_plain_page, raw), warnings, f"page {i + 1}")
             )
         if damage and not any(p.lines for p in pages):
-            raise DocumentError(f"corrupt PDF: {damage}")
+            raise DocumentError(f"corrupt PDF: {damage}", code="corrupt")
         if damage:
             warnings.append(f"damaged PDF ({damage}) repaired before reading")
         return pages, ocr, warnings, drawn
@@ -157,13 +157,13 @@ def _refuse(pages: list[Page], ocr: list[int], warnings: list[str], drawn: bool)
     if ocr:
         reasons = [w for w in warnings if "needs OCR" in w]
         if any("(cid:) glyphs" in w for w in reasons):
-            raise DocumentError("no usable text layer ((cid:) glyphs): needs OCR")
+            raise DocumentError("no usable text layer ((cid:) glyphs): needs OCR", code="needs_ocr")
         if any("non-word" in w for w in reasons):
-            raise DocumentError("no usable text layer (mostly non-word glyphs): needs OCR")
-        raise DocumentError("no text layer (scanned image?): needs OCR")
+            raise DocumentError("no usable text layer (mostly non-word glyphs): needs OCR", code="needs_ocr")
+        raise DocumentError("no text layer (scanned image?): needs OCR", code="needs_ocr")
     if drawn:
-        raise DocumentError("no text layer (scanned image?): needs OCR")
-    raise DocumentError("no text on any page")
+        raise DocumentError("no text layer (scanned image?): needs OCR", code="needs_ocr")
+    raise DocumentError("no text on any page", code="empty")
 
 
 def _body(pages: list[Page], s: LayoutSettings, warnings: list[str]) -> tuple[list[Para], Geometry, set[str]]:
@@ -245,7 +245,9 @@ def _body(pages: list[Page], s: LayoutSettings, warnings: list[str]) -> tuple[li
 def parse_pdf(data: bytes, path: str, limits: Limits) -> Document:
     """A PDF's body as blocks in reading order (page, bbox, section, label), page furniture in header_text."""
     if len(data) > limits.max_file_bytes:
-        raise DocumentError(f"file is {len(data)} bytes, over the limit of {limits.max_file_bytes}")
+        raise DocumentError(
+            f"file is {len(data)} bytes, over the limit of {limits.max_file_bytes}", code="too_large"
+        )
     silence_logs()
     s = settings()
     pages, ocr, warnings, drawn = _read(data, limits, s)

@@ -1,6 +1,6 @@
 """Throughput of per-document extraction (actors + money + dates + figures), with and without the spaCy model.
 
-Usage: python bench/extract.py [FILES...] [--repeat N]
+Usage: python bench/extraction.py [FILES...] [--repeat N]
 Defaults to the shared reference corpus. Parsing is timed apart from extraction: parsers are another module's
 cost. Model load time is reported once; the timed runs use the warm pipeline, as a process-pool worker does.
 """
@@ -8,12 +8,10 @@ cost. Model load time is reported once; the timed runs use the warm pipeline, as
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
 from extract.nlp import count_tokens, get_nlp, model_name  # noqa: E402
 from extract.pipeline import parse  # noqa: E402

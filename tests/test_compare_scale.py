@@ -1,0 +1,94 @@
+"""compare on a growing archive: wording blocking, per-document caching (speed itself is measured in
+bench/archive.py, not asserted here)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from rapidfuzz import fuzz, process
+
+import corpus.compare as compare_module
+from corpus.compare import _WORDING_CANDIDATES, _WORDING_SCAN, _Build, _Fig, _Group, _Wordings, compare
+from corpus.store import Store
+from extract.pipeline import extract_file
+from schemas.models import Document, Figure, Series
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+WORDS = "pledges pledge total contribution contributions fund trust budget damage needs school".split()
+
+
+def _fig(label: str, sentence: str, doc_id: str = "d") -> _Fig:
+    fig = Figure(start=0, end=3, text="USD 1", amount=1.0, currency="USD", metric="budget", doc_id=doc_id,
+                 sentence=sentence)
+    return _Fig(fig=fig, doc=Document(id=doc_id, path="x", sha256="x", format="txt"), index=0, label=label)
+
+
+def _brute(f: _Fig, b: _Build) -> float:
+    """The score of one series as compare computed it before the group index: per series, in full."""
+    a = compare_module._fuzzy_key(f.label)
+    best = process.extractOne(a, b.label_keys.keys(), scorer=fuzz.token_set_ratio) if a else None
+    sent = process.extractOne(compare_module._fuzzy_key(f.fig.sentence or ""), b.sentence_keys.keys(),
+                              scorer=fuzz.token_sort_ratio)
+    return max(best[1] if best else 0.0, sent[1] if sent else 0.0)
+
+
+def _phrase(rng: random.Random) -> str:
+    return " ".join(rng.choice(WORDS[:6]) for _ in range(rng.randint(0, 3)))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_group_scores_equal_the_per_series_scan_below_the_blocking_size(seed: int) -> None:
+    rng = random.Random(seed)
+    group = _Group()
+    for i in range(6):  # 6 series, up to 20 wordings each (more than the 16 kept: eviction is exercised)
+        b = _Build(Series(metric="budget", currency="USD"), ("budget", f"#{i}"))
+        group.add(b)
+        for _ in range(rng.randint(1, 20)):
+            b.add_wording(_fig(_phrase(rng), _phrase(rng)), group)
+    assert len(group.labels.owners) <= _WORDING_SCAN  # the exact regime
+    for _ in range(40):
+        f, cut = _fig(_phrase(rng), _phrase(rng)), rng.choice([40, 70])
+        want = {i: s for i, b in enumerate(group.builds) if (s := _brute(f, b)) >= cut}
+        assert group.scores(f, cut) == want
+
+
+def test_a_large_group_scores_a_bounded_set_sharing_a_stem() -> None:
+    words = _Wordings()
+    for i in range(_WORDING_SCAN + 50):
+        words.add(f"common{i % 7} word{i}", i)
+    words.add("pledges received", 9999)
+    got = words.candidates("pledge received")
+    assert len(got) <= _WORDING_CANDIDATES
+    assert got[0] == "pledges received"  # its rarest stem ("recei") first
+    assert all({w[:5] for w in k.split()} & {"pledg", "recei"} for k in got)
+    small = _Wordings()
+    small.add("anything at all", 0)
+    assert small.candidates("pledge") == ["anything at all"]  # small groups are scanned in full
+
+
+def test_after_adding_a_document_only_that_document_is_analysed(tmp_path, monkeypatch) -> None:
+    if not (EXAMPLES / "c26-report-sample.docx").exists():
+        pytest.skip("examples/ not generated")
+    docs = [extract_file(EXAMPLES / f"{n}-sample.docx", use_model=False) for n in ("c24-report", "c25-report",
+                                                                                    "c26-report")]
+    with Store(tmp_path / "fresh.db") as fresh:
+        for d in docs:
+            fresh.ingest(d)
+        expected = compare(fresh, all_checks=True)
+    real = compare_module._contexts
+    seen: list[str | None] = []
+    monkeypatch.setattr(compare_module, "_contexts", lambda d, f: seen.append(d.path) or real(d, f))
+    with Store(tmp_path / "grow.db") as store:
+        for d in docs[:2]:
+            store.ingest(d)
+        compare(store)
+        assert len(seen) == 2
+        seen.clear()
+        store.ingest(docs[2])
+        got = compare(store, all_checks=True)
+    assert [Path(p or "").name for p in seen] == ["c26-report-sample.docx"]
+    assert [s.model_dump() for s in got[0]] == [s.model_dump() for s in expected[0]]
+    assert [c.model_dump() for c in got[1]] == [c.model_dump() for c in expected[1]]
+    assert any(p.year == 2026 for s in got[0] for p in s.points)
