@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from extract.dates import month_numbers
 from extract.nlp import ACTOR_LABEL, alias_index, gazetteer, get_nlp, has_model
-from schemas.models import Actor, ActorMention, Document
+from schemas.models import Actor, ActorMention, ActorType, Document
 from schemas.rules import ActorFilters, load_rules
 
 _QUOTES = "\"“”‘’«»'"
@@ -38,7 +38,7 @@ class Definition:
     acronym: str
     long_form: str
     name: str | None
-    type: str
+    type: ActorType
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +60,7 @@ def _words(text: str) -> list[str]:
     return [w.strip(",.;:()’'\"“”").lower() for w in text.split()]
 
 
-def guess_type(long_form: str, context: str = "") -> str | None:
+def guess_type(long_form: str, context: str = "") -> ActorType | None:
     """Actor type from a name's words, or None when the name is not an organisation (a report, an event)."""
     f = filters()
     words = _words(long_form)
@@ -70,7 +70,8 @@ def guess_type(long_form: str, context: str = "") -> str | None:
     tokens = long_form.replace("-", " ").split()
     if any(w in heads["un_body"] for w in tokens) or "united nations" in long_form.lower():
         return "un_body"
-    for typ in ("academia", "company", "initiative"):
+    named: tuple[ActorType, ...] = ("academia", "company", "initiative")
+    for typ in named:
         if any(w in heads[typ] for w in words):
             return typ
     if any(w in heads["national_authority"] for w in words):
@@ -156,7 +157,7 @@ def _clean_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _model_org_ok(form: str, defs: dict[str, Definition]) -> str | None:
+def _model_org_ok(form: str, defs: dict[str, Definition]) -> ActorType | None:
     """The actor type for a model ORG that passes the filters, else None."""
     f = filters()
     low = form.lower()
@@ -315,10 +316,10 @@ def _entities(texts: list[str], use_model: bool) -> list[list[Any]]:
     for (i, sent), mdoc in zip(todo, model_docs, strict=True):
         lo, hi = sent.start_char, sent.end_char
         kept = [e for e in ents[i] if e.end_char <= lo or e.start_char >= hi]
-        found = [
+        added = [
             _Entity(e.label_, e.start_char + lo, e.end_char + lo, e.text, e.ent_id_) for e in mdoc.ents
         ]
-        ents[i] = sorted(kept + found, key=lambda e: e.start_char)
+        ents[i] = sorted(kept + added, key=lambda e: e.start_char)
     return ents
 
 

@@ -21,7 +21,7 @@ from extract.governing import Node, governing, parse_sentences
 from extract.money import find_money
 from extract.nlp import alias_index
 from extract.text import sentence_spans
-from schemas.models import ActorMention, Block, DateMention, Document, Figure, MoneyMention, Period
+from schemas.models import ActorMention, Block, DateMention, Document, Figure, Metric, MoneyMention, Period
 from schemas.rules import BudgetKind, BudgetKinds, MetricCues, load_rules
 
 _LOCAL, _SENTENCE, _BLOCK = 1.0, 0.4, 0.15
@@ -33,7 +33,7 @@ def cues() -> MetricCues:
 
 
 @lru_cache(maxsize=1)
-def _cue_res() -> dict[str, list[tuple[re.Pattern[str], float]]]:
+def _cue_res() -> dict[Metric, list[tuple[re.Pattern[str], float]]]:
     return {
         metric: [(re.compile(rf"(?<![\w-]){re.escape(c)}", re.IGNORECASE), w) for c, w in words.items()]
         for metric, words in cues().metrics.items()
@@ -45,17 +45,17 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return sentence_spans(text)
 
 
-def _score(text: str, weight: float, into: dict[str, float]) -> None:
+def _score(text: str, weight: float, into: dict[Metric, float]) -> None:
     for metric, s in _cue_scores(text):
         into[metric] = into.get(metric, 0.0) + weight * s
 
 
 @lru_cache(maxsize=4096)
-def _cue_scores(text: str) -> tuple[tuple[str, float], ...]:
+def _cue_scores(text: str) -> tuple[tuple[Metric, float], ...]:
     """Cue weight per metric in `text`. Cached: a block's text and its sentences are scored once per
     figure they hold; a substring test skips the regex for cues absent from the text (most of them)."""
     low = text.lower()
-    out: dict[str, float] = {}
+    out: dict[Metric, float] = {}
     for (metric, pats), words in zip(_cue_res().items(), cues().metrics.values(), strict=True):
         for (pat, w), cue in zip(pats, words, strict=True):
             if cue.isascii() and cue.lower() not in low:
@@ -104,8 +104,8 @@ def _clauses(text: str, ms: list[MoneyMention], sent: list[tuple[int, int]]) -> 
     return out
 
 
-def _metric(cl: _Clause, sentence: str, context: str, is_total: bool, budget: bool = False) -> str:
-    scores: dict[str, float] = {}
+def _metric(cl: _Clause, sentence: str, context: str, is_total: bool, budget: bool = False) -> Metric:
+    scores: dict[Metric, float] = {}
     local = cl.lead + " " + cl.trail
     if budget:  # budget lines ("grants and contributions") name where money goes, not what it measures
         local, sentence, context = (_strip_object_classes(t) for t in (local, sentence, context))
@@ -476,7 +476,7 @@ def figures_in_block(
     c = cues()
     out: list[Figure] = []
     total_at: int | None = None
-    own_total: str | None = None
+    own_total: Metric | None = None
     total_sentence: tuple[int, int] | None = None
     for mm, cl in zip(ms, cls, strict=True):
         s0, s1 = next((s for s in sent if s[0] <= mm.start < s[1] + 1), (0, len(text)))

@@ -61,7 +61,8 @@ def parse_sentences(sentences: Iterable[str]) -> None:
     one call per sentence); the Docs wait in the cache `governing` reads."""
     parser = _parser()
     todo = [s for s in dict.fromkeys(sentences) if s.strip() and s not in _DOCS] if parser else []
-    for sentence, doc in zip(todo[-_KEEP:], parser.pipe(todo[-_KEEP:]) if todo else [], strict=True):
+    docs = parser.pipe(todo[-_KEEP:]) if parser and todo else []
+    for sentence, doc in zip(todo[-_KEEP:], docs, strict=True):
         _DOCS[sentence] = doc
     _trim()
 

@@ -17,7 +17,7 @@ import re
 import warnings
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 
 def _import_spacy_without_cli() -> None:
@@ -52,6 +52,9 @@ _import_spacy_without_cli()
 
 import spacy  # noqa: E402
 from spacy.language import Language  # noqa: E402
+
+if TYPE_CHECKING:
+    from spacy.pipeline import EntityRuler, Pipe
 
 log = logging.getLogger(__name__)
 
@@ -141,19 +144,25 @@ def _build(use_model: bool) -> tuple[Language, str]:
             )
         nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer", first=True)
-    where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+    before = "ner" if "ner" in nlp.pipe_names else None
     lower, exact = actor_patterns(nlp)
     # Longer, case-insensitive names first and authoritative; exact forms then fill only the gaps, so
     # "ITU Council" stays one actor and not "ITU" + a stray "Council".
     cfg = {"overwrite_ents": True, "validate": False, "phrase_matcher_attr": "LOWER"}
-    nlp.add_pipe("entity_ruler", name="actor_ruler", config=cfg, **where).add_patterns(lower)
+    # add_pipe/get_pipe are typed as returning any component; these are EntityRulers
+    ruler = cast("EntityRuler", nlp.add_pipe("entity_ruler", name="actor_ruler", config=cfg, before=before))
+    ruler.add_patterns(lower)
     cfg = {"overwrite_ents": False, "validate": False}
-    nlp.add_pipe("entity_ruler", name="actor_ruler_exact", config=cfg, **where).add_patterns(exact)
+    ruler = cast(
+        "EntityRuler", nlp.add_pipe("entity_ruler", name="actor_ruler_exact", config=cfg, before=before)
+    )
+    ruler.add_patterns(exact)
     for ruler_name in ("actor_ruler", "actor_ruler_exact"):
-        ruler = nlp.get_pipe(ruler_name)
+        ruler = cast("EntityRuler", nlp.get_pipe(ruler_name))
         if len(ruler):  # spaCy recounts every pattern on each doc only to warn when there are none
-            ruler._require_patterns = lambda: None
-            ruler.match = _ruler_match(ruler)
+            # replaces methods on this instance on purpose (mypy forbids assigning to methods)
+            ruler._require_patterns = lambda: None  # type: ignore[method-assign]
+            ruler.match = _ruler_match(ruler)  # type: ignore[method-assign]
     return nlp, name
 
 
@@ -238,7 +247,7 @@ class _Chunked(Language):
     pieces joined back into one Doc with the same text and offsets, instead of spaCy's error E088 and
     gigabytes of memory. Texts within the limit go through unchanged."""
 
-    def __call__(self, text: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def __call__(self, text: Any, **kwargs: Any) -> Any:
         if isinstance(text, str) and len(text) > CHUNK_CHARS:
             from spacy.tokens import Doc
 
@@ -246,22 +255,23 @@ class _Chunked(Language):
             return Doc.from_docs(docs, ensure_whitespace=False)
         return super().__call__(text, **kwargs)
 
-    def pipe(self, texts: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def pipe(self, texts: Any, **kwargs: Any) -> Any:
         from spacy.tokens import Doc
 
         texts = list(texts)
         if not any(isinstance(t, str) and len(t) > CHUNK_CHARS for t in texts):
             yield from super().pipe(texts, **kwargs)
             return
-        spans, flat = [], []
+        spans: list[int] = []
+        flat: list[Any] = []
         for t in texts:
             parts = split_text(t) if isinstance(t, str) else [t]
             spans.append(len(parts))
             flat += parts
         docs = iter(super().pipe(flat, **kwargs))
         for n in spans:
-            parts = [next(docs) for _ in range(n)]
-            yield parts[0] if n == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+            piece_docs = [next(docs) for _ in range(n)]
+            yield piece_docs[0] if n == 1 else Doc.from_docs(piece_docs, ensure_whitespace=False)
 
 
 def get_nlp(use_model: bool = True) -> Language:
@@ -278,7 +288,8 @@ class DependencyParser:
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
-        self.procs = [nlp.get_pipe(n) for n in nlp.component_names if n in _PARSE_PIPES]
+        # get_pipe is typed as returning any callable; these components are spaCy Pipes (they have .pipe)
+        self.procs = [cast("Pipe", nlp.get_pipe(n)) for n in nlp.component_names if n in _PARSE_PIPES]
 
     def __call__(self, text: str) -> Any:
         doc = self.nlp.make_doc(text)
