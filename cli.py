@@ -834,7 +834,7 @@ def audit(db: str, fmt: str, doc: str | None, resolution: str | None, clause: st
         return
     years = [str(r.year or "?") for r in rows]
     heads = [y if years.count(y) == 1 else f"{y} {r.doc_id}" for y, r in zip(years, rows, strict=True)]
-    matrix = {}
+    matrix: dict[str, dict[str, str]] = {}
     for head, r in zip(heads, rows, strict=True):
         for c in r.clauses:
             cell = f"yes ({len(c.evidence)})" if c.addressed else f"no ({len(c.evidence)})"

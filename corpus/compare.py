@@ -122,13 +122,14 @@ def _windows(figs: list[_Fig]) -> None:
             if at >= 0:
                 pos = at + len(f.fig.text)
         for i, f in enumerate(group):
-            if spans[i] is None:
+            span = spans[i]
+            if span is None:
                 f.lead, f.trail = sentence, ""
                 continue
             prev_end = next((s[1] for s in reversed(spans[:i]) if s), 0)
             next_start = next((s[0] for s in spans[i + 1 :] if s), len(sentence))
-            f.lead = sentence[prev_end : spans[i][0]]
-            f.trail = sentence[spans[i][1] : next_start]
+            f.lead = sentence[prev_end : span[0]]
+            f.trail = sentence[span[1] : next_start]
 
 
 def _label(f: _Fig) -> str:
@@ -805,7 +806,7 @@ def _unit(f: Figure) -> float:
     return 0.5 * scale * 10.0 ** -len(m.group(2) or "")
 
 
-def _sum_check(total: _Fig, parts: list[_Fig], what: str) -> Check | None:
+def _sum_check(total: _Fig, parts: list[_Fig], what: str) -> Check:
     r = rules()
     stated, summed = total.fig.amount, sum(p.fig.amount for p in parts)
     tol = max(r.sum_tolerance * stated, _unit(total.fig) + sum(_unit(p.fig) for p in parts))
@@ -863,11 +864,11 @@ def _sum_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
             if total and len(parts) >= 2:
                 out.append((_sum_check(total, parts, "total"), total))
         tables: dict[tuple, list[_Fig]] = defaultdict(list)
-        by_id: dict[int, dict[str, Any]] = {}  # per document: block id -> first block (no per-figure scan)
+        by_id: dict[int, dict[str | None, Any]] = {}  # per document: block id -> first block
         for f in doc_figs:
             if id(f.doc) not in by_id:
                 by_id[id(f.doc)] = {b.id: b for b in reversed(f.doc.blocks)}
-            blk = by_id[id(f.doc)].get(f.fig.block_id)  # type: ignore[arg-type]
+            blk = by_id[id(f.doc)].get(f.fig.block_id)
             if blk is not None and blk.kind != "table_cell":
                 continue
             table = (blk.table, blk.col) if blk is not None else None
@@ -1189,7 +1190,8 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None) -> list[Se
     cached = store.cache("compare", key)
     if cached and want is None:
         return _series_list().validate_json(cached)  # in one pass (Rust), not per series from Python dicts
-    if cached:  # `want` drops series before validation: a filtered query on an archive reads only its own
+    # `want` drops series before validation: a filtered query on an archive reads only its own
+    if cached and want is not None:
         return [Series.model_validate(s) for s in json.loads(cached) if want(s)]
     read: dict[str | None, list] = {}  # blocks read to tell formats apart are not read again
 

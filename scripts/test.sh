@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Lint and test: the one command CI runs (.ci/run). Extra arguments go to pytest.
+# Lint, type-check and test: the one command CI runs (.ci/run). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_venv.sh
 
 echo "== ruff check ."
 ruff check .
+
+echo "== mypy"
+mypy extract corpus schemas cli.py  # configured in pyproject.toml [tool.mypy]
 
 echo "== pytest"
 set +e

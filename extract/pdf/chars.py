@@ -247,7 +247,7 @@ def page_text(doc, index: int) -> str:  # noqa: ANN001
         page.close()
 
 
-def _runs(api: dict, raw, tp: int, text: str) -> tuple[list[tuple], Counter, int]:  # noqa: ANN001
+def _runs(api: dict, raw, tp: int | None, text: str) -> tuple[list[tuple], Counter, int]:  # noqa: ANN001
     """(text, lft, b, r, t, size, font, bold, italic, direction) per run, in user space; chars per direction;
     characters whose font has no Unicode mapping (what pdfminer prints as "(cid:NN)")."""
     get_obj, get_box, generated = api["obj"], api["box"], api["generated"]
@@ -312,7 +312,7 @@ def _runs(api: dict, raw, tp: int, text: str) -> tuple[list[tuple], Counter, int
     return out, Counter(dirs), unmapped
 
 
-def _style(api: dict, raw, tp: int, k: int) -> tuple:  # noqa: ANN001
+def _style(api: dict, raw, tp: int | None, k: int) -> tuple:  # noqa: ANN001
     """(size, font name, bold, italic, direction, unmapped) of character k: looked up once per text object."""
     m = raw.FS_MATRIX()
     api["matrix"](tp, k, ctypes.byref(m))
@@ -330,7 +330,7 @@ def _style(api: dict, raw, tp: int, k: int) -> tuple:  # noqa: ANN001
     return round(size, 2), name, bold, italic, angle, bad
 
 
-def _font(api: dict, tp: int, k: int) -> tuple[str, bool, bool]:
+def _font(api: dict, tp: int | None, k: int) -> tuple[str, bool, bool]:
     """(name without subset prefix, bold, italic) of character k's font, looked up once per font."""
     font = api["obj_font"](api["obj"](tp, k))
     hit = _FONTS.get(font) if font else None
@@ -399,7 +399,7 @@ def _path_shapes(path, raw, to_frame, width: float, height: float, settings) -> 
             subpaths[-1].append(pt)
         if raw.FPDFPathSegment_GetClose(seg) and subpaths[-1][0] != pt:
             subpaths[-1].append(subpaths[-1][0])
-    out: list[dict] = []
+    out: list[dict | None] = []
     for pts in subpaths:
         xs, ys = {round(p[0], 1) for p in pts}, {round(p[1], 1) for p in pts}
         if len(pts) >= 4 and len(xs) == 2 and len(ys) == 2:
