@@ -8,7 +8,7 @@ echo "== ruff check ."
 ruff check .
 
 echo "== mypy"
-mypy extract corpus schemas cli.py  # configured in pyproject.toml [tool.mypy]
+mypy extract corpus schemas restrack cli.py  # configured in pyproject.toml [tool.mypy]
 
 echo "== pytest"
 set +e
