@@ -653,13 +653,33 @@ def _inherit(f: Figure, lead: Figure) -> None:
         f.years, f.period, f.period_kind = list(lead.years), lead.period, lead.period_kind
 
 
+_POSITIONS: dict[str, tuple[object, object, dict[str, int], dict[int, list[ActorMention]]]] = {}
+
+
+def _positions(
+    doc: Document, actors: list[ActorMention]
+) -> tuple[dict[str, int], dict[int, list[ActorMention]]]:
+    """Block order and actor mentions by block position, built once per document (not per amount: a
+    300-page report has thousands of short references to resolve)."""
+    hit = _POSITIONS.get("last")
+    if hit is None or hit[0] is not doc.blocks or hit[1] is not actors:
+        order = {b.id: i for i, b in enumerate(doc.blocks)}
+        by_index: dict[int, list[ActorMention]] = {}
+        for a in actors:
+            i = order.get(a.block_id or "")
+            if i is not None:
+                by_index.setdefault(i, []).append(a)
+        hit = _POSITIONS["last"] = (doc.blocks, actors, order, by_index)
+    return hit[2], hit[3]
+
+
 def _resolve_short(name: str, actors: list[ActorMention], block_id: str | None, doc: Document) -> str:
     """ "the Fund" -> the last named actor before it whose name ends with that word (coreference by head)."""
-    order = {b.id: i for i, b in enumerate(doc.blocks)}
+    order, by_index = _positions(doc, actors)
     here = order.get(block_id or "", len(order))
     near = details().coreference_blocks
-    cands = [a for a in actors if here - near <= order.get(a.block_id or "", here + 1) <= here
-             and a.name.endswith(" " + name)]
+    cands = [a for i in range(max(0, here - near), here + 1) for a in by_index.get(i, ())
+             if a.name.endswith(" " + name)]
     if cands:
         return max(cands, key=lambda a: (order.get(a.block_id or "", 0), a.start)).name
     word = r"[A-Z][\w’'-]+ "
