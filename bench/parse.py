@@ -34,7 +34,7 @@ def _best(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
     return best, result
 
 
-def _raw_pdfium(data: bytes) -> int:
+def raw_pdfium_pages(data: bytes) -> int:
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(data)
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         if path.suffix.lower() == ".pdf":
             ours, doc = _best(lambda d=data, p=path: parse_pdf(d, str(p), limits), args.repeat)
             bare, _ = _best(lambda d=data: _bare_extract_text(d), 1)
-            raw, _ = _best(lambda d=data: _raw_pdfium(d), args.repeat)
+            raw, _ = _best(lambda d=data: raw_pdfium_pages(d), args.repeat)
             pages = doc.pages or 0
             tot["pdf_pages"] += pages
             tot["pdf_ours"] += ours

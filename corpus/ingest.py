@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import stat
 import threading
 import time
 import traceback
@@ -29,13 +28,6 @@ SUFFIXES = (".pdf", ".docx", ".txt")
 PARENT_POLL_S = 0.5  # how often a worker checks that the main process is still there
 GRACE_S = 5.0  # beyond --timeout, the main process kills a worker stuck where SIGALRM cannot reach
 STOP_WAIT_S = 1.0  # after SIGTERM, how long a worker gets before SIGKILL
-_KINDS = (
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISDIR, "a directory"),
-)
 
 
 @dataclass
