@@ -850,7 +850,7 @@ def audit(db: str, fmt: str, doc: str | None, resolution: str | None, clause: st
 SERIES_COLUMNS = ["metric", "subject", "currency", "points", "checks"]
 POINT_COLUMNS = ["metric", "subject", "currency", "edition", "doc_id", "year", "as_of", "amount", "text"]
 POINT_COLUMNS += ["change", "pct_change", "note"]
-CHECK_COLUMNS = ["kind", "ok", "doc_id", "message"]
+CHECK_COLUMNS = ["kind", "status", "ok", "doc_id", "message"]
 
 
 @main.command()
