@@ -837,13 +837,18 @@ def _leads_to_parts(trail: str) -> bool:
     )
 
 
-def _sum_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
-    """Totals with their stated parts ("X, including A, B and C") and table Total rows with their rows."""
-    out: list[tuple[Check, _Fig]] = []
+def _by_document(figs: list[_Fig]) -> list[list[_Fig]]:
+    """The figures of each document, in order: the per-document checks look at one document at a time."""
     by_doc: dict[str | None, list[_Fig]] = defaultdict(list)
     for f in figs:
         by_doc[f.doc.id].append(f)
-    for doc_figs in by_doc.values():
+    return list(by_doc.values())
+
+
+def _sum_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
+    """Totals with their stated parts ("X, including A, B and C") and table Total rows with their rows."""
+    out: list[tuple[Check, _Fig]] = []
+    for doc_figs in _by_document(figs):
         parts_of: dict[int, list[_Fig]] = defaultdict(list)
         for f in doc_figs:
             if f.fig.parts_of is not None and f.fig.parts_of != f.index:
@@ -991,10 +996,7 @@ def _listed_parts_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
     rules' listed_parts_match_share. Exact parts against a round total: it must be their sum rounded."""
     r = rules()
     out = []
-    by_doc: dict[str | None, list[_Fig]] = defaultdict(list)
-    for f in figs:
-        by_doc[f.doc.id].append(f)
-    for doc_figs in by_doc.values():
+    for doc_figs in _by_document(figs):
         lists: dict[tuple, list[_Fig]] = defaultdict(list)
         for f in doc_figs:
             if len(f.fig.actors) == 1 and f.fig.parts_of is None:
@@ -1029,10 +1031,7 @@ def _annual_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
     of the same owner and currency inside a running total of the same document ("CHF 346 000 since 2022,
     including CHF 85 000 from the ITU budget"): the share should be the yearly amount times the years run."""
     out = []
-    by_doc: dict[str | None, list[_Fig]] = defaultdict(list)
-    for f in figs:
-        by_doc[f.doc.id].append(f)
-    for doc_figs in by_doc.values():
+    for doc_figs in _by_document(figs):
         index = {g.index: g for g in doc_figs}
         for a in doc_figs:
             if a.fig.recurrence != "annual" or not a.fig.years or not a.fig.actors:
