@@ -142,6 +142,7 @@ class UNLayoutCues(_Strict):
     addressee_determiners: list[str]
     addressee_lower_heads: list[str]
     non_addressee_heads: list[str]
+    statement_verbs: list[str]  # "that X <one of these>": a statement, X not asked
     annex_line: str
     closing_line: str
     furniture: list[str]

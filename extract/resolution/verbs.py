@@ -91,7 +91,8 @@ def addressee(rest: str, items_follow: bool = False) -> str | None:
       insertion is left out);
     - the noun phrase before a colon that opens infinitive sub-items (`items_follow`): "Urges the Sample
       State: (a) To ...";
-    - the subject of a "that" clause: "Requests that the Special Envoy participate" -> "the Special Envoy".
+    - the subject of a "that" clause: "Requests that the Special Envoy participate" -> "the Special Envoy",
+      unless a finite verb follows it ("notes that the Commission has been unable": a statement).
     The phrase must name someone (see `_names_actor`), not an action ("Encourages further efforts to ...")."""
     words = rest.split()
     while words and is_adverb(words[0]):  # "Encourages once again States ... to"
@@ -102,6 +103,9 @@ def addressee(rest: str, items_follow: bool = False) -> str | None:
         span = m.group(1).strip() if m else None
         while span and span.split()[-1] in ("of", "and", "the", "for", "on"):
             span = span.rsplit(" ", 1)[0]
+        after = rest[len("that ") + len(span):].split()[:1] if span else []
+        if after and after[0].lower() in layout_cues().statement_verbs:
+            return None  # "notes that the Commission has been unable": a statement about it, no request
         return span if span and _names_actor(span) else None
     m = _TO_VERB.match(rest) or (re.match(r"^([^:;,]{2,150}):$", rest) if items_follow else None)
     if not m:
