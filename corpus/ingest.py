@@ -347,7 +347,10 @@ def ingest_files(
     warm_up(use_model)  # in this process, so forked workers start warm too
     queue = list(files)
     deferred: dict[str, str] = {}  # path -> sha claimed by another process
-    workers = _Workers(max(1, min(jobs, len(files))), limits, use_model)
+    n_workers = max(1, min(jobs, len(files)))
+    # fewer files than --jobs: each document may split its own work over the cores no worker would use
+    limits = limits.model_copy(update={"cores": max(limits.cores, jobs // n_workers)})
+    workers = _Workers(n_workers, limits, use_model)
     claim_for = limits.max_seconds + 2 * GRACE_S
     try:
         next_poll = 0.0

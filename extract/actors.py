@@ -9,13 +9,14 @@ University) and not like a place, a currency, a month, a document symbol, an eve
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, NamedTuple
 
 from extract.dates import month_numbers
 from extract.nlp import ACTOR_LABEL, alias_index, gazetteer, get_nlp, has_model
+from extract.parallel import fork_map, text_chunks
 from schemas.models import Actor, ActorMention, ActorType, Document
 from schemas.rules import ActorFilters, load_rules
 
@@ -263,13 +264,16 @@ def find_actors(text: str, nlp: Any = None) -> list[ActorMention]:
     return _mentions(list(nlp(text).ents), text, _definition_map([text]))
 
 
-def actors_in_document(doc: Document, use_model: bool = True) -> list[ActorMention]:
-    """All actor mentions of a document, with block id and page; acronyms defined anywhere apply to all."""
+def actors_in_document(doc: Document, use_model: bool = True, cores: int = 1) -> list[ActorMention]:
+    """All actor mentions of a document, with block id and page; acronyms defined anywhere apply to all.
+    `cores` > 1 splits the model's work over forked processes (the same mentions)."""
     blocks = [b for b in doc.blocks if b.text.strip()]
     texts = [b.text for b in blocks]
     defs = _definition_map(texts)
     out: list[ActorMention] = []
-    for block, ents in zip(blocks, _entities(texts, use_model), strict=True):
+    chunks = text_chunks(texts, cores if use_model else 1)
+    found = fork_map(partial(_plain_entities, use_model=use_model), chunks, cores)
+    for block, ents in zip(blocks, [e for part in found for e in part], strict=True):
         for m in _mentions(ents, block.text, defs):
             out.append(m.model_copy(update={"doc_id": doc.id, "block_id": block.id, "page": block.page}))
     return out
@@ -321,6 +325,14 @@ def _entities(texts: list[str], use_model: bool) -> list[list[Any]]:
         ]
         ents[i] = sorted(kept + added, key=lambda e: e.start_char)
     return ents
+
+
+def _plain_entities(texts: Sequence[str], use_model: bool) -> list[list[_Entity]]:
+    """_entities as plain tuples, which cross a process boundary (spaCy Spans hold their whole Doc)."""
+    return [
+        [_Entity(e.label_, e.start_char, e.end_char, e.text, e.ent_id_) for e in ents]
+        for ents in _entities(list(texts), use_model)
+    ]
 
 
 def _model_may_add(sent: Any) -> bool:

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from extract.actors import actors_in_document
 from extract.dates import find_dates
-from extract.governing import Node, governing, parse_sentences
+from extract.governing import Node, Request, governing, prepare
 from extract.money import find_money
 from extract.nlp import alias_index
 from extract.text import sentence_spans
@@ -544,11 +544,12 @@ def figures_in_block(
 
 
 def figures_in_document(
-    doc: Document, actors: list[ActorMention] | None = None, parse: bool = True
+    doc: Document, actors: list[ActorMention] | None = None, parse: bool = True, cores: int = 1
 ) -> list[Figure]:
     """Every monetary figure of `doc` in reading order; `actors` are the document's actor mentions
     (block-relative offsets); None computes them when extract.actors is available. `parse`: read the
-    governing words from spaCy's dependency parse when a model is installed (False: rules only)."""
+    governing words from spaCy's dependency parse when a model is installed (False: rules only); `cores` > 1
+    splits the parse over forked processes."""
     if actors is None:
         actors = _actors(doc)
     by_block: dict[str | None, list[ActorMention]] = {}
@@ -564,7 +565,7 @@ def figures_in_document(
     part = 0  # number of the current numbered part: "C. Substantive ..." (a letter) is not part 100
     for idx, block in enumerate(doc.blocks):
         if parse and idx % _PARSE_WINDOW == 0:
-            parse_sentences(_money_sentences(doc.blocks[idx : idx + _PARSE_WINDOW]))
+            prepare(_governing_requests(doc.blocks[idx : idx + _PARSE_WINDOW]), cores)
         # a carried subject belongs to its chapter and top-level section: "losses" in the next sector
         # chapter are not the energy sector's
         if (block.chapter, block.section) != scope:
@@ -602,15 +603,15 @@ def figures_in_document(
 _PARSE_WINDOW = 400  # blocks whose amounts' sentences are parsed in one batch (bounded memory)
 
 
-def _money_sentences(blocks: list[Block]) -> Iterator[str]:
-    """The sentences figures_in_block will ask `governing` about: the one around each amount."""
+def _governing_requests(blocks: list[Block]) -> Iterator[Request]:
+    """The questions figures_in_block will ask `governing`: each amount's span in its sentence."""
     for block in blocks:
         ms = find_money(block.text)
         if ms:
             sent = sentences(block.text)
             for mm in ms:
                 s0, s1 = next((s for s in sent if s[0] <= mm.start < s[1] + 1), (0, len(block.text)))
-                yield block.text[s0:s1]
+                yield block.text[s0:s1], mm.start - s0, mm.end - s0
 
 
 _NUMBERED_PART = re.compile(r"^\s*[IVXLC]+[.)]?\s+\S")  # a top-level part; lettered sub-parts do not count

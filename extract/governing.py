@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from extract.nlp import dependency_parser
+from extract.parallel import balanced, fork_map
+from schemas.rules import ParallelSettings, load_rules
 
 log = logging.getLogger(__name__)
 
@@ -53,18 +55,38 @@ def has_parser() -> bool:
 
 
 _DOCS: dict[str, Any] = {}  # sentence -> parsed Doc, least recently used first
+_NODES: dict[tuple[str, int, int], list[Node]] = {}  # (sentence, start, end) -> answer, from prepare()
 _KEEP = 2048
 
+Request = tuple[str, int, int]  # a sentence and an amount's span in it
 
-def parse_sentences(sentences: Iterable[str]) -> None:
-    """Parse in batches the sentences `governing` is about to be asked about (nlp.pipe costs about half of
-    one call per sentence); the Docs wait in the cache `governing` reads."""
+
+def prepare(requests: Iterable[Request], cores: int = 1) -> None:
+    """Answer in batches the `governing` questions figures are about to ask (nlp.pipe costs about half of
+    one call per sentence). `cores` > 1 splits a large batch over forked processes; what crosses back is the
+    answers, not the parsed Docs (serialising a Doc costs a third of parsing it)."""
+    if _parser() is None:
+        return
+    _NODES.clear()  # answers are asked for once, window by window: keep only the current window's
+    by_sentence: dict[str, list[tuple[int, int]]] = {}
+    for sentence, start, end in requests:
+        if sentence.strip():
+            by_sentence.setdefault(sentence, []).append((start, end))
+    todo = list(by_sentence.items())
+    least = load_rules(ParallelSettings).min_chars_per_process
+    chunks = balanced(todo, cores, lambda item: len(item[0]), least)
+    for answers in fork_map(_answers, chunks, cores):
+        _NODES.update(answers)
+
+
+def _answers(items: Sequence[tuple[str, list[tuple[int, int]]]]) -> dict[Request, list[Node]]:
     parser = _parser()
-    todo = [s for s in dict.fromkeys(sentences) if s.strip() and s not in _DOCS] if parser else []
-    docs = parser.pipe(todo[-_KEEP:]) if parser and todo else []
-    for sentence, doc in zip(todo[-_KEEP:], docs, strict=True):
-        _DOCS[sentence] = doc
-    _trim()
+    assert parser is not None
+    out: dict[Request, list[Node]] = {}
+    for (sentence, spans), doc in zip(items, parser.pipe([s for s, _ in items]), strict=True):
+        for start, end in spans:
+            out[(sentence, start, end)] = _governing_in(doc, start, end)
+    return out
 
 
 def _parse(sentence: str) -> Any:
@@ -137,7 +159,11 @@ def governing(sentence: str, start: int, end: int) -> list[Node]:
     """Heads of the amount at sentence[start:end], nearest first; [] when no parser is installed."""
     if _parser() is None or not sentence.strip():
         return []
-    doc = _parse(sentence)
+    known = _NODES.get((sentence, start, end))
+    return known if known is not None else _governing_in(_parse(sentence), start, end)
+
+
+def _governing_in(doc: Any, start: int, end: int) -> list[Node]:
     span = [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
     if not span:
         return []

@@ -85,7 +85,7 @@ def extract_bytes(data: bytes, path: str, limits: Limits | None = None, use_mode
     doc = doc.model_copy(update={"blocks": blocks}) if split else doc
     result = Extraction(document=doc, warnings=list(doc.warnings))
     result.warnings += split
-    extract_records(result, use_model=use_model)
+    extract_records(result, use_model=use_model, cores=limits.cores)
     return result
 
 

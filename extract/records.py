@@ -40,13 +40,14 @@ def dates_in_document(doc: Document) -> list[DateMention]:
     return out
 
 
-def extract_records(result: Extraction, use_model: bool = True) -> None:
-    """Fill result.figures, .dates, .actors and (for resolutions) .clauses in place; no storage."""
+def extract_records(result: Extraction, use_model: bool = True, cores: int = 1) -> None:
+    """Fill result.figures, .dates, .actors and (for resolutions) .clauses in place; no storage. `cores`:
+    processes the model's work may be split over (extract/parallel.py)."""
     doc = result.document
     if doc.kind == "assessment":  # chapters first, so every figure carries its sector chapter
         doc = result.document = tag_chapters(doc)
-    result.actors = actors_in_document(doc, use_model=use_model)
-    result.figures = figures_in_document(doc, result.actors, parse=use_model)
+    result.actors = actors_in_document(doc, use_model=use_model, cores=cores)
+    result.figures = figures_in_document(doc, result.actors, parse=use_model, cores=cores)
     prose = {f.block_id for f in result.figures if f.block_id}
     rdna: set[str | None] = set()
     if doc.kind == "assessment":

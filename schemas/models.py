@@ -303,6 +303,7 @@ class Limits(BaseModel):
     max_uncompressed_bytes: int = 256 * 1024 * 1024  # DOCX: total of the zip members we read
     max_compression_ratio: float = 200.0  # DOCX: per member, to catch zip bombs early
     max_paragraph_chars: int = 5000  # longer blocks are split (at sentence ends) before extraction
+    cores: int = 1  # processes one document may use (extract/parallel.py); ingest gives idle cores to it
 
 
 class Citation(BaseModel):

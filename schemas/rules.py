@@ -370,12 +370,22 @@ class VersionSettings(RuleFile):
     unchanged_similarity: float = Field(ge=0, le=100)
 
 
+class ParallelSettings(RuleFile):
+    """When one document's work is worth splitting over processes (extract/parallel.py): a fork and the
+    pickled results cost tens of milliseconds, so each process must get enough work to gain."""
+
+    FILE = "parallel"
+    min_chars_per_process: int = Field(ge=1)
+    min_pages_per_process: int = Field(ge=1)
+
+
 # Every rule file and its model (pdf_layout.json is read by extract/pdf/settings.py, rewritten this round).
 RULE_FILES: tuple[type[RuleFile], ...] = (
     Common, ActorFilters, BudgetKinds, CitationPatterns, ClauseCues, Currencies, DateCues, DocCues,
     DocxLayout, FiscalPeriods, MemberStates, Organisations, MetricCues, Rdna, TableRules, LinkCues,
     SeriesRules,
     VersionSettings,
+    ParallelSettings,
 )
 
 

@@ -60,7 +60,7 @@ def test_conference_editions_by_regex() -> None:
 
 
 def test_batched_dependency_parse_equals_one_call_per_sentence() -> None:
-    """governing.parse_sentences batches the parse for speed: the trees must be those of single calls."""
+    """governing.prepare batches the parse for speed: the trees must be those of single calls."""
     import pytest
 
     from extract.nlp import dependency_parser, get_nlp
