@@ -215,25 +215,23 @@ def extract_job(
             signal.signal(signal.SIGALRM, old)
 
 
-def warm_up(use_model: bool) -> None:
+def warm_up(use_model: bool, model: bool = True) -> None:
     """Import the extractors and build the spaCy pipeline before any file's clock starts: forked workers
-    then start warm instead of spending seconds of the first file's --timeout on imports."""
+    then start warm instead of spending seconds of the first file's --timeout on imports. `model` False
+    (fewer files than workers): only the readers; each worker loads the model while it reads its file
+    (extract.pipeline overlaps the two on the core no other file would use)."""
     import importlib
 
-    for mod in (
-        "extract.pipeline",
-        "extract.classify",
-        "extract.records",
-        "extract.actors",
-        "extract.resolution",
-        "extract.parse_text",
-        "extract.parse_docx",
-        "extract.parse_pdf",
-    ):
+    readers = ("extract.pipeline", "extract.classify", "extract.pdf", "extract.parse_text",
+               "extract.parse_docx")
+    nlp_users = ("extract.records", "extract.actors", "extract.resolution")
+    for mod in readers + (nlp_users if model else ()):
         try:
             importlib.import_module(mod)
         except Exception:
             pass
+    if not model:
+        return
     try:
         from extract.nlp import get_nlp
 
@@ -344,12 +342,12 @@ def ingest_files(
     names = names or {}
     if not files:
         return
-    warm_up(use_model)  # in this process, so forked workers start warm too
-    queue = list(files)
-    deferred: dict[str, str] = {}  # path -> sha claimed by another process
     n_workers = max(1, min(jobs, len(files)))
     # fewer files than --jobs: each document may split its own work over the cores no worker would use
     limits = limits.model_copy(update={"cores": max(limits.cores, jobs // n_workers)})
+    warm_up(use_model, model=limits.cores <= 1)  # in this process, so forked workers start warm too
+    queue = list(files)
+    deferred: dict[str, str] = {}  # path -> sha claimed by another process
     workers = _Workers(n_workers, limits, use_model)
     claim_for = limits.max_seconds + 2 * GRACE_S
     try:

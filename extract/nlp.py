@@ -279,6 +279,7 @@ def get_nlp(use_model: bool = True) -> Language:
     nlp = _build(use_model)[0]
     if not isinstance(nlp, _Chunked):
         nlp.__class__ = type(f"Chunked{type(nlp).__name__}", (_Chunked, type(nlp)), {})
+    _READY.add(use_model)
     return nlp
 
 
@@ -331,3 +332,11 @@ TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 def count_tokens(text: str) -> int:
     """Cheap token count for throughput figures, independent of which pipeline ran."""
     return len(TOKEN_RE.findall(text))
+
+
+_READY: set[bool] = set()  # the get_nlp(use_model) pipelines built in this process (or inherited by a fork)
+
+
+def is_loaded(use_model: bool = True) -> bool:
+    """Whether `get_nlp(use_model)` is already built here, so a caller knows a model load is still ahead."""
+    return use_model in _READY

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from extract.classify import classify
 from extract.errors import DocumentError
+from extract.parallel import fork_map
 from extract.reading import read_regular
-from extract.records import extract_records
 from schemas.models import Document, Extraction, Limits
 
 
@@ -68,6 +68,36 @@ def parse(data: bytes, path: str, limits: Limits) -> Document:
     return parse_text(data, path, limits)
 
 
+def _parse_while_loading(data: bytes, path: str, limits: Limits, use_model: bool) -> Document:
+    """parse(), but with a second core and the model still to load (a worker that ingests one lone file
+    starts without it), the document is read in a forked child while this process loads the model: the
+    two longest serial steps of a lone document overlap. Errors are the parser's own (a failed child's
+    chunk is re-read here, raising its DocumentError)."""
+    from extract.nlp import is_loaded
+
+    if limits.cores < 2 or is_loaded(use_model):
+        return parse(data, path, limits)
+    one_core = limits.model_copy(update={"cores": 1})
+
+    def job(kind: str) -> Document | None:
+        if kind == "model":
+            _load_model(use_model)
+            return None
+        return parse(data, path, one_core)
+
+    _, doc = fork_map(job, ["model", "read"], cores=2)
+    assert doc is not None
+    return doc
+
+
+def _load_model(use_model: bool) -> None:
+    from extract.nlp import dependency_parser, get_nlp
+
+    get_nlp(use_model)
+    if use_model:
+        dependency_parser()
+
+
 def extract_bytes(data: bytes, path: str, limits: Limits | None = None, use_model: bool = True) -> Extraction:
     limits = limits or Limits()
     if not data:
@@ -76,7 +106,7 @@ def extract_bytes(data: bytes, path: str, limits: Limits | None = None, use_mode
         raise DocumentError(
             f"file is {len(data)} bytes, over the limit of {limits.max_file_bytes}", code="too_large"
         )
-    doc = classify(parse(data, path, limits))
+    doc = classify(_parse_while_loading(data, path, limits, use_model))
     if not any(b.text.strip() for b in doc.blocks):
         raise DocumentError("no text layer (scanned or empty document)", code="empty")
     from extract.nlp import split_long_blocks
@@ -85,6 +115,8 @@ def extract_bytes(data: bytes, path: str, limits: Limits | None = None, use_mode
     doc = doc.model_copy(update={"blocks": blocks}) if split else doc
     result = Extraction(document=doc, warnings=list(doc.warnings))
     result.warnings += split
+    from extract.records import extract_records  # imports spaCy: after the read, which may overlap it
+
     extract_records(result, use_model=use_model, cores=limits.cores)
     return result
 

@@ -115,3 +115,29 @@ def test_split_actor_model_gives_the_same_mentions():
     blocks = [Block(id=f"b{i}", kind="paragraph", text=t, page=1) for i, t in enumerate(texts)]
     doc = Document(id="d", path="x.txt", format="txt", sha256="0" * 64, blocks=blocks)
     assert actors_in_document(doc, cores=2) == actors_in_document(doc, cores=1)
+
+
+def _extraction_json(path: str, cores: int) -> str:
+    """extract_bytes in a fresh process (no model loaded yet, as in a worker ingesting one lone file)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys; from extract.pipeline import extract_bytes; from schemas.models import Limits; "
+        f"p = {path!r}; r = extract_bytes(open(p, 'rb').read(), p, Limits(cores={cores})); "
+        "sys.stdout.write(r.model_dump_json())"
+    )
+    repo = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONPATH": str(repo)},
+    )
+    return out.stdout
+
+
+def test_reading_while_the_model_loads_gives_the_same_extraction():
+    from pathlib import Path
+
+    pdf = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.pdf"))[0]
+    assert _extraction_json(str(pdf), 2) == _extraction_json(str(pdf), 1)
