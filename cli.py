@@ -861,6 +861,7 @@ CHECK_COLUMNS = ["kind", "status", "ok", "doc_id", "message"]
 @click.option("--currency", help="ISO 4217 code, e.g. USD, CHF.")
 @click.option("--checks-only", is_flag=True, help="List the checks, not the series.")
 @click.option("--all-checks", is_flag=True, help="Include checks that pass (ok=true).")
+@click.option("--no-cache", is_flag=True, help="Analyse the stored records: no cache read or written.")
 def compare(
     db: str,
     fmt: str,
@@ -869,6 +870,7 @@ def compare(
     currency: str | None,
     checks_only: bool,
     all_checks: bool,
+    no_cache: bool = False,
 ) -> None:
     """Figures across editions: series with change per step, and checks that flag inconsistencies."""
     from corpus.compare import compare as run_compare
@@ -877,7 +879,7 @@ def compare(
         metric = _check_value("metric", metric, _known_metrics(store))
         currency = _check_value("currency", currency, _known_currencies(store), fold=True)
         with _busy("compare: analysing the figures across editions"):
-            series, checks = run_compare(store, metric, subject, currency, all_checks)
+            series, checks = run_compare(store, metric, subject, currency, all_checks, use_cache=not no_cache)
     if checks_only:
         render(model_rows(checks, CHECK_COLUMNS), fmt, CHECK_COLUMNS)
         return

@@ -1180,13 +1180,14 @@ def _series_list() -> Any:
     return TypeAdapter(list[Series])
 
 
-def _analysed(store: Any, want: Callable[[dict], bool] | None = None) -> list[Series]:
+def _analysed(store: Any, want: Callable[[dict], bool] | None = None, use_cache: bool = True) -> list[Series]:
     """Every series with all its checks, from the cache when the corpus and the rules are unchanged.
 
     The analysis reads every block and figure of the corpus; a query should not pay it twice (a read-only
-    or busy database just skips the cache)."""
-    key = _cache_key(store)
-    cached = store.cache("compare", key)
+    or busy database just skips the cache). `use_cache=False` neither reads nor writes any compare cache
+    (the whole corpus and per-document entries): the cold cost, and a check that the cache changes nothing."""
+    key = _cache_key(store) if use_cache else ""
+    cached = store.cache("compare", key) if use_cache else None
     if cached and want is None:
         return _series_list().validate_json(cached)  # in one pass (Rust), not per series from Python dicts
     # `want` drops series before validation: a filtered query on an archive reads only its own
@@ -1202,8 +1203,10 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None) -> list[Se
         d.model_copy(update={"blocks": read[d.id] if d.id in read else store.blocks(d.id)})
         for d in canonical_documents(store.documents(), text_of)
     ]
-    series, _ = analyse(docs, store.figures(), canonical=True, contexts=_stored_contexts(store))
-    store.cache("compare", key, json.dumps([s.model_dump(mode="json") for s in series]), replace=True)
+    contexts = _stored_contexts(store) if use_cache else None
+    series, _ = analyse(docs, store.figures(), canonical=True, contexts=contexts)
+    if use_cache:
+        store.cache("compare", key, json.dumps([s.model_dump(mode="json") for s in series]), replace=True)
     return series
 
 
@@ -1213,10 +1216,11 @@ def compare(
     subject: str | None = None,
     currency: str | None = None,
     all_checks: bool = False,
+    use_cache: bool = True,
 ) -> tuple[list[Series], list[Check]]:
     """Series of the stored corpus (filtered by metric, subject substring, currency) and their checks;
     only failed and unverified (not computable) checks unless `all_checks`. References resolve against
-    the whole corpus, not the filter."""
+    the whole corpus, not the filter. `use_cache=False`: computed from the stored records, cache untouched."""
     def want(s: dict) -> bool:
         return (
             (not metric or s.get("metric") == metric)
@@ -1226,7 +1230,7 @@ def compare(
 
     keep = [
         s
-        for s in _analysed(store, want if metric or subject or currency else None)
+        for s in _analysed(store, want if metric or subject or currency else None, use_cache)
         if (not metric or s.metric == metric)
         and (not currency or s.currency == currency.upper())
         and (not subject or subject.lower() in (s.subject or "").lower())

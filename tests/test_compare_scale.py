@@ -92,3 +92,24 @@ def test_after_adding_a_document_only_that_document_is_analysed(tmp_path, monkey
     assert [s.model_dump() for s in got[0]] == [s.model_dump() for s in expected[0]]
     assert [c.model_dump() for c in got[1]] == [c.model_dump() for c in expected[1]]
     assert any(p.year == 2026 for s in got[0] for p in s.points)
+
+
+def test_compare_without_cache_equals_cold_and_warm_cached(tmp_path) -> None:
+    """`use_cache=False` (compare --no-cache) computes from the stored records alone and touches no cache;
+    its series and checks are those of the first (cache-filling) and of a warm (cache-reading) run."""
+    names = ("c24-report-sample.docx", "c25-report-sample.docx", "c26-report-sample.pdf", "rdna-sample.docx")
+    if not all((EXAMPLES / n).exists() for n in names):
+        pytest.skip("examples/ not generated")
+    with Store(tmp_path / "s.db") as store:
+        for n in names:
+            store.ingest(extract_file(EXAMPLES / n, use_model=False))
+        store.conn.execute("DELETE FROM _cache")
+        plain = compare(store, all_checks=True, use_cache=False)
+        assert store.conn.execute("SELECT COUNT(*) FROM _cache").fetchone()[0] == 0  # nothing written
+        first = compare(store, all_checks=True)
+        assert store.conn.execute("SELECT COUNT(*) FROM _cache WHERE name = 'compare'").fetchone()[0] == 1
+        warm = compare(store, all_checks=True)
+    dump = [[s.model_dump(mode="json") for s in run[0]] for run in (plain, first, warm)]
+    assert dump[0] == dump[1] == dump[2]
+    assert any(len(s["points"]) >= 2 for s in dump[0])  # a real multi-edition series, not an empty result
+    assert [c.model_dump() for c in plain[1]] == [c.model_dump() for c in warm[1]]
