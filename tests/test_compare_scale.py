@@ -113,3 +113,37 @@ def test_compare_without_cache_equals_cold_and_warm_cached(tmp_path) -> None:
     assert dump[0] == dump[1] == dump[2]
     assert any(len(s["points"]) >= 2 for s in dump[0])  # a real multi-edition series, not an empty result
     assert [c.model_dump() for c in plain[1]] == [c.model_dump() for c in warm[1]]
+
+
+def _pairwise_heads(grams: list[set]) -> list[int]:
+    """The scan edition_keys did before: each text against every earlier head, one intersection each."""
+    heads: list[int] = []
+    first = []
+    for i, a in enumerate(grams):
+        h = next((j for j in heads if compare_module._same_shingles(grams[j], a)), i)
+        if h == i:
+            heads.append(i)
+        first.append(h)
+    return first
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_same_text_heads_equal_the_pairwise_scan(seed: int) -> None:
+    """Many texts sharing a template (overlaps on both sides of the threshold), copies, subsets, empties."""
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(400)]
+    texts = []
+    for _ in range(60):
+        r = rng.random()
+        if r < 0.15 and texts:  # a copy of an earlier text, more or less cut: the same document
+            base = rng.choice(texts).split()
+            texts.append(" ".join(base[: max(1, int(len(base) * rng.uniform(0.5, 1)))]))
+        elif r < 0.2:
+            texts.append(rng.choice(["", "one two"]))  # no n-gram at all
+        else:
+            words = vocab[: rng.randint(5, 400)]
+            texts.append(" ".join(rng.choice(words) for _ in range(rng.randint(5, 300))))
+    grams = [compare_module._shingles(t) for t in texts]
+    got = compare_module._same_text_heads(grams)
+    assert got == _pairwise_heads(grams)
+    assert len(set(got)) < len(grams)  # some texts were found to be the same document
