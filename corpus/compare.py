@@ -347,9 +347,9 @@ def _same_text_heads(grams: list[set[str]]) -> list[int]:
     share = rules().same_text_share
     if len(grams) <= 8 or share <= 0:  # too few to index (or every pair matches)
         heads: list[int] = []
-        first = []
+        first: list[int] = []
         for a in grams:
-            h = next((j for j in heads if _same_shingles(grams[j], a)), None)
+            h: int | None = next((j for j in heads if _same_shingles(grams[j], a)), None)
             if h is None:
                 h = len(first)
                 heads.append(h)
@@ -365,7 +365,8 @@ def _same_text_heads(grams: list[set[str]]) -> list[int]:
     cat = np.empty(int(bounds[-1]), dtype=np.int64)  # the n-gram ids of the heads, one after the other
     owner = np.empty(int(bounds[-1]), dtype=np.int64)  # and which head each belongs to
     filled = 0
-    heads, sizes, first = [], [], []
+    sizes: list[int] = []
+    heads, first = [], []
     for i, a in enumerate(grams):
         h = None
         if heads:
