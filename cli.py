@@ -873,28 +873,35 @@ def compare(
     no_cache: bool = False,
 ) -> None:
     """Figures across editions: series with change per step, and checks that flag inconsistencies."""
-    from corpus.compare import compare as run_compare
+    from corpus.compare import compare_json
 
-    with open_store(db) as store:
-        metric = _check_value("metric", metric, _known_metrics(store))
-        currency = _check_value("currency", currency, _known_currencies(store), fold=True)
+    with open_store(db) as store:  # known values are looked up only for a filter given
+        if metric is not None:
+            metric = _check_value("metric", metric, _known_metrics(store))
+        if currency is not None:
+            currency = _check_value("currency", currency, _known_currencies(store), fold=True)
         with _busy("compare: analysing the figures across editions"):
-            series, checks = run_compare(store, metric, subject, currency, all_checks, use_cache=not no_cache)
+            series, checks = compare_json(store, metric, subject, currency, all_checks, not no_cache)
     if checks_only:
-        render(model_rows(checks, CHECK_COLUMNS), fmt, CHECK_COLUMNS)
+        render(_dict_rows(checks, CHECK_COLUMNS), fmt, CHECK_COLUMNS)
         return
     if fmt == "json":
-        render(model_rows(series, SERIES_COLUMNS), fmt, SERIES_COLUMNS)
+        render(_dict_rows(series, SERIES_COLUMNS), fmt, SERIES_COLUMNS)
         return
     rows = [
-        {"metric": s.metric, "subject": s.subject, "currency": s.currency, **p.model_dump(mode="json")}
+        {"metric": s["metric"], "subject": s["subject"], "currency": s["currency"], **p}
         for s in series
-        for p in s.points
+        for p in s["points"]
     ]
     render(rows, fmt, POINT_COLUMNS, [c for c in POINT_COLUMNS if c != "year"])
     if fmt == "table" and checks:
         click.echo()
-        render(model_rows(checks, CHECK_COLUMNS), fmt, CHECK_COLUMNS)
+        render(_dict_rows(checks, CHECK_COLUMNS), fmt, CHECK_COLUMNS)
+
+
+def _dict_rows(dumped: Iterable[dict[str, Any]], columns: Sequence[str]) -> list[dict[str, Any]]:
+    """model_rows for records already dumped to JSON values (compare reads them from its cache)."""
+    return [{**{c: d.get(c) for c in columns}, **d} for d in dumped]
 
 
 # -- report ------------------------------------------------------------------------------------------------

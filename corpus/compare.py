@@ -1321,6 +1321,35 @@ def compare(
     return keep, [c for s in keep for c in s.checks]
 
 
+def compare_json(
+    store: Any,
+    metric: str | None = None,
+    subject: str | None = None,
+    currency: str | None = None,
+    all_checks: bool = False,
+    use_cache: bool = True,
+) -> tuple[list[dict], list[dict]]:
+    """compare() as the JSON values of its series and checks (`Series.model_dump(mode="json")`), what the
+    CLI prints. A warm query parses the cached JSON and builds no model: the entry was written by this
+    code and these rules (its key holds their hash), so validating every series again (seconds on an
+    archive) would prove nothing."""
+    cached = store.cache("compare", _cache_key(store)) if use_cache else None
+    if cached:
+        rows = [
+            s
+            for s in json.loads(cached)
+            if (not metric or s.get("metric") == metric)
+            and (not currency or s.get("currency") == currency.upper())
+            and (not subject or subject.lower() in (s.get("subject") or "").lower())
+        ]
+    else:
+        found = compare(store, metric, subject, currency, True, use_cache)[0]
+        rows = [s.model_dump(mode="json") for s in found]
+    for s in rows:
+        s["checks"] = [c for c in s["checks"] if all_checks or not c["ok"]]
+    return rows, [c for s in rows for c in s["checks"]]
+
+
 def refresh_cache(store: Any) -> int:
     """Analyse the corpus now (after an ingest), as audit does, so the first `compare` is a cache read; only
     documents added or replaced since the last analysis have their figures analysed again (per-document
