@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -571,6 +571,35 @@ class _Group:
         return best
 
 
+    def ranked(self, f: _Fig, cut: float) -> Iterator[tuple[float, _Build]]:
+        """The series scores() gives, best first (then in group order), lazily: a wording is held by more
+        series the larger the archive, and the figure is usually placed on the first, so the series of
+        lower scores are never listed (the whole score map was the one cost that grew per figure)."""
+        hits: list[tuple[float, set[int]]] = []
+        a = _fuzzy_key(f.label)
+        for query, words, scorer in (
+            (a, self.labels if a else None, fuzz.token_set_ratio),
+            (_fuzzy_key(f.fig.sentence or ""), self.sentences, fuzz.token_sort_ratio),
+        ):
+            if words is None or not words.owners:
+                continue
+            choices = words.candidates(query)
+            found = process.extract(query, choices, scorer=scorer, score_cutoff=cut, limit=None)
+            hits += [(score, words.owners[key]) for key, score, _ in found]
+        hits.sort(key=lambda h: -h[0])
+        seen: set[int] = set()
+        i = 0
+        while i < len(hits):
+            score, level = hits[i][0], set()
+            while i < len(hits) and hits[i][0] == score:  # a series' score is its best over both passes
+                level |= hits[i][1]
+                i += 1
+            level -= seen
+            seen |= level
+            for pos in sorted(level):
+                yield score, self.builds[pos]
+
+
 @dataclass
 class _Result:
     builds: list[_Build]
@@ -674,9 +703,7 @@ def _place_fuzzy(f: _Fig, group: _Group, builds: dict[tuple, _Build], checks: li
     passed over anyway)."""
     r = rules()
     cut = min(r.loose_match_threshold, r.match_threshold) if alone else r.match_threshold
-    scores = group.scores(f, cut)
-    ranked = sorted(((sim, i, group.builds[i]) for i, sim in scores.items()), key=lambda t: (-t[0], t[1]))
-    for sim, _, b in ranked:
+    for sim, b in group.ranked(f, cut):
         here = b.members.get(f.point_key)
         loose = alone and b.alone and not here
         if sim < (r.loose_match_threshold if loose else r.match_threshold):

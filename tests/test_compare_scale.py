@@ -147,3 +147,24 @@ def test_same_text_heads_equal_the_pairwise_scan(seed: int) -> None:
     got = compare_module._same_text_heads(grams)
     assert got == _pairwise_heads(grams)
     assert len(set(got)) < len(grams)  # some texts were found to be the same document
+
+
+@pytest.mark.parametrize("size", [6, 120])  # below and past the blocking size
+def test_ranked_series_are_the_scores_best_first(size: int) -> None:
+    """_place_fuzzy walks group.ranked lazily; it must list exactly the series scores() maps, ordered by
+    score then group position, as the sorted score map did."""
+    rng = random.Random(size)
+    group = _Group()
+    for i in range(size):
+        b = _Build(Series(metric="budget", currency="USD"), ("budget", f"#{i}"))
+        group.add(b)
+        for _ in range(rng.randint(1, 4)):
+            b.add_wording(_fig(_phrase(rng) + f" item{i % 9}", _phrase(rng)), group)
+    compared = 0
+    for _ in range(60):
+        f, cut = _fig(_phrase(rng) + f" item{rng.randint(0, 9)}", _phrase(rng)), rng.choice([40, 70])
+        want = sorted(((s, i) for i, s in group.scores(f, cut).items()), key=lambda t: (-t[0], t[1]))
+        got = [(s, b.pos) for s, b in group.ranked(f, cut)]
+        assert got == want
+        compared += len(got)
+    assert compared > 100  # the figures did match series
