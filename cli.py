@@ -704,8 +704,8 @@ def figures(
         metric = _check_value("metric", metric, _known_metrics(store))
         currency = _check_value("currency", currency, _known_currencies(store), fold=True)
         names = _actor_names(store, actor)
-        found = store.figures(_doc_id(store, doc), metric, currency, names, year, chapter)
-    rows = model_rows(found, FIGURE_COLUMNS)
+        found = store.figures(_doc_id(store, doc), metric, currency, names, year, chapter, as_json=True)
+    rows = _dict_rows(found, FIGURE_COLUMNS)
     if fmt == "table":
         rows = [{**r, "when": _when(r)} for r in rows]
     render(rows, fmt, FIGURE_COLUMNS, table, wide=wide)
