@@ -23,7 +23,6 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from corpus import table_checks
 from schemas.models import Check, Document, Figure, Series, SeriesPoint
 from schemas.rules import BudgetKinds, Common, SeriesRules, TableRules, format_rank, load_rules, rule_path
 
@@ -1205,6 +1204,8 @@ def analyse(
     builds = {b.key: b for b in res.builds}
     pairs: list[tuple[Check, tuple]] = list(res.checks)
     pairs += [(c, t.key) for c, t in _sum_checks(res.figs)]
+    from corpus import table_checks  # here: it loads the table readers, which a warm query does not need
+
     pairs = table_checks.with_table_checks(pairs, docs, figures, res.figs)
     pairs += [(c, t.key) for c, t in _listed_parts_checks(res.figs)]
     pairs += [(c, t.key) for c, t in _annual_checks(res.figs)]
@@ -1222,10 +1223,10 @@ def _code_files() -> list[Path]:
     spaCy: a warm query must not pay that)."""
     from importlib.util import find_spec
 
-    code = [Path(spec.origin) for m in ("extract.dates", "extract.money", "extract.figures")
-            if (spec := find_spec(m)) is not None and spec.origin]
+    modules = ("corpus.table_checks", "extract.dates", "extract.money", "extract.figures")
+    code = [Path(spec.origin) for m in modules if (spec := find_spec(m)) is not None and spec.origin]
     rules_ = [rule_path(r) for r in (SeriesRules, BudgetKinds, TableRules, Common)]
-    return [Path(__file__), Path(table_checks.__file__), *code, *rules_]
+    return [Path(__file__), *code, *rules_]
 
 
 def _code_hash() -> str:
