@@ -24,7 +24,16 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from schemas.models import Check, Document, Figure, Series, SeriesPoint
-from schemas.rules import BudgetKinds, Common, SeriesRules, TableRules, format_rank, load_rules, rule_path
+from schemas.rules import (
+    BudgetKinds,
+    Common,
+    DateCues,
+    SeriesRules,
+    TableRules,
+    format_rank,
+    load_rules,
+    rule_path,
+)
 
 
 def rules() -> SeriesRules:
@@ -59,6 +68,10 @@ def _res() -> dict[str, Any]:
         "parts": _words_re(r.parts_markers),
         "stated": [re.compile(p, re.IGNORECASE) for p in r.stated_change],
         "any_stated": _any_of(r.stated_change),
+        # the dates' as-of cues, any spacing or case: no cue, no as-of date (extract/dates.py _prefix_kind)
+        "as_of_cue": re.compile(
+            "|".join(r"\s+".join(map(re.escape, c.split())) for c in load_rules(DateCues).as_of), re.I
+        ),
     }
 
 
@@ -106,7 +119,7 @@ def _edition_in(text: str) -> int | None:
 
 @lru_cache(maxsize=1 << 16)
 def _as_of_in(text: str) -> str | None:
-    if not re.search(r"\d", text):  # an ISO value needs a digit in the text (no reference date is given)
+    if not re.search(r"\d", text) or not _res()["as_of_cue"].search(text):  # no digit or no cue: no as-of
         return None
     from extract.dates import find_dates  # extract/ is the lower layer: corpus may use it
 
@@ -1225,7 +1238,7 @@ def _code_files() -> list[Path]:
 
     modules = ("corpus.table_checks", "extract.dates", "extract.money", "extract.figures")
     code = [Path(spec.origin) for m in modules if (spec := find_spec(m)) is not None and spec.origin]
-    rules_ = [rule_path(r) for r in (SeriesRules, BudgetKinds, TableRules, Common)]
+    rules_ = [rule_path(r) for r in (SeriesRules, BudgetKinds, TableRules, Common, DateCues)]
     return [Path(__file__), *code, *rules_]
 
 
