@@ -253,6 +253,9 @@ def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
         for f in figs:
             f.edition = f.edition or doc.edition
             f.cutoff = f.cutoff or (doc.cutoff if not f.back_ref else None)
+    in_block: dict[str | None, list[_Fig]] = defaultdict(list)  # a block's figures, in order
+    for f in figs:
+        in_block[f.fig.block_id].append(f)
     for f in figs:
         if f.fig.metric not in scope or f.back_ref or (f.edition and f.cutoff):
             continue
@@ -265,7 +268,7 @@ def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
                 if prev.section_path != section:
                     break
                 ed = ed or _edition_in(prev.text)
-                cut = cut or next((g.cutoff for g in figs if g.fig.block_id == prev.id and g.cutoff), None)
+                cut = cut or next((g.cutoff for g in in_block.get(prev.id, ()) if g.cutoff), None)
                 if ed or cut:
                     break
         if f.edition is None and f.cutoff is None:
@@ -1295,6 +1298,24 @@ def _stored_contexts(store: Any) -> Callable[[Document, list[Figure]], list[_Fig
     return contexts
 
 
+_HEAD = ("metric", "currency", "subject")  # what compare filters on, ahead of each cached series
+
+
+def _series_lines(series: list[Series]) -> str:
+    """The compare cache entry: one line per series, `[metric, currency, subject]` TAB the series' JSON (JSON
+    text holds no raw tab or newline), so a filtered query parses only the series it shows."""
+    return "\n".join(
+        json.dumps([s.metric, s.currency, s.subject]) + "\t" + s.model_dump_json() for s in series
+    )
+
+
+def _cached_series(cached: str) -> Iterator[tuple[dict, str]]:
+    """(filter fields, series JSON) of each line of a compare cache entry."""
+    for line in cached.split("\n") if cached else ():
+        head, body = line.split("\t", 1)
+        yield dict(zip(_HEAD, json.loads(head), strict=True)), body
+
+
 @lru_cache(maxsize=1)
 def _series_list() -> Any:
     from pydantic import TypeAdapter
@@ -1310,11 +1331,11 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None, use_cache:
     (the whole corpus and per-document entries): the cold cost, and a check that the cache changes nothing."""
     key = _cache_key(store) if use_cache else ""
     cached = store.cache("compare", key) if use_cache else None
-    if cached and want is None:
-        return _series_list().validate_json(cached)  # in one pass (Rust), not per series from Python dicts
-    # `want` drops series before validation: a filtered query on an archive reads only its own
-    if cached and want is not None:
-        return [Series.model_validate(s) for s in json.loads(cached) if want(s)]
+    if cached is not None and want is None:  # in one pass (Rust), not per series from Python dicts
+        return _series_list().validate_json("[" + ",".join(body for _, body in _cached_series(cached)) + "]")
+    # `want` drops series before they are parsed: a filtered query on an archive reads only its own
+    if cached is not None and want is not None:
+        return [Series.model_validate_json(body) for head, body in _cached_series(cached) if want(head)]
     read: dict[str | None, list] = {}  # blocks read to tell formats apart are not read again
 
     def text_of(d: Document) -> str:
@@ -1328,7 +1349,7 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None, use_cache:
     contexts = _stored_contexts(store) if use_cache else None
     series, _ = analyse(docs, store.figures(), canonical=True, contexts=contexts)
     if use_cache:
-        store.cache("compare", key, json.dumps([s.model_dump(mode="json") for s in series]), replace=True)
+        store.cache("compare", key, _series_lines(series), replace=True)
     return series
 
 
@@ -1375,10 +1396,10 @@ def compare_json(
     code and these rules (its key holds their hash), so validating every series again (seconds on an
     archive) would prove nothing."""
     cached = store.cache("compare", _cache_key(store)) if use_cache else None
-    if cached:
+    if cached is not None:
         rows = [
-            s
-            for s in json.loads(cached)
+            json.loads(body)
+            for s, body in _cached_series(cached)
             if (not metric or s.get("metric") == metric)
             and (not currency or s.get("currency") == currency.upper())
             and (not subject or subject.lower() in (s.get("subject") or "").lower())
