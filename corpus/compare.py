@@ -605,11 +605,15 @@ class _Group:
         seen: set[int] = set()
         i = 0
         while i < len(hits):
-            score, level = hits[i][0], set()
+            score, sets = hits[i][0], []
             while i < len(hits) and hits[i][0] == score:  # a series' score is its best over both passes
-                level |= hits[i][1]
+                sets.append(hits[i][1])
                 i += 1
-            level -= seen
+            if not seen:  # the best series first, before the rest of its level is gathered and sorted
+                best = min(min(held) for held in sets)
+                yield score, self.builds[best]
+                seen.add(best)
+            level = set().union(*sets) - seen
             seen |= level
             for pos in sorted(level):
                 yield score, self.builds[pos]
