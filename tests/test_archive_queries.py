@@ -52,3 +52,12 @@ def test_report_figure_rows_carry_the_model_values(store) -> None:
     assert [(r.doc_id, r.text, r.amount, r.currency, r.metric, r.page, r.block_id, r.sentence, r.table_id)
             for r in rows] == [(f.doc_id, f.text, f.amount, f.currency, f.metric, f.page, f.block_id,
                                 f.sentence, f.table_id) for f in models]
+
+
+def test_the_report_written_piece_by_piece_is_the_rendered_page(store, tmp_path) -> None:
+    from corpus.report import build_report, write_report
+
+    path = write_report(store, tmp_path / "r.html")
+    page = build_report(store)
+    assert path.read_text(encoding="utf-8") == page
+    assert page.count('<tr id="d') == len(store.figures())  # every figure has its appendix row

@@ -168,3 +168,19 @@ def test_ranked_series_are_the_scores_best_first(size: int) -> None:
         assert got == want
         compared += len(got)
     assert compared > 100  # the figures did match series
+
+
+def test_same_text_heads_compare_only_candidates(monkeypatch) -> None:
+    """Hundreds of files of one year: the exact test runs once per file that matches a head, not once per
+    pair (the pairwise scan made n * (n - 1) / 2 of them when no file matched)."""
+    rng = random.Random(7)
+    vocab = [f"w{i}" for i in range(300)]
+    texts = [" ".join(rng.choice(vocab) for _ in range(200)) for _ in range(150)]
+    texts += texts[:10]  # ten files again (another format of the same report)
+    grams = [compare_module._shingles(t) for t in texts]
+    calls = []
+    real = compare_module._same_shingles
+    monkeypatch.setattr(compare_module, "_same_shingles", lambda a, b: calls.append(1) or real(a, b))
+    first = compare_module._same_text_heads(grams)
+    assert first[150:] == list(range(10))  # the copies found their originals
+    assert len(calls) == 10  # one confirmation each; the 150 distinct texts cost no pairwise test
