@@ -1352,6 +1352,8 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None, use_cache:
     ]
     contexts = _stored_contexts(store) if use_cache else None
     series, _ = analyse(docs, store.figures(), canonical=True, contexts=contexts)
+    for cached_fn in (_edition_in, _as_of_in, _sector_of):  # their texts (blocks, sentences) can go now
+        cached_fn.cache_clear()
     if use_cache:
         store.cache("compare", key, _series_lines(series), replace=True)
     return series
