@@ -1,17 +1,21 @@
 """Archive scale: a generated archive of N documents (PDF and DOCX, mixed sizes) ingested with --jobs 2, then
-the query commands timed on the result.
+the query commands timed on the result (or on an existing database: --db).
 
 Prints: ingest wall time, documents/s and pages/s, peak memory of the whole ingest process tree (the sum of
 the RSS of the main process and its workers, sampled every 0.1 s from /proc; also the largest single
-process, from wait4), and the wall time of `figures`, `audit`, `compare` (cold: first run after the ingest;
-warm: second run) and `report`, each a real CLI process (start-up included).
+process, from wait4), then for each query a real CLI process (start-up included): wall time, CPU time
+(user + sys, from wait4: wall is noisy on a shared machine) and peak memory (max RSS). Queries: `figures`
+(and filtered), `audit`, `compare --no-cache` (cold: computed from the stored records, no cache read or
+written), `compare` (first run: reads what ingest precomputed, or fills the cache), `compare` warm (table
+and json), `report`. Warm queries are run --repeat times (best CPU shown).
 
 The archive is generated once per N and seed and cached under the temp dir (RESTRACK_ARCHIVE_DIR to move
 it): PDFs from bench/make_big_pdf.py (its report-like generator, a distinct seed per file), DOCX written with
 python-docx from the same sentence generator. Sizes: about 70 % short (1-4 pages), 25 % medium (5-20),
 5 % long (30-80).
 
-Usage: python bench/archive.py [--docs 1000] [--jobs 2] [--no-model] [--seed 13]
+Usage: python bench/archive.py [--docs 1000] [--jobs 2] [--no-model] [--seed 13] [--repeat 3]
+       python bench/archive.py --db EXISTING.db   (queries only, on a copy: the database is never written)
 """
 
 from __future__ import annotations
@@ -111,8 +115,8 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run(cmd: list[str], sample: bool = False) -> tuple[float, int, int, str]:
-    """(wall s, peak tree RSS MB (sampled), largest single RSS MB (wait4), stderr) of one CLI process."""
+def run(cmd: list[str], sample: bool = False) -> tuple[float, int, int, str, float]:
+    """(wall s, peak tree RSS MB (sampled), largest single RSS MB (wait4), stderr, CPU s) of one process."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = [0]
@@ -137,7 +141,37 @@ def run(cmd: list[str], sample: bool = False) -> tuple[float, int, int, str]:
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         raise SystemExit(f"{' '.join(cmd[2:4])} failed ({code}): {err.strip()[-2000:]}")
-    return wall, peak[0] // 1024, usage.ru_maxrss // 1024, err
+    return wall, peak[0] // 1024, usage.ru_maxrss // 1024, err, usage.ru_utime + usage.ru_stime
+
+
+def queries(db: str, tmp: str, repeat: int = 1) -> None:
+    """Time the query commands on `db` (which they may write: its cache), one CLI process each."""
+    cli = [sys.executable, str(REPO / "cli.py")]
+    q = ["--db", db]
+    out = str(Path(tmp) / "r.html")
+    conn = sqlite3.connect(db)
+    docs, figs = conn.execute("SELECT COUNT(*), COALESCE(SUM(n_figures), 0) FROM documents").fetchone()
+    conn.close()
+    print(f"queries on {docs} documents, {figs:,} figures (wall, CPU user+sys, max RSS; warm: best of"
+          f" {repeat})")
+    for label, cmd, times in (
+        ("figures", cli + ["figures", *q], 1),
+        ("figures (warm)", cli + ["figures", *q], repeat),
+        ("figures --metric damage --year 2025", cli + ["figures", *q, "--metric=damage", "--year=2025"],
+         repeat),
+        ("figures --actor Japan", cli + ["figures", *q, "--actor", "Japan"], repeat),
+        ("audit", cli + ["audit", *q], 1),
+        ("audit (warm)", cli + ["audit", *q], repeat),
+        ("compare --no-cache (cold)", cli + ["compare", *q, "--no-cache"], 1),
+        ("compare (first run)", cli + ["compare", *q], 1),
+        ("compare (warm)", cli + ["compare", *q], repeat),
+        ("compare --format json (warm)", cli + ["compare", *q, "--format", "json"], repeat),
+        ("compare --metric damage (warm)", cli + ["compare", *q, "--metric", "damage"], repeat),
+        ("report", cli + ["report", *q, "--out", out, "--no-timestamp"], 1),
+    ):
+        runs = [run(cmd) for _ in range(times)]
+        wall, _, rss, _, cpu = min(runs, key=lambda r: r[4])
+        print(f"{label:<38}{wall:7.2f} s wall {cpu:7.2f} s CPU  (max RSS {rss} MB)")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -147,13 +181,25 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--no-model", action="store_true", help="ingest rules-only (no spaCy model)")
     ap.add_argument("--keep", metavar="DB", help="copy the ingested database here (to profile queries)")
+    ap.add_argument("--db", metavar="EXISTING", help="time queries on a copy of this database")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each warm query (best CPU shown)")
     a = ap.parse_args(argv)
-    folder = make_archive(a.docs, a.seed)
-    cli = [sys.executable, str(REPO / "cli.py")]
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "archive.db")
+        if a.db:
+            if not Path(a.db).exists():
+                raise SystemExit(f"no database at {a.db}")
+            src, dst = sqlite3.connect(f"file:{a.db}?mode=ro", uri=True), sqlite3.connect(db)
+            src.backup(dst)  # a consistent copy even while another process writes it
+            src.close()
+            dst.close()
+            print(f"database: copy of {a.db}")
+            queries(db, tmp, a.repeat)
+            return
+        folder = make_archive(a.docs, a.seed)
+        cli = [sys.executable, str(REPO / "cli.py")]
         cmd = cli + ["ingest", str(folder), "--db", db, "--jobs", str(a.jobs), "--quiet"]
-        wall, tree_mb, single_mb, err = run(cmd + (["--no-model"] if a.no_model else []), sample=True)
+        wall, tree_mb, single_mb, err, _ = run(cmd + (["--no-model"] if a.no_model else []), sample=True)
         conn = sqlite3.connect(db)
         docs, pages, figs = conn.execute(
             "SELECT COUNT(*), COALESCE(SUM(pages), 0), COALESCE(SUM(n_figures), 0) FROM documents"
@@ -168,33 +214,12 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  peak memory: process tree {tree_mb} MB (sampled sum), largest process {single_mb} MB")
         for e in errors[:5]:
             print(f"  {e}")
-        q = ["--db", db]
-        out = Path(tmp) / "r.html"
         if a.keep:
             src, dst = sqlite3.connect(db), sqlite3.connect(a.keep)
             src.backup(dst)
             src.close()
             dst.close()
-        for label, cmd in (
-            ("figures", cli + ["figures", *q]),
-            ("figures (warm)", cli + ["figures", *q]),
-            ("figures --metric damage --year 2025", cli + ["figures", *q, "--metric=damage", "--year=2025"]),
-            ("figures --actor Japan", cli + ["figures", *q, "--actor", "Japan"]),
-            ("audit", cli + ["audit", *q]),
-            ("audit (warm)", cli + ["audit", *q]),
-            ("compare (cold)", cli + ["compare", *q]),
-            ("compare (warm)", cli + ["compare", *q]),
-            ("report", cli + ["report", *q, "--out", str(out), "--no-timestamp"]),
-        ):
-            wall, _, rss, _ = run(cmd)
-            print(f"{label:<38}{wall:7.2f} s  (max RSS {rss} MB)")
-        # ingest precomputes compare (as it does audit): the true cold cost, caches cleared, is shown apart
-        conn = sqlite3.connect(db)
-        with conn:
-            conn.execute("DELETE FROM _cache WHERE name LIKE 'compare%'")
-        conn.close()
-        wall, _, rss, _ = run(cli + ["compare", *q])
-        print(f"{'compare (no cache)':<38}{wall:7.2f} s  (max RSS {rss} MB)")
+        queries(db, tmp, a.repeat)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,9 +23,17 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from corpus import table_checks
 from schemas.models import Check, Document, Figure, Series, SeriesPoint
-from schemas.rules import BudgetKinds, Common, SeriesRules, TableRules, format_rank, load_rules, rule_path
+from schemas.rules import (
+    BudgetKinds,
+    Common,
+    DateCues,
+    SeriesRules,
+    TableRules,
+    format_rank,
+    load_rules,
+    rule_path,
+)
 
 
 def rules() -> SeriesRules:
@@ -38,17 +46,32 @@ def _words_re(words: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{alt})(?![-])", re.IGNORECASE)
 
 
+def _any_of(patterns: list[str]) -> re.Pattern[str]:
+    """One pattern matching wherever any of `patterns` does (named groups dropped): a text it does not match
+    needs no pass of each pattern, so the common case (no cue at all) costs one C scan."""
+    return re.compile("|".join(f"(?:{re.sub(r'[(][?]P<[a-z_]+>', '(?:', p)})" for p in patterns),
+                      re.IGNORECASE)
+
+
 @lru_cache(maxsize=1)
 def _res() -> dict[str, Any]:
     r = rules()
     return {
         "sectors": {name: _words_re(cues) for name, cues in r.sectors.items()},
+        "any_sector": _words_re([c for cues in r.sectors.values() for c in cues]),
         "editions": [re.compile(p, re.IGNORECASE) for p in r.editions],
+        "any_edition": _any_of(r.editions),
         "comparison": re.compile(r.comparison, re.IGNORECASE),
         "back": _words_re(r.back_reference),
         "cumulative": _words_re(r.cumulative),
+        "not_cumulative": _words_re(r.not_cumulative),
         "parts": _words_re(r.parts_markers),
         "stated": [re.compile(p, re.IGNORECASE) for p in r.stated_change],
+        "any_stated": _any_of(r.stated_change),
+        # the dates' as-of cues, any spacing or case: no cue, no as-of date (extract/dates.py _prefix_kind)
+        "as_of_cue": re.compile(
+            "|".join(r"\s+".join(map(re.escape, c.split())) for c in load_rules(DateCues).as_of), re.I
+        ),
     }
 
 
@@ -77,8 +100,11 @@ class _Fig:
         return f"{self.lead} {self.fig.text} {self.trail}"
 
 
+@lru_cache(maxsize=1 << 16)  # a block's text is asked for by each of its figures
 def _edition_in(text: str) -> int | None:
     """The first edition named in `text` that is not a comparison reference ("compared to RDNA4")."""
+    if not _res()["any_edition"].search(text):
+        return None
     found = []
     for pat in _res()["editions"]:
         for m in pat.finditer(text):
@@ -91,7 +117,10 @@ def _edition_in(text: str) -> int | None:
     return min(found)[1] if found else None
 
 
+@lru_cache(maxsize=1 << 16)
 def _as_of_in(text: str) -> str | None:
+    if not re.search(r"\d", text) or not _res()["as_of_cue"].search(text):  # no digit or no cue: no as-of
+        return None
     from extract.dates import find_dates  # extract/ is the lower layer: corpus may use it
 
     for d in find_dates(text):
@@ -100,8 +129,11 @@ def _as_of_in(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # sentences, block texts and titles repeat across a document's figures
 def _sector_of(text: str) -> str | None:
     """The one sector `text` names, or None when it names none or several."""
+    if not _res()["any_sector"].search(text):
+        return None
     hits = {name for name, pat in _res()["sectors"].items() if pat.search(text)}
     return hits.pop() if len(hits) == 1 else None
 
@@ -221,6 +253,9 @@ def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
         for f in figs:
             f.edition = f.edition or doc.edition
             f.cutoff = f.cutoff or (doc.cutoff if not f.back_ref else None)
+    in_block: dict[str | None, list[_Fig]] = defaultdict(list)  # a block's figures, in order
+    for f in figs:
+        in_block[f.fig.block_id].append(f)
     for f in figs:
         if f.fig.metric not in scope or f.back_ref or (f.edition and f.cutoff):
             continue
@@ -233,7 +268,7 @@ def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
                 if prev.section_path != section:
                     break
                 ed = ed or _edition_in(prev.text)
-                cut = cut or next((g.cutoff for g in figs if g.fig.block_id == prev.id and g.cutoff), None)
+                cut = cut or next((g.cutoff for g in in_block.get(prev.id, ()) if g.cutoff), None)
                 if ed or cut:
                     break
         if f.edition is None and f.cutoff is None:
@@ -268,10 +303,11 @@ def _edition_key(doc: Document) -> tuple:
     return (doc.kind, doc.symbol or doc.year or doc.id)  # then told apart by text (edition_keys)
 
 
-def _shingles(text: str) -> set[tuple[str, ...]]:
+def _shingles(text: str) -> set[str]:
+    """The word n-grams of a text, each one string: a string caches its hash, so the intersections
+    edition_keys computes do not rehash every n-gram as they would tuples of words."""
     words = re.findall(r"[a-z0-9]+", text.lower())
-    n = rules().same_text_shingle
-    return {tuple(words[i : i + n]) for i in range(max(0, len(words) - n + 1))}
+    return set(map(" ".join, zip(*(words[i:] for i in range(rules().same_text_shingle)), strict=False)))
 
 
 def same_text(a: str, b: str) -> bool:
@@ -308,15 +344,66 @@ def edition_keys(
             out[group[0].id] = key
             continue
         # each text's n-grams once, not once per pair: an archive has hundreds of files per year
-        grams = {id(d): _shingles(text_of(d)) for d in group}
-        heads: list[Document] = []
-        for d in group:
-            head = next((h for h in heads if _same_shingles(grams[id(h)], grams[id(d)])), None)
-            if head is None:
-                heads.append(d)
-                head = d
-            out[d.id] = key if head is heads[0] else (*key, head.id)
+        grams = [_shingles(text_of(d)) for d in group]
+        head_of = [group[i] for i in _same_text_heads(grams)]
+        for d, h in zip(group, head_of, strict=True):
+            out[d.id] = key if h is group[0] else (*key, h.id)
     return out
+
+
+def _same_text_heads(grams: list[set[str]]) -> list[int]:
+    """For each text, the first earlier head text it is the same document as (_same_shingles), else itself.
+
+    Hundreds of files share one year in an archive, and comparing each with every earlier head one set
+    intersection at a time was the quadratic part of compare (13 s of CPU at 1,000 documents). Here each
+    text's n-grams are counted in every head at once, in numpy (n-grams as their 64-bit hashes; a hash
+    collision can only add to a count), and the first head whose count passes is confirmed with
+    _same_shingles itself, in head order: the same heads as the pairwise scan."""
+    share = rules().same_text_share
+    if len(grams) <= 8 or share <= 0:  # too few to index (or every pair matches)
+        heads: list[int] = []
+        first: list[int] = []
+        for a in grams:
+            h: int | None = next((j for j in heads if _same_shingles(grams[j], a)), None)
+            if h is None:
+                h = len(first)
+                heads.append(h)
+            first.append(h)
+        return first
+    import numpy as np  # only when an edition key is shared by many files
+
+    hashed = [np.fromiter(map(hash, a), dtype=np.int64, count=len(a)) for a in grams]
+    _, ids = np.unique(np.concatenate(hashed), return_inverse=True)
+    vocab = int(ids.max(initial=-1)) + 1
+    bounds = np.cumsum([0] + [len(h) for h in hashed])
+    own = [ids[bounds[i] : bounds[i + 1]] for i in range(len(grams))]
+    cat = np.empty(int(bounds[-1]), dtype=np.int64)  # the n-gram ids of the heads, one after the other
+    owner = np.empty(int(bounds[-1]), dtype=np.int64)  # and which head each belongs to
+    filled = 0
+    sizes: list[int] = []
+    heads, first = [], []
+    for i, a in enumerate(grams):
+        h = None
+        if heads:
+            mask = np.zeros(vocab, dtype=bool)
+            mask[own[i]] = True
+            counts = np.bincount(owner[:filled][mask[cat[:filled]]], minlength=len(heads))
+            m = np.minimum(np.array(sizes, dtype=np.int64), len(a))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                maybe = (counts / m >= share) | ((m == 0) & (np.array(sizes) == len(a)))
+            for k in np.flatnonzero(maybe):
+                if _same_shingles(grams[heads[k]], a):
+                    h = heads[k]
+                    break
+        if h is None:
+            h = i
+            cat[filled : filled + len(own[i])] = own[i]
+            owner[filled : filled + len(own[i])] = len(heads)
+            filled += len(own[i])
+            heads.append(i)
+            sizes.append(len(a))
+        first.append(h)
+    return first
 
 
 def canonical_documents(
@@ -485,11 +572,51 @@ class _Group:
                 continue
             choices = words.candidates(query)
             hits = process.extract(query, choices, scorer=scorer, score_cutoff=cut, limit=None)
-            for key, score, _ in hits:
-                for pos in words.owners[key]:
-                    if score > best.get(pos, -1.0):
-                        best[pos] = score
+            # a wording is held by many series: each series' best score of this pass is set in C (lowest
+            # scores first, so higher ones overwrite), and only the distinct series are merged in Python
+            found: dict[int, float] = {}
+            for key, score, _ in sorted(hits, key=lambda h: h[1]):
+                found.update(dict.fromkeys(words.owners[key], score))
+            if not best:
+                best = found
+                continue
+            for pos, score in found.items():
+                if score > best.get(pos, -1.0):
+                    best[pos] = score
         return best
+
+
+    def ranked(self, f: _Fig, cut: float) -> Iterator[tuple[float, _Build]]:
+        """The series scores() gives, best first (then in group order), lazily: a wording is held by more
+        series the larger the archive, and the figure is usually placed on the first, so the series of
+        lower scores are never listed (the whole score map was the one cost that grew per figure)."""
+        hits: list[tuple[float, set[int]]] = []
+        a = _fuzzy_key(f.label)
+        for query, words, scorer in (
+            (a, self.labels if a else None, fuzz.token_set_ratio),
+            (_fuzzy_key(f.fig.sentence or ""), self.sentences, fuzz.token_sort_ratio),
+        ):
+            if words is None or not words.owners:
+                continue
+            choices = words.candidates(query)
+            found = process.extract(query, choices, scorer=scorer, score_cutoff=cut, limit=None)
+            hits += [(score, words.owners[key]) for key, score, _ in found]
+        hits.sort(key=lambda h: -h[0])
+        seen: set[int] = set()
+        i = 0
+        while i < len(hits):
+            score, sets = hits[i][0], []
+            while i < len(hits) and hits[i][0] == score:  # a series' score is its best over both passes
+                sets.append(hits[i][1])
+                i += 1
+            if not seen:  # the best series first, before the rest of its level is gathered and sorted
+                best = min(min(held) for held in sets)
+                yield score, self.builds[best]
+                seen.add(best)
+            level = set().union(*sets) - seen
+            seen |= level
+            for pos in sorted(level):
+                yield score, self.builds[pos]
 
 
 @dataclass
@@ -595,9 +722,7 @@ def _place_fuzzy(f: _Fig, group: _Group, builds: dict[tuple, _Build], checks: li
     passed over anyway)."""
     r = rules()
     cut = min(r.loose_match_threshold, r.match_threshold) if alone else r.match_threshold
-    scores = group.scores(f, cut)
-    ranked = sorted(((sim, i, group.builds[i]) for i, sim in scores.items()), key=lambda t: (-t[0], t[1]))
-    for sim, _, b in ranked:
+    for sim, b in group.ranked(f, cut):
         here = b.members.get(f.point_key)
         loose = alone and b.alone and not here
         if sim < (r.loose_match_threshold if loose else r.match_threshold):
@@ -942,6 +1067,8 @@ def _stated_changes(figs: list[_Fig], builds: dict[tuple, _Build], cutoffs: dict
             continue
         first = lowest[(id(f.doc), f.fig.sentence)] >= f.index
         for text in [f.trail] + ([f.lead] if first else []):
+            if not _res()["any_stated"].search(text):
+                continue
             for pat in _res()["stated"]:
                 for m in pat.finditer(text):
                     ref = _ref_point(f, b, m.group("ref"), cutoffs)
@@ -1057,7 +1184,7 @@ def _annual_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
 
 def _is_cumulative(f: _Fig) -> bool:
     text = f"{f.window} {f.fig.sentence or ''}"
-    if _words_re(rules().not_cumulative).search(f.window):
+    if _res()["not_cumulative"].search(f.window):
         return False
     return f.fig.cumulative or bool(_res()["cumulative"].search(text))
 
@@ -1097,6 +1224,8 @@ def analyse(
     builds = {b.key: b for b in res.builds}
     pairs: list[tuple[Check, tuple]] = list(res.checks)
     pairs += [(c, t.key) for c, t in _sum_checks(res.figs)]
+    from corpus import table_checks  # here: it loads the table readers, which a warm query does not need
+
     pairs = table_checks.with_table_checks(pairs, docs, figures, res.figs)
     pairs += [(c, t.key) for c, t in _listed_parts_checks(res.figs)]
     pairs += [(c, t.key) for c, t in _annual_checks(res.figs)]
@@ -1114,10 +1243,10 @@ def _code_files() -> list[Path]:
     spaCy: a warm query must not pay that)."""
     from importlib.util import find_spec
 
-    code = [Path(spec.origin) for m in ("extract.dates", "extract.money", "extract.figures")
-            if (spec := find_spec(m)) is not None and spec.origin]
-    rules_ = [rule_path(r) for r in (SeriesRules, BudgetKinds, TableRules, Common)]
-    return [Path(__file__), Path(table_checks.__file__), *code, *rules_]
+    modules = ("corpus.table_checks", "extract.dates", "extract.money", "extract.figures")
+    code = [Path(spec.origin) for m in modules if (spec := find_spec(m)) is not None and spec.origin]
+    rules_ = [rule_path(r) for r in (SeriesRules, BudgetKinds, TableRules, Common, DateCues)]
+    return [Path(__file__), *code, *rules_]
 
 
 def _code_hash() -> str:
@@ -1173,6 +1302,24 @@ def _stored_contexts(store: Any) -> Callable[[Document, list[Figure]], list[_Fig
     return contexts
 
 
+_HEAD = ("metric", "currency", "subject")  # what compare filters on, ahead of each cached series
+
+
+def _series_lines(series: list[Series]) -> str:
+    """The compare cache entry: one line per series, `[metric, currency, subject]` TAB the series' JSON (JSON
+    text holds no raw tab or newline), so a filtered query parses only the series it shows."""
+    return "\n".join(
+        json.dumps([s.metric, s.currency, s.subject]) + "\t" + s.model_dump_json() for s in series
+    )
+
+
+def _cached_series(cached: str) -> Iterator[tuple[dict, str]]:
+    """(filter fields, series JSON) of each line of a compare cache entry."""
+    for line in cached.split("\n") if cached else ():
+        head, body = line.split("\t", 1)
+        yield dict(zip(_HEAD, json.loads(head), strict=True)), body
+
+
 @lru_cache(maxsize=1)
 def _series_list() -> Any:
     from pydantic import TypeAdapter
@@ -1180,18 +1327,19 @@ def _series_list() -> Any:
     return TypeAdapter(list[Series])
 
 
-def _analysed(store: Any, want: Callable[[dict], bool] | None = None) -> list[Series]:
+def _analysed(store: Any, want: Callable[[dict], bool] | None = None, use_cache: bool = True) -> list[Series]:
     """Every series with all its checks, from the cache when the corpus and the rules are unchanged.
 
     The analysis reads every block and figure of the corpus; a query should not pay it twice (a read-only
-    or busy database just skips the cache)."""
-    key = _cache_key(store)
-    cached = store.cache("compare", key)
-    if cached and want is None:
-        return _series_list().validate_json(cached)  # in one pass (Rust), not per series from Python dicts
-    # `want` drops series before validation: a filtered query on an archive reads only its own
-    if cached and want is not None:
-        return [Series.model_validate(s) for s in json.loads(cached) if want(s)]
+    or busy database just skips the cache). `use_cache=False` neither reads nor writes any compare cache
+    (the whole corpus and per-document entries): the cold cost, and a check that the cache changes nothing."""
+    key = _cache_key(store) if use_cache else ""
+    cached = store.cache("compare", key) if use_cache else None
+    if cached is not None and want is None:  # in one pass (Rust), not per series from Python dicts
+        return _series_list().validate_json("[" + ",".join(body for _, body in _cached_series(cached)) + "]")
+    # `want` drops series before they are parsed: a filtered query on an archive reads only its own
+    if cached is not None and want is not None:
+        return [Series.model_validate_json(body) for head, body in _cached_series(cached) if want(head)]
     read: dict[str | None, list] = {}  # blocks read to tell formats apart are not read again
 
     def text_of(d: Document) -> str:
@@ -1202,8 +1350,12 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None) -> list[Se
         d.model_copy(update={"blocks": read[d.id] if d.id in read else store.blocks(d.id)})
         for d in canonical_documents(store.documents(), text_of)
     ]
-    series, _ = analyse(docs, store.figures(), canonical=True, contexts=_stored_contexts(store))
-    store.cache("compare", key, json.dumps([s.model_dump(mode="json") for s in series]), replace=True)
+    contexts = _stored_contexts(store) if use_cache else None
+    series, _ = analyse(docs, store.figures(), canonical=True, contexts=contexts)
+    for cached_fn in (_edition_in, _as_of_in, _sector_of):  # their texts (blocks, sentences) can go now
+        cached_fn.cache_clear()
+    if use_cache:
+        store.cache("compare", key, _series_lines(series), replace=True)
     return series
 
 
@@ -1213,10 +1365,11 @@ def compare(
     subject: str | None = None,
     currency: str | None = None,
     all_checks: bool = False,
+    use_cache: bool = True,
 ) -> tuple[list[Series], list[Check]]:
     """Series of the stored corpus (filtered by metric, subject substring, currency) and their checks;
     only failed and unverified (not computable) checks unless `all_checks`. References resolve against
-    the whole corpus, not the filter."""
+    the whole corpus, not the filter. `use_cache=False`: computed from the stored records, cache untouched."""
     def want(s: dict) -> bool:
         return (
             (not metric or s.get("metric") == metric)
@@ -1226,7 +1379,7 @@ def compare(
 
     keep = [
         s
-        for s in _analysed(store, want if metric or subject or currency else None)
+        for s in _analysed(store, want if metric or subject or currency else None, use_cache)
         if (not metric or s.metric == metric)
         and (not currency or s.currency == currency.upper())
         and (not subject or subject.lower() in (s.subject or "").lower())
@@ -1234,6 +1387,35 @@ def compare(
     for s in keep:  # unverified checks (ok=false, kind "unverified") are listed with the failed ones
         s.checks = [c for c in s.checks if all_checks or not c.ok]
     return keep, [c for s in keep for c in s.checks]
+
+
+def compare_json(
+    store: Any,
+    metric: str | None = None,
+    subject: str | None = None,
+    currency: str | None = None,
+    all_checks: bool = False,
+    use_cache: bool = True,
+) -> tuple[list[dict], list[dict]]:
+    """compare() as the JSON values of its series and checks (`Series.model_dump(mode="json")`), what the
+    CLI prints. A warm query parses the cached JSON and builds no model: the entry was written by this
+    code and these rules (its key holds their hash), so validating every series again (seconds on an
+    archive) would prove nothing."""
+    cached = store.cache("compare", _cache_key(store)) if use_cache else None
+    if cached is not None:
+        rows = [
+            json.loads(body)
+            for s, body in _cached_series(cached)
+            if (not metric or s.get("metric") == metric)
+            and (not currency or s.get("currency") == currency.upper())
+            and (not subject or subject.lower() in (s.get("subject") or "").lower())
+        ]
+    else:
+        found = compare(store, metric, subject, currency, True, use_cache)[0]
+        rows = [s.model_dump(mode="json") for s in found]
+    for s in rows:
+        s["checks"] = [c for c in s["checks"] if all_checks or not c["ok"]]
+    return rows, [c for s in rows for c in s["checks"]]
 
 
 def refresh_cache(store: Any) -> int:

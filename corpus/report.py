@@ -19,14 +19,14 @@ import html
 import io
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from corpus.audit import audit
 from corpus.compare import compare, edition_keys, store_text
-from schemas.models import AuditRow, Check, Clause, Document, Figure, Series, SeriesPoint, Table
+from schemas.models import AuditRow, Check, Clause, Document, Series, SeriesPoint, Table
 from schemas.rules import format_rank
 
 _KIND_RANK = {"resolution": 0, "report": 1, "assessment": 2, "other": 3}
@@ -53,13 +53,46 @@ def format_amount(amount: float, currency: str) -> str:
 
 
 # -- gathering ----------------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class _FigRow:
+    """The fields of a figure the report prints (appendix row, anchor lookup, table link). An archive has
+    hundreds of thousands of figures: whole Figure models took 4 KB each, most of the report's memory."""
+
+    doc_id: str | None
+    text: str
+    amount: float
+    currency: str
+    metric: str | None
+    page: int | None
+    block_id: str | None
+    sentence: str | None
+    table_id: str | None
+
+    @classmethod
+    def of(cls, d: dict[str, Any]) -> _FigRow:
+        return cls(d.get("doc_id"), d["text"], float(d["amount"]), d["currency"], d.get("metric", "other"),
+                   d.get("page"), d.get("block_id"), d.get("sentence"), d.get("table_id"))
+
+
+def _figure_rows(store: Any) -> Iterable[_FigRow]:
+    """Every stored figure, in store.figures() order, as _FigRow (JSON read without building models)."""
+    import json
+
+    if not hasattr(store, "conn"):
+        yield from (_FigRow.of(f.model_dump()) for f in store.figures())
+        return
+    sql = "SELECT f.data FROM figures f JOIN documents d ON d.id = f.doc_id ORDER BY f.doc_id, f.seq"
+    for (data,) in store.conn.execute(sql):
+        yield _FigRow.of(json.loads(data))
+
+
 @dataclass
 class _Corpus:
     """What the report shows, read once from the store."""
 
     docs: list[Document]
     anchors: dict[str, str]  # doc id -> "d3"
-    figures: dict[str, list[Figure]]  # doc id -> figures in document order
+    figures: dict[str, list[_FigRow]]  # doc id -> figures in document order
     page_hint: dict[tuple[str, str], tuple[int, str]]  # (doc id, block id) -> (page, sibling doc id)
     audit: list[AuditRow] = field(default_factory=list)
     audit_note: str | None = None
@@ -160,7 +193,7 @@ def gather(store: Any) -> _Corpus:
         page_hint=_page_hints(store, docs, edition_of),
         edition_of=edition_of,
     )
-    for f in store.figures():
+    for f in _figure_rows(store):
         corpus.figures[f.doc_id or ""].append(f)
     try:
         corpus.audit = audit(store)
@@ -486,13 +519,18 @@ def _checks_html(c: _Corpus, series_anchor: dict[int, str]) -> str:
 
 
 def _appendix_html(c: _Corpus) -> str:
-    out = []
+    return "".join(_appendix_parts(c))
+
+
+def _appendix_parts(c: _Corpus) -> Iterator[str]:
+    """The appendix one document at a time (the report is written as it is rendered: on an archive the
+    appendix is most of the page)."""
     for d in c.docs:
         anchor, figs = c.anchors[d.id or ""], c.figures.get(d.id or "", [])
         head = (f'<h3 id="{anchor}">{esc(d.id)} <span class="muted">{esc(d.kind)} · {esc(d.symbol)} · '
                 f"{esc(d.year)} · {esc(d.path)}</span></h3>")
         if not figs:
-            out.append(head + '<p class="muted">No figures.</p>')
+            yield head + '<p class="muted">No figures.</p>'
             continue
         rows = "".join(
             f'<tr id="{anchor}-f{i}"><td class="num">{esc(f.text)}</td><td class="num">'
@@ -501,11 +539,10 @@ def _appendix_html(c: _Corpus) -> str:
             f"<td>{esc(f.sentence)}{_table_link(anchor, f)}</td></tr>"
             for i, f in enumerate(figs)
         )
-        out.append(
+        yield (
             head + "<table><tr><th>as written</th><th>amount</th><th>metric</th><th>page</th><th>block</th>"
             f"<th>sentence</th></tr>{rows}</table>" + _tables_html(c, d, anchor)
         )
-    return "".join(out)
 
 
 def _summary_html(c: _Corpus, gaps: list[str]) -> str:
@@ -551,6 +588,11 @@ def _title(c: _Corpus) -> str:
 
 def render_report(c: _Corpus, generated_at: str | None = None) -> str:
     """The whole HTML page for a gathered corpus (pure)."""
+    return "".join(_report_parts(c, generated_at))
+
+
+def _report_parts(c: _Corpus, generated_at: str | None = None) -> Iterator[str]:
+    """The page in pieces, in order: written one after the other, the page is never held whole."""
     audit_html, gaps = _audit_html(c)
     series_html, anchors = _series_html(c)
     stamp = f'<p class="muted">Generated {esc(generated_at)} by restrack.</p>' if generated_at else ""
@@ -560,18 +602,23 @@ def render_report(c: _Corpus, generated_at: str | None = None) -> str:
         for a, t in (("documents", "Documents"), ("audit", "Clause coverage"), ("checks", "Failed checks"),
                      ("series", "Figures"), ("appendix", "Appendix"))
     )
-    return (
+    yield (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{esc(title)}</title><style>{CSS}</style></head><body><main>"
         f"<h1>{esc(title)}</h1>{stamp}<nav>{nav}</nav>{_summary_html(c, gaps)}"
         f'<h2 id="documents">Documents</h2>{_documents_html(c)}'
-        f'<h2 id="audit">Clause coverage by report edition</h2>{audit_html}'
-        f'<h2 id="checks">Failed checks</h2>{_checks_html(c, anchors)}'
-        f'<h2 id="series">Figures across editions</h2>{series_html}'
-        f'<h2 id="appendix">Appendix: figures by document</h2>{_appendix_html(c)}'
-        f"</main><script>{JS}</script></body></html>\n"
+        f'<h2 id="audit">Clause coverage by report edition</h2>'
     )
+    yield audit_html
+    del audit_html
+    yield f'<h2 id="checks">Failed checks</h2>{_checks_html(c, anchors)}'
+    yield '<h2 id="series">Figures across editions</h2>'
+    yield series_html
+    del series_html
+    yield '<h2 id="appendix">Appendix: figures by document</h2>'
+    yield from _appendix_parts(c)
+    yield f"</main><script>{JS}</script></body></html>\n"
 
 
 def build_report(store: Any, generated_at: str | None = None) -> str:
@@ -584,7 +631,10 @@ def write_report(store: Any, out: str | Path, generated_at: str | None = None) -
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(build_report(store, generated_at), encoding="utf-8")
+    c = gather(store)
+    with tmp.open("w", encoding="utf-8") as fh:  # as write_text would, piece by piece
+        for part in _report_parts(c, generated_at):
+            fh.write(part)
     tmp.replace(path)
     return path.resolve()
 
@@ -596,7 +646,7 @@ def _stored_tables(store: Any, docs: list[Document]) -> dict[str, list[Table]]:
     return {d.id or "": store.tables(d.id) for d in docs}
 
 
-def _table_link(anchor: str, f: Figure) -> str:
+def _table_link(anchor: str, f: _FigRow) -> str:
     if not f.table_id:
         return ""
     return f' <a class="muted" href="#{anchor}-{esc(f.table_id)}">table {esc(f.table_id)}</a>'

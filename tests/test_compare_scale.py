@@ -92,3 +92,95 @@ def test_after_adding_a_document_only_that_document_is_analysed(tmp_path, monkey
     assert [s.model_dump() for s in got[0]] == [s.model_dump() for s in expected[0]]
     assert [c.model_dump() for c in got[1]] == [c.model_dump() for c in expected[1]]
     assert any(p.year == 2026 for s in got[0] for p in s.points)
+
+
+def test_compare_without_cache_equals_cold_and_warm_cached(tmp_path) -> None:
+    """`use_cache=False` (compare --no-cache) computes from the stored records alone and touches no cache;
+    its series and checks are those of the first (cache-filling) and of a warm (cache-reading) run."""
+    names = ("c24-report-sample.docx", "c25-report-sample.docx", "c26-report-sample.pdf", "rdna-sample.docx")
+    if not all((EXAMPLES / n).exists() for n in names):
+        pytest.skip("examples/ not generated")
+    with Store(tmp_path / "s.db") as store:
+        for n in names:
+            store.ingest(extract_file(EXAMPLES / n, use_model=False))
+        store.conn.execute("DELETE FROM _cache")
+        plain = compare(store, all_checks=True, use_cache=False)
+        assert store.conn.execute("SELECT COUNT(*) FROM _cache").fetchone()[0] == 0  # nothing written
+        first = compare(store, all_checks=True)
+        assert store.conn.execute("SELECT COUNT(*) FROM _cache WHERE name = 'compare'").fetchone()[0] == 1
+        warm = compare(store, all_checks=True)
+    dump = [[s.model_dump(mode="json") for s in run[0]] for run in (plain, first, warm)]
+    assert dump[0] == dump[1] == dump[2]
+    assert any(len(s["points"]) >= 2 for s in dump[0])  # a real multi-edition series, not an empty result
+    assert [c.model_dump() for c in plain[1]] == [c.model_dump() for c in warm[1]]
+
+
+def _pairwise_heads(grams: list[set]) -> list[int]:
+    """The scan edition_keys did before: each text against every earlier head, one intersection each."""
+    heads: list[int] = []
+    first = []
+    for i, a in enumerate(grams):
+        h = next((j for j in heads if compare_module._same_shingles(grams[j], a)), i)
+        if h == i:
+            heads.append(i)
+        first.append(h)
+    return first
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_same_text_heads_equal_the_pairwise_scan(seed: int) -> None:
+    """Many texts sharing a template (overlaps on both sides of the threshold), copies, subsets, empties."""
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(400)]
+    texts = []
+    for _ in range(60):
+        r = rng.random()
+        if r < 0.15 and texts:  # a copy of an earlier text, more or less cut: the same document
+            base = rng.choice(texts).split()
+            texts.append(" ".join(base[: max(1, int(len(base) * rng.uniform(0.5, 1)))]))
+        elif r < 0.2:
+            texts.append(rng.choice(["", "one two"]))  # no n-gram at all
+        else:
+            words = vocab[: rng.randint(5, 400)]
+            texts.append(" ".join(rng.choice(words) for _ in range(rng.randint(5, 300))))
+    grams = [compare_module._shingles(t) for t in texts]
+    got = compare_module._same_text_heads(grams)
+    assert got == _pairwise_heads(grams)
+    assert len(set(got)) < len(grams)  # some texts were found to be the same document
+
+
+@pytest.mark.parametrize("size", [6, 120])  # below and past the blocking size
+def test_ranked_series_are_the_scores_best_first(size: int) -> None:
+    """_place_fuzzy walks group.ranked lazily; it must list exactly the series scores() maps, ordered by
+    score then group position, as the sorted score map did."""
+    rng = random.Random(size)
+    group = _Group()
+    for i in range(size):
+        b = _Build(Series(metric="budget", currency="USD"), ("budget", f"#{i}"))
+        group.add(b)
+        for _ in range(rng.randint(1, 4)):
+            b.add_wording(_fig(_phrase(rng) + f" item{i % 9}", _phrase(rng)), group)
+    compared = 0
+    for _ in range(60):
+        f, cut = _fig(_phrase(rng) + f" item{rng.randint(0, 9)}", _phrase(rng)), rng.choice([40, 70])
+        want = sorted(((s, i) for i, s in group.scores(f, cut).items()), key=lambda t: (-t[0], t[1]))
+        got = [(s, b.pos) for s, b in group.ranked(f, cut)]
+        assert got == want
+        compared += len(got)
+    assert compared > 100  # the figures did match series
+
+
+def test_same_text_heads_compare_only_candidates(monkeypatch) -> None:
+    """Hundreds of files of one year: the exact test runs once per file that matches a head, not once per
+    pair (the pairwise scan made n * (n - 1) / 2 of them when no file matched)."""
+    rng = random.Random(7)
+    vocab = [f"w{i}" for i in range(300)]
+    texts = [" ".join(rng.choice(vocab) for _ in range(200)) for _ in range(150)]
+    texts += texts[:10]  # ten files again (another format of the same report)
+    grams = [compare_module._shingles(t) for t in texts]
+    calls = []
+    real = compare_module._same_shingles
+    monkeypatch.setattr(compare_module, "_same_shingles", lambda a, b: calls.append(1) or real(a, b))
+    first = compare_module._same_text_heads(grams)
+    assert first[150:] == list(range(10))  # the copies found their originals
+    assert len(calls) == 10  # one confirmation each; the 150 distinct texts cost no pairwise test
