@@ -137,10 +137,10 @@ def table_checks(docs: Iterable[Document], figures: Iterable[Figure] = ()) -> li
     return out
 
 
-def _different_cells(c: Check, by_block: dict[str | None, Figure]) -> bool:
+def _different_cells(c: Check, by_block: dict[tuple[str | None, str | None], Figure]) -> bool:
     if c.kind != "inconsistent_restatement" or not c.figures:
         return False
-    figs = [by_block.get(p.block_id) for p in c.figures]
+    figs = [by_block.get((p.doc_id, p.block_id)) for p in c.figures]
     return all(f is not None for f in figs) and len({(f.table_id, f.row, f.col) for f in figs if f}) > 1
 
 
@@ -159,11 +159,12 @@ def with_table_checks(pairs: list[tuple[Check, tuple]], docs: Iterable[Document]
     for p in placed:
         doc_ids.add(p.fig.doc_id)
         keys[(p.fig.doc_id, p.fig.block_id)] = p.key
-    cells = {f.block_id for f in figs if f.table_id and f.block_id}
-    by_block: dict[str | None, Figure] = {f.block_id: f for f in figs if f.table_id and f.block_id}
+    # block ids are per document ("p0009" in every one): a cell is known by its document and block
+    cells = {(f.doc_id, f.block_id) for f in figs if f.table_id and f.block_id}
+    by_block = {(f.doc_id, f.block_id): f for f in figs if f.table_id and f.block_id}
     kept = [(c, k) for c, k in pairs
             if not (c.kind == "sum_mismatch" and "table Total" in c.message and c.figures
-                    and c.figures[0].block_id in cells)
+                    and (c.figures[0].doc_id, c.figures[0].block_id) in cells)
             and not _different_cells(c, by_block)]
     docs = [d for d in docs if not doc_ids or d.id in doc_ids]
     added = [(c, keys.get((c.doc_id, c.figures[0].block_id), ())) for c in table_checks(docs, figs)]

@@ -148,6 +148,19 @@ def test_compare_call_swaps_generic_table_total_for_table_checks():
     assert generic not in [c for c, _ in out] and all(c.kind == "table_sum" for c, _ in out)
 
 
+def test_a_check_of_another_document_with_the_same_block_id_is_kept():
+    """Block ids repeat across documents ("p0009" in each): a running-text check of one document is not
+    taken for a table cell of another."""
+    doc = _continued_doc()
+    figs = table_figures(doc)
+    total = next(f for f in figs if f.subject == "Total")
+    assert total.doc_id == doc.id
+    other = Check(kind="sum_mismatch", ok=False, message="table Total x", doc_id="elsewhere",
+                  figures=[SeriesPoint(doc_id="elsewhere", amount=1.0, text="x", block_id=total.block_id)])
+    out = with_table_checks([(other, ("k",))], [doc], figs)
+    assert other in [c for c, _ in out]
+
+
 
 @pytest.mark.parametrize("box,span", [((335, 455), (2, 2)), ((345, 375), (2, 1)), ((392, 398), (2, 2))])
 def test_spanning_head_from_its_box(box, span):
