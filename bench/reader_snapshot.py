@@ -82,7 +82,8 @@ def diff(before: dict, after: dict, limit: int = 5) -> list[str]:
     for i, (x, y) in enumerate(zip(bb, ab, strict=False)):
         if x != y and shown < limit:
             keys = [k for k in x if x[k] != y.get(k)]
-            out.append(f"block {i} (page {x['page']}): " + "; ".join(f"{k} {x[k]!r} -> {y.get(k)!r}" for k in keys))
+            changes = "; ".join(f"{k} {x[k]!r} -> {y.get(k)!r}" for k in keys)
+            out.append(f"block {i} (page {x['page']}): {changes}")
             shown += 1
     return out
 
