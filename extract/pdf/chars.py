@@ -69,7 +69,7 @@ def _api() -> dict:
     from pypdfium2_raw.bindings import _libs
 
     lib = _libs["pdfium"]
-    vp, i, d = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
+    vp, i, d, f = ctypes.c_void_p, ctypes.c_int, ctypes.c_double, ctypes.c_float
 
     def fn(name: str, res, *args):  # noqa: ANN001, ANN202
         f = lib[name]  # __getitem__ makes a new function object: pypdfium2's prototypes stay untouched
@@ -91,6 +91,14 @@ def _api() -> dict:
         "count_objs": fn("FPDFPage_CountObjects", i, vp),
         "get_obj": fn("FPDFPage_GetObject", vp, vp, i),
         "obj_type": fn("FPDFPageObj_GetType", i, vp),
+        # ruling paths, read segment by segment (pypdfium2's typed prototypes cost ~3x per call here)
+        "draw_mode": fn("FPDFPath_GetDrawMode", i, vp, ctypes.POINTER(i), ctypes.POINTER(i)),
+        "count_segs": fn("FPDFPath_CountSegments", i, vp),
+        "obj_matrix": fn("FPDFPageObj_GetMatrix", i, vp, ctypes.POINTER(raw.FS_MATRIX)),
+        "segment": fn("FPDFPath_GetPathSegment", vp, vp, i),
+        "seg_type": fn("FPDFPathSegment_GetType", i, vp),
+        "seg_point": fn("FPDFPathSegment_GetPoint", i, vp, ctypes.POINTER(f), ctypes.POINTER(f)),
+        "seg_close": fn("FPDFPathSegment_GetClose", i, vp),
         "raw": raw,
     }
 
@@ -358,46 +366,63 @@ def _shapes(page, raw, to_frame, width: float, height: float, settings) -> tuple
     shapes: list[dict] = []
     images = 0
     n_paths = 0
+    get_obj, obj_type = api["get_obj"], api["obj_type"]
+    image_type, path_type = raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_PATH
+    buffers = _PathBuffers(raw)
     for i in range(api["count_objs"](handle)):
-        obj = api["get_obj"](handle, i)
-        kind = api["obj_type"](obj)
-        if kind == raw.FPDF_PAGEOBJ_IMAGE:
+        obj = get_obj(handle, i)
+        kind = obj_type(obj)
+        if kind == image_type:
             images += 1
-        elif kind == raw.FPDF_PAGEOBJ_PATH:
+        elif kind == path_type:
             n_paths += 1
             if n_paths > settings.max_rule_paths:
                 return [], images
-            shapes += _path_shapes(
-                ctypes.cast(obj, raw.FPDF_PAGEOBJECT), raw, to_frame, width, height, settings
-            )
+            shapes += _path_shapes(api, buffers, obj, to_frame, width, height, settings)
     return shapes, images
 
 
-def _path_shapes(path, raw, to_frame, width: float, height: float, settings) -> list[dict]:  # noqa: ANN001
-    fill, stroke = ctypes.c_int(0), ctypes.c_int(0)
-    if raw.FPDFPath_GetDrawMode(path, ctypes.byref(fill), ctypes.byref(stroke)) and not (
-        fill.value or stroke.value
-    ):
+class _PathBuffers:
+    """Out-parameters for the path calls, made once per page (ctypes objects cost more than the calls)."""
+
+    def __init__(self, raw) -> None:  # noqa: ANN001
+        self.fill, self.stroke = ctypes.c_int(0), ctypes.c_int(0)
+        self.matrix = raw.FS_MATRIX()
+        self.x, self.y = ctypes.c_float(), ctypes.c_float()
+        self.fill_p, self.stroke_p = ctypes.byref(self.fill), ctypes.byref(self.stroke)
+        self.matrix_p = ctypes.byref(self.matrix)
+        self.x_p, self.y_p = ctypes.byref(self.x), ctypes.byref(self.y)
+        self.bezier, self.moveto = raw.FPDF_SEGMENT_BEZIERTO, raw.FPDF_SEGMENT_MOVETO
+
+
+def _path_shapes(
+    api: dict, buf: _PathBuffers, path: int, to_frame, width: float, height: float, settings  # noqa: ANN001
+) -> list[dict]:
+    if api["draw_mode"](path, buf.fill_p, buf.stroke_p) and not (buf.fill.value or buf.stroke.value):
         return []
-    n = raw.FPDFPath_CountSegments(path)
+    n = api["count_segs"](path)
     if n <= 0 or n > 400:
         return []
-    m = raw.FS_MATRIX()
-    raw.FPDFPageObj_GetMatrix(path, m)
+    api["obj_matrix"](path, buf.matrix_p)
+    m = buf.matrix
     a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
-    x, y = ctypes.c_float(), ctypes.c_float()
+    x, y, x_p, y_p = buf.x, buf.y, buf.x_p, buf.y_p
+    segment, seg_type = api["segment"], api["seg_type"]
+    seg_point, seg_close = api["seg_point"], api["seg_close"]
+    bezier, moveto = buf.bezier, buf.moveto
     subpaths: list[list[tuple[float, float]]] = []
     for i in range(n):
-        seg = raw.FPDFPath_GetPathSegment(path, i)
-        if raw.FPDFPathSegment_GetType(seg) == raw.FPDF_SEGMENT_BEZIERTO:
+        seg = segment(path, i)
+        kind = seg_type(seg)
+        if kind == bezier:
             return []  # curves: a chart or a drawing, not a ruling
-        raw.FPDFPathSegment_GetPoint(seg, x, y)
+        seg_point(seg, x_p, y_p)
         pt = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-        if raw.FPDFPathSegment_GetType(seg) == raw.FPDF_SEGMENT_MOVETO or not subpaths:
+        if kind == moveto or not subpaths:
             subpaths.append([pt])
         else:
             subpaths[-1].append(pt)
-        if raw.FPDFPathSegment_GetClose(seg) and subpaths[-1][0] != pt:
+        if seg_close(seg) and subpaths[-1][0] != pt:
             subpaths[-1].append(subpaths[-1][0])
     out: list[dict | None] = []
     for pts in subpaths:
