@@ -67,16 +67,19 @@ def _empty_runs(
     spans: list[tuple[float, float]], width: float, allowed: int, min_width: float
 ) -> list[float]:
     """Middles of the x runs at least `min_width` wide that at most `allowed` spans cover, between the
-    first and the last covered x."""
+    first and the last covered x. Positions are whole points; the cover is only looked at where it
+    changes (a sweep over the span ends, not over every point of the page width)."""
     n = int(width) + 2
-    diff = [0] * (n + 1)
+    diff: dict[int, int] = {0: 0}
     for x0, x1 in spans:
         a, b = max(0, int(x0)), min(n - 1, int(x1) + 1)
-        diff[a] += 1
-        diff[b] -= 1
+        if b <= a:
+            continue  # off the page (a word left or right of it): covers no point of it
+        diff[a] = diff.get(a, 0) + 1
+        diff[b] = diff.get(b, 0) - 1
     cuts: list[float] = []
     cover, start, seen = 0, None, False
-    for x in range(n):
+    for x in sorted(diff):
         cover += diff[x]
         if cover <= allowed:
             start = x if start is None else start
