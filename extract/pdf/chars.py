@@ -259,11 +259,13 @@ def _runs(api: dict, raw, tp: int | None, text: str) -> tuple[list[tuple], Count
     """(text, lft, b, r, t, size, font, bold, italic, direction) per run, in user space; chars per direction;
     characters whose font has no Unicode mapping (what pdfminer prints as "(cid:NN)")."""
     get_obj, get_box, generated = api["obj"], api["box"], api["generated"]
+    h = ctypes.c_void_p(tp)  # converted once, not on each of the ~3 calls per word
     unmapped = 0
     rect = raw.FS_RECTF()
     rp = ctypes.byref(rect)
     styles: dict[int, tuple] = {}
     out: list[tuple] = []
+    append = out.append
     dirs: dict[int, int] = {}
     prev_end = 0
     last_r = last_b = -1e9
@@ -271,46 +273,57 @@ def _runs(api: dict, raw, tp: int | None, text: str) -> tuple[list[tuple], Count
         start, end = m.span()
         space = 0
         gap_before = start > prev_end
-        space_at = text.find(" ", prev_end, start) if gap_before else -1
+        gap_from = prev_end
         prev_end = end
         while start < end:
-            obj = get_obj(tp, start)
+            obj = get_obj(h, start)
             style = styles.get(obj) if obj else None
             if style is None:
                 style = _style(api, raw, tp, start)
                 if obj:
                     styles[obj] = style
             size, font, bold, italic, angle, bad = style
-            get_box(tp, start, rp)
+            get_box(h, start, rp)
             lft, r, b, t = rect.left, rect.right, rect.bottom, rect.top
             if gap_before:
                 # Whitespace before: real, or made up by PDFium from a gap. That only matters for a narrow
                 # gap (the words module joins across a made-up space, never a real one), so PDFium is not
                 # asked after a wide gap on the same baseline
-                wide = angle == 0 and abs(b - last_b) < 0.5 and lft - last_r >= 0.2 * size
-                space = 2 if wide or (space_at >= 0 and generated(tp, space_at) != 1) else 1
+                if angle == 0 and abs(b - last_b) < 0.5 and lft - last_r >= 0.2 * size:
+                    space = 2
+                else:
+                    space_at = text.find(" ", gap_from, start)
+                    space = 2 if space_at >= 0 and generated(h, space_at) != 1 else 1
                 gap_before = False
             k = end
             if k - 1 > start:
-                get_box(tp, k - 1, rp)
+                get_box(h, k - 1, rp)
                 # PDFium's loose boxes come from the font's ascent and descent: the same box height and
                 # baseline at both ends means one font and size; only otherwise look for where it changes
-                upright = angle in (0, 180)
-                same = (
-                    abs(rect.bottom - b) + abs(rect.top - t)
-                    if upright
-                    else abs(rect.left - lft) + abs(rect.right - r)
-                ) < 0.2
-                if not same and get_obj(tp, k - 1) != obj:
+                if angle == 0 or angle == 180:
+                    same = abs(rect.bottom - b) + abs(rect.top - t) < 0.2
+                else:
+                    same = abs(rect.left - lft) + abs(rect.right - r) < 0.2
+                if not same and get_obj(h, k - 1) != obj:
                     k = start + 1
-                    while k < end and get_obj(tp, k) == obj:
+                    while k < end and get_obj(h, k) == obj:
                         k += 1
                     if k - 1 > start:
-                        get_box(tp, k - 1, rp)
+                        get_box(h, k - 1, rp)
                 if k - 1 > start:
-                    lft, r = min(lft, rect.left), max(r, rect.right)
-                    b, t = min(b, rect.bottom), max(t, rect.top)
-            out.append((text[start:k], lft, b, r, t, size, font, bold, italic, angle, space))
+                    other = rect.left
+                    if other < lft:
+                        lft = other
+                    other = rect.right
+                    if other > r:
+                        r = other
+                    other = rect.bottom
+                    if other < b:
+                        b = other
+                    other = rect.top
+                    if other > t:
+                        t = other
+            append((text[start:k], lft, b, r, t, size, font, bold, italic, angle, space))
             last_r, last_b = r, b
             dirs[angle] = dirs.get(angle, 0) + k - start
             if bad:
