@@ -25,15 +25,18 @@ def _segments(line: Line, s: LayoutSettings) -> list[list[Word]]:
     """A line's cells: words parted by a gap over a cell gap, or amounts side by side ("438.3   265.6",
     right-aligned in neighbouring columns, stand closer than text cells)."""
     out: list[list[Word]] = [[line.words[0]]]
-    for a, b in zip(line.words, line.words[1:], strict=False):
+    cell_gap, number_gap = s.table_cell_gap_em * line.size, s.table_number_gap_em * line.size
+    cur = out[0]
+    a = line.words[0]
+    for b in line.words[1:]:
         gap = b.x0 - a.x1
-        if gap > s.table_cell_gap_em * line.size or (
-            gap > s.table_number_gap_em * line.size
-            and _AMOUNT_END.search(a.text)
-            and _AMOUNT_START.match(b.text)
+        if gap > cell_gap or (
+            gap > number_gap and _AMOUNT_END.search(a.text) and _AMOUNT_START.match(b.text)
         ):
-            out.append([])
-        out[-1].append(b)
+            cur = []
+            out.append(cur)
+        cur.append(b)
+        a = b
     if len(out) > 1 and len(out[0]) == 1 and _is_marker(out[0][0].text):
         out[1:2] = [out[0] + out[1]]  # "1.<tab>text", "•<tab>text": a list item, not two cells
         del out[0]
