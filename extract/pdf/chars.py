@@ -223,14 +223,22 @@ def read_page(doc, index: int, settings) -> RawPage:  # noqa: ANN001
         rot = dirs.most_common(1)[0][0] if dirs else 0
         skipped = n_chars - dirs.get(rot, 0) if dirs else 0
         to_frame = _frame(rot, crop)
-        runs = []
-        for t, lft, b, r, top, size, font, bold, italic, angle, space in runs_user:
-            if angle != rot:
-                continue
-            x0, y0, x1, y1 = to_frame(lft, b, r, top)
-            # boxes one font size tall from the descent line (as pdfminer and pdfplumber measure them),
-            # not PDFium's ascent-to-descent boxes: the spacing rules compare gaps with font sizes
-            runs.append(Run(t, x0, y1 - size, x1, y1, size, font, bold, italic, space))
+        # boxes one font size tall from the descent line (as pdfminer and pdfplumber measure them), not
+        # PDFium's ascent-to-descent boxes: the spacing rules compare gaps with font sizes
+        if rot == 0:  # most pages: the frame's transform written out (no call per run)
+            cx0, cy1 = crop[0], crop[3]
+            runs = [
+                Run(t, lft - cx0, (cy1 - b) - size, r - cx0, cy1 - b, size, font, bold, italic, space)
+                for t, lft, b, r, _, size, font, bold, italic, angle, space in runs_user
+                if angle == 0
+            ]
+        else:
+            runs = []
+            for t, lft, b, r, top, size, font, bold, italic, angle, space in runs_user:
+                if angle != rot:
+                    continue
+                x0, y0, x1, y1 = to_frame(lft, b, r, top)
+                runs.append(Run(t, x0, y1 - size, x1, y1, size, font, bold, italic, space))
         w, h = crop[2] - crop[0], crop[3] - crop[1]
         if rot in (90, 270):
             w, h = h, w
@@ -279,7 +287,7 @@ def _runs(api: dict, raw, tp: int | None, text: str) -> tuple[list[tuple], Count
             obj = get_obj(h, start)
             style = styles.get(obj) if obj else None
             if style is None:
-                style = _style(api, raw, tp, start)
+                style = _style(api, raw, tp, start, obj)
                 if obj:
                     styles[obj] = style
             size, font, bold, italic, angle, bad = style
@@ -333,7 +341,7 @@ def _runs(api: dict, raw, tp: int | None, text: str) -> tuple[list[tuple], Count
     return out, Counter(dirs), unmapped
 
 
-def _style(api: dict, raw, tp: int | None, k: int) -> tuple:  # noqa: ANN001
+def _style(api: dict, raw, tp: int | None, k: int, obj: int | None) -> tuple:  # noqa: ANN001
     """(size, font name, bold, italic, direction, unmapped) of character k: looked up once per text object."""
     m = raw.FS_MATRIX()
     api["matrix"](tp, k, ctypes.byref(m))
@@ -346,14 +354,15 @@ def _style(api: dict, raw, tp: int | None, k: int) -> tuple:  # noqa: ANN001
     size = api["size"](tp, k) * scale  # PDFium gives the nominal size (Tf); the matrix scales it
     if size <= 0:
         size = scale
-    name, bold, italic = _font(api, tp, k)
+    name, bold, italic = _font(api, tp, k, obj)
     bad = bool(api["map_error"](tp, k))  # the font has no Unicode map: pdfminer would print "(cid:NN)"
     return round(size, 2), name, bold, italic, angle, bad
 
 
-def _font(api: dict, tp: int | None, k: int) -> tuple[str, bool, bool]:
-    """(name without subset prefix, bold, italic) of character k's font, looked up once per font."""
-    font = api["obj_font"](api["obj"](tp, k))
+def _font(api: dict, tp: int | None, k: int, obj: int | None) -> tuple[str, bool, bool]:
+    """(name without subset prefix, bold, italic) of character k's font (in text object `obj`), looked up
+    once per font."""
+    font = api["obj_font"](obj)
     hit = _FONTS.get(font) if font else None
     if hit is not None:
         return hit

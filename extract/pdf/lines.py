@@ -22,27 +22,33 @@ def words(runs: list[Run], s: LayoutSettings) -> list[Word]:
     out: list[Word] = []
     rows: list[list[Run]] = []
     last_top = None
+    tolerance, join_em = s.row_tolerance, s.word_join_em
     for r in sorted(runs, key=_BY_TOP):
-        if last_top is None or r.top - last_top > s.row_tolerance:
+        if last_top is None or r.top - last_top > tolerance:
             rows.append([])
         rows[-1].append(r)
         last_top = r.top
     for row in rows:
         cur: Word | None = None
         cur_font = ""
-        for r in sorted(row, key=_BY_X):
-            gap = r.x0 - cur.x1 if cur is not None else 0.0
+        if len(row) > 1:
+            row.sort(key=_BY_X)
+        for r in row:
             if (
                 cur is not None
                 and r.space_before < 2  # a real space in the stream always parts words
-                and gap <= (s.row_tolerance if r.space_before == 0 else s.word_join_em * r.size)
+                and r.x0 - cur.x1 <= (tolerance if r.space_before == 0 else join_em * r.size)
                 and r.x0 >= cur.x0
                 and r.size == cur.size
                 and r.font == cur_font
             ):
                 cur.text += r.text
-                cur.x1 = max(cur.x1, r.x1)
-                cur.top, cur.bottom = min(cur.top, r.top), max(cur.bottom, r.bottom)
+                if r.x1 > cur.x1:
+                    cur.x1 = r.x1
+                if r.top < cur.top:
+                    cur.top = r.top
+                if r.bottom > cur.bottom:
+                    cur.bottom = r.bottom
                 continue
             cur = Word(r.text, r.x0, r.x1, r.top, r.bottom, r.size, r.bold, r.italic, r.space_before == 2)
             cur_font = r.font
