@@ -275,27 +275,33 @@ def parse_pdf(data: bytes, path: str, limits: Limits) -> Document:
             f"file is {len(data)} bytes, over the limit of {limits.max_file_bytes}", code="too_large"
         )
     silence_logs()
-    s = settings()
-    with _no_gc():
-        pages, ocr, warnings, drawn = _read(data, limits, s)
-        _refuse(pages, ocr, warnings, drawn)
-        try:
-            header, blocks = _structure(pages, s, warnings)
-        except DocumentError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - last resort: a bug in the document-wide steps keeps the text
-            warnings.append(f"layout failed ({type(exc).__name__}): pages read as plain lines")
-            header, blocks = [], _plain_blocks([Para(p.lines, p.number) for p in pages if p.lines])
+    with _no_gc():  # restored once the pages are freed: the collection it then runs finds little to scan
+        header, blocks, pages, ocr, warnings = _parse(data, limits)
     return Document(
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
         format="pdf",
-        pages=len(pages),
+        pages=pages,
         header_text="\n".join(header) or None,
         blocks=blocks,
         pages_needing_ocr=ocr,
         warnings=warnings,
     )
+
+
+def _parse(data: bytes, limits: Limits) -> tuple[list[str], list[Block], int, list[int], list[str]]:
+    """(header lines, blocks, page count, pages needing OCR, warnings)."""
+    s = settings()
+    pages, ocr, warnings, drawn = _read(data, limits, s)
+    _refuse(pages, ocr, warnings, drawn)
+    try:
+        header, blocks = _structure(pages, s, warnings)
+    except DocumentError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - last resort: a bug in the document-wide steps keeps the text
+        warnings.append(f"layout failed ({type(exc).__name__}): pages read as plain lines")
+        header, blocks = [], _plain_blocks([Para(p.lines, p.number) for p in pages if p.lines])
+    return header, blocks, len(pages), ocr, warnings
 
 
 @contextmanager
