@@ -61,6 +61,11 @@ class RawPage:
     text: str = ""  # the page's plain text, for a degraded read
 
 
+class _Handle(ctypes.c_void_p):
+    """A PDFium handle returned as a ctypes object, not an int (a subclass is not converted), so it can be
+    passed on to an untyped call as the pointer it is."""
+
+
 @functools.lru_cache(maxsize=1)
 def _api() -> dict:
     """Private ctypes prototypes over PDFium returning plain ints (pypdfium2's own ones return typed
@@ -76,9 +81,19 @@ def _api() -> dict:
         f.restype, f.argtypes = res, list(args)
         return f
 
+    def untyped(name: str, res):  # noqa: ANN001, ANN202
+        """For the calls made per word or per path segment: no argument conversion (half the cost of a
+        call taking out-pointers). Callers MUST pass handles as c_void_p objects (a bare int would be
+        passed as a 32-bit C int), indexes as ints and out-parameters through ctypes.byref."""
+        f = lib[name]
+        f.restype = res
+        return f
+
     return {
         "obj": fn("FPDFText_GetTextObject", vp, vp, i),
         "box": fn("FPDFText_GetLooseCharBox", i, vp, i, ctypes.POINTER(raw.FS_RECTF)),
+        "obj_u": untyped("FPDFText_GetTextObject", vp),
+        "box_u": untyped("FPDFText_GetLooseCharBox", i),
         "size": fn("FPDFText_GetFontSize", d, vp, i),
         "weight": fn("FPDFText_GetFontWeight", i, vp, i),
         "info": fn(
@@ -99,6 +114,10 @@ def _api() -> dict:
         "seg_type": fn("FPDFPathSegment_GetType", i, vp),
         "seg_point": fn("FPDFPathSegment_GetPoint", i, vp, ctypes.POINTER(f), ctypes.POINTER(f)),
         "seg_close": fn("FPDFPathSegment_GetClose", i, vp),
+        "segment_u": untyped("FPDFPath_GetPathSegment", _Handle),
+        "seg_type_u": untyped("FPDFPathSegment_GetType", i),
+        "seg_point_u": untyped("FPDFPathSegment_GetPoint", i),
+        "seg_close_u": untyped("FPDFPathSegment_GetClose", i),
         "raw": raw,
     }
 
@@ -266,7 +285,7 @@ def page_text(doc, index: int) -> str:  # noqa: ANN001
 def _runs(api: dict, raw, tp: int | None, text: str) -> tuple[list[tuple], Counter, int]:  # noqa: ANN001
     """(text, lft, b, r, t, size, font, bold, italic, direction) per run, in user space; chars per direction;
     characters whose font has no Unicode mapping (what pdfminer prints as "(cid:NN)")."""
-    get_obj, get_box, generated = api["obj"], api["box"], api["generated"]
+    get_obj, get_box, generated = api["obj_u"], api["box_u"], api["generated"]
     h = ctypes.c_void_p(tp)  # converted once, not on each of the ~3 calls per word
     unmapped = 0
     rect = raw.FS_RECTF()
@@ -390,7 +409,7 @@ def _shapes(page, raw, to_frame, width: float, height: float, settings) -> tuple
     n_paths = 0
     get_obj, obj_type = api["get_obj"], api["obj_type"]
     image_type, path_type = raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_PATH
-    buffers = _PathBuffers(raw)
+    buffers = _PathBuffers(api, raw)
     for i in range(api["count_objs"](handle)):
         obj = get_obj(handle, i)
         kind = obj_type(obj)
@@ -400,14 +419,15 @@ def _shapes(page, raw, to_frame, width: float, height: float, settings) -> tuple
             n_paths += 1
             if n_paths > settings.max_rule_paths:
                 return [], images
-            shapes += _path_shapes(api, buffers, obj, to_frame, width, height, settings)
+            shapes += _path_shapes(buffers, obj, to_frame, width, height, settings)
     return shapes, images
 
 
 class _PathBuffers:
-    """Out-parameters for the path calls, made once per page (ctypes objects cost more than the calls)."""
+    """Out-parameters for the path calls, made once per page (ctypes objects cost more than the calls),
+    and the calls themselves."""
 
-    def __init__(self, raw) -> None:  # noqa: ANN001
+    def __init__(self, api: dict, raw) -> None:  # noqa: ANN001
         self.fill, self.stroke = ctypes.c_int(0), ctypes.c_int(0)
         self.matrix = raw.FS_MATRIX()
         self.x, self.y = ctypes.c_float(), ctypes.c_float()
@@ -415,49 +435,60 @@ class _PathBuffers:
         self.matrix_p = ctypes.byref(self.matrix)
         self.x_p, self.y_p = ctypes.byref(self.x), ctypes.byref(self.y)
         self.bezier, self.moveto = raw.FPDF_SEGMENT_BEZIERTO, raw.FPDF_SEGMENT_MOVETO
+        self.draw_mode, self.count_segs = api["draw_mode"], api["count_segs"]
+        self.obj_matrix = api["obj_matrix"]
+        self.segment, self.seg_type = api["segment_u"], api["seg_type_u"]
+        self.seg_point, self.seg_close = api["seg_point_u"], api["seg_close_u"]
 
 
-def _path_shapes(
-    api: dict, buf: _PathBuffers, path: int, to_frame, width: float, height: float, settings  # noqa: ANN001
-) -> list[dict]:
-    if api["draw_mode"](path, buf.fill_p, buf.stroke_p) and not (buf.fill.value or buf.stroke.value):
+def _path_shapes(buf: _PathBuffers, path: int, to_frame, width: float, height: float, settings) -> list[dict]:  # noqa: ANN001
+    if buf.draw_mode(path, buf.fill_p, buf.stroke_p) and not (buf.fill.value or buf.stroke.value):
         return []
-    n = api["count_segs"](path)
+    n = buf.count_segs(path)
     if n <= 0 or n > 400:
         return []
-    api["obj_matrix"](path, buf.matrix_p)
+    buf.obj_matrix(path, buf.matrix_p)
     m = buf.matrix
     a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
     x, y, x_p, y_p = buf.x, buf.y, buf.x_p, buf.y_p
-    segment, seg_type = api["segment"], api["seg_type"]
-    seg_point, seg_close = api["seg_point"], api["seg_close"]
+    segment, seg_type, seg_point, seg_close = buf.segment, buf.seg_type, buf.seg_point, buf.seg_close
     bezier, moveto = buf.bezier, buf.moveto
     subpaths: list[list[tuple[float, float]]] = []
+    pts: list[tuple[float, float]] = []
+    handle = ctypes.c_void_p(path)  # for the untyped segment call (an int would be cut to 32 bits)
     for i in range(n):
-        seg = segment(path, i)
+        seg = segment(handle, i)
         kind = seg_type(seg)
         if kind == bezier:
             return []  # curves: a chart or a drawing, not a ruling
         seg_point(seg, x_p, y_p)
-        pt = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        px, py = x.value, y.value
+        pt = (a * px + c * py + e, b * px + d * py + f)
         if kind == moveto or not subpaths:
-            subpaths.append([pt])
+            pts = [pt]
+            subpaths.append(pts)
         else:
-            subpaths[-1].append(pt)
-        if seg_close(seg) and subpaths[-1][0] != pt:
-            subpaths[-1].append(subpaths[-1][0])
-    out: list[dict | None] = []
+            pts.append(pt)
+        if seg_close(seg) and pts[0] != pt:
+            pts.append(pts[0])
+    out: list[dict] = []
     for pts in subpaths:
-        xs, ys = {round(p[0], 1) for p in pts}, {round(p[1], 1) for p in pts}
-        if len(pts) >= 4 and len(xs) == 2 and len(ys) == 2:
-            out.append(_shape("rect", min(xs), min(ys), max(xs), max(ys), to_frame, width, height, settings))
-            continue
+        if len(pts) >= 4:
+            xs = {round(p[0], 1) for p in pts}
+            ys = {round(p[1], 1) for p in pts} if len(xs) == 2 else ()
+            if len(ys) == 2:
+                shape = _shape("rect", min(xs), min(ys), max(xs), max(ys), to_frame, width, height, settings)
+                if shape is not None:
+                    out.append(shape)
+                continue
         for p, q in zip(pts, pts[1:], strict=False):
             if abs(p[0] - q[0]) < 0.5 or abs(p[1] - q[1]) < 0.5:
                 lft, r = sorted((p[0], q[0]))
                 bb, tt = sorted((p[1], q[1]))
-                out.append(_shape("line", lft, bb, r, tt, to_frame, width, height, settings))
-    return [s for s in out if s is not None]
+                shape = _shape("line", lft, bb, r, tt, to_frame, width, height, settings)
+                if shape is not None:
+                    out.append(shape)
+    return out
 
 
 def _shape(
