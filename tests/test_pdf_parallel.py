@@ -77,3 +77,12 @@ def test_a_failing_child_costs_time_not_pages(monkeypatch: pytest.MonkeyPatch):
 
     monkeypatch.setattr(reader, "_read_pages", fails_in_child)
     assert _read("A_RES_80_101.pdf", 2) == one
+
+
+def test_a_word_pickles_whole():
+    import pickle
+
+    from extract.pdf.model import Word
+
+    w = Word("4.12", 10.5, 30.25, 100.0, 110.0, 9.5, True, False, True)
+    assert pickle.loads(pickle.dumps(w, protocol=pickle.HIGHEST_PROTOCOL)) == w
