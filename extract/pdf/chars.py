@@ -81,6 +81,8 @@ def _api() -> dict:
         f.restype, f.argtypes = res, list(args)
         return f
 
+    matrix = raw.FS_MATRIX()
+
     def untyped(name: str, res):  # noqa: ANN001, ANN202
         """For the calls made per word or per path segment: no argument conversion (half the cost of a
         call taking out-pointers). Callers MUST pass handles as c_void_p objects (a bare int would be
@@ -118,6 +120,7 @@ def _api() -> dict:
         "seg_type_u": untyped("FPDFPathSegment_GetType", i),
         "seg_point_u": untyped("FPDFPathSegment_GetPoint", i),
         "seg_close_u": untyped("FPDFPathSegment_GetClose", i),
+        "matrix_out": (matrix, ctypes.byref(matrix)),
         "raw": raw,
     }
 
@@ -362,8 +365,8 @@ def _runs(api: dict, raw, tp: int | None, text: str) -> tuple[list[tuple], Count
 
 def _style(api: dict, raw, tp: int | None, k: int, obj: int | None) -> tuple:  # noqa: ANN001
     """(size, font name, bold, italic, direction, unmapped) of character k: looked up once per text object."""
-    m = raw.FS_MATRIX()
-    api["matrix"](tp, k, ctypes.byref(m))
+    m, m_p = api["matrix_out"]  # one out-parameter per process: its values are read before the next call
+    api["matrix"](tp, k, m_p)
     scale = (m.c * m.c + m.d * m.d) ** 0.5 or (m.a * m.a + m.b * m.b) ** 0.5 or 1.0
     angle = 0
     if abs(m.b) > abs(m.a):

@@ -44,9 +44,16 @@ def ocr_reason(tokens: list[str], bad_glyphs: int, glyphs: int, s: LayoutSetting
     if glyphs and (bad_glyphs + cid) > s.ocr_bad_glyph_share * max(glyphs, len(text)):
         return "(cid:) glyphs"
     if len(tokens) >= s.ocr_min_tokens:
-        wordlike = sum(1 for t in tokens if _WORDLIKE.search(t) or _NUMBERLIKE.fullmatch(t))
-        if wordlike < s.ocr_min_wordlike_share * len(tokens):
-            return "mostly non-word glyphs"
+        needed = s.ocr_min_wordlike_share * len(tokens)
+        wordlike = 0
+        if wordlike >= needed:
+            return None
+        for t in tokens:  # counted only until the page is known to read
+            if _WORDLIKE.search(t) or _NUMBERLIKE.fullmatch(t):
+                wordlike += 1
+                if wordlike >= needed:
+                    return None
+        return "mostly non-word glyphs"
     return None
 
 
