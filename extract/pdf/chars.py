@@ -120,6 +120,11 @@ def _api() -> dict:
         "seg_type_u": untyped("FPDFPathSegment_GetType", i),
         "seg_point_u": untyped("FPDFPathSegment_GetPoint", i),
         "seg_close_u": untyped("FPDFPathSegment_GetClose", i),
+        "get_obj_u": untyped("FPDFPage_GetObject", _Handle),
+        "obj_type_u": untyped("FPDFPageObj_GetType", i),
+        "draw_mode_u": untyped("FPDFPath_GetDrawMode", i),
+        "count_segs_u": untyped("FPDFPath_CountSegments", i),
+        "obj_matrix_u": untyped("FPDFPageObj_GetMatrix", i),
         "matrix_out": (matrix, ctypes.byref(matrix)),
         "raw": raw,
     }
@@ -410,11 +415,12 @@ def _shapes(page, raw, to_frame, width: float, height: float, settings) -> tuple
     shapes: list[dict] = []
     images = 0
     n_paths = 0
-    get_obj, obj_type = api["get_obj"], api["obj_type"]
+    get_obj, obj_type = api["get_obj_u"], api["obj_type_u"]
     image_type, path_type = raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_PATH
     buffers = _PathBuffers(api, raw)
+    page_handle = ctypes.c_void_p(handle)
     for i in range(api["count_objs"](handle)):
-        obj = get_obj(handle, i)
+        obj = get_obj(page_handle, i)  # a _Handle: passed on to the untyped path calls as it is
         kind = obj_type(obj)
         if kind == image_type:
             images += 1
@@ -438,13 +444,15 @@ class _PathBuffers:
         self.matrix_p = ctypes.byref(self.matrix)
         self.x_p, self.y_p = ctypes.byref(self.x), ctypes.byref(self.y)
         self.bezier, self.moveto = raw.FPDF_SEGMENT_BEZIERTO, raw.FPDF_SEGMENT_MOVETO
-        self.draw_mode, self.count_segs = api["draw_mode"], api["count_segs"]
-        self.obj_matrix = api["obj_matrix"]
+        self.draw_mode, self.count_segs = api["draw_mode_u"], api["count_segs_u"]
+        self.obj_matrix = api["obj_matrix_u"]
         self.segment, self.seg_type = api["segment_u"], api["seg_type_u"]
         self.seg_point, self.seg_close = api["seg_point_u"], api["seg_close_u"]
 
 
-def _path_shapes(buf: _PathBuffers, path: int, to_frame, width: float, height: float, settings) -> list[dict]:  # noqa: ANN001
+def _path_shapes(  # noqa: ANN001
+    buf: _PathBuffers, path: _Handle, to_frame, width: float, height: float, settings
+) -> list[dict]:
     if buf.draw_mode(path, buf.fill_p, buf.stroke_p) and not (buf.fill.value or buf.stroke.value):
         return []
     n = buf.count_segs(path)
@@ -458,9 +466,8 @@ def _path_shapes(buf: _PathBuffers, path: int, to_frame, width: float, height: f
     bezier, moveto = buf.bezier, buf.moveto
     subpaths: list[list[tuple[float, float]]] = []
     pts: list[tuple[float, float]] = []
-    handle = ctypes.c_void_p(path)  # for the untyped segment call (an int would be cut to 32 bits)
     for i in range(n):
-        seg = segment(handle, i)
+        seg = segment(path, i)
         kind = seg_type(seg)
         if kind == bezier:
             return []  # curves: a chart or a drawing, not a ruling
@@ -503,15 +510,15 @@ def _shape(
         return None
     if w < 0.01 and h < 0.01:
         return None
-    return dict(
-        object_type=kind,
-        x0=x0,
-        x1=x1,
-        y0=height - bottom,
-        y1=height - top,
-        top=top,
-        bottom=bottom,
-        doctop=top,
-        width=w,
-        height=h,
-    )
+    return {  # a literal, not dict(...): one per ruling, thousands a document
+        "object_type": kind,
+        "x0": x0,
+        "x1": x1,
+        "y0": height - bottom,
+        "y1": height - top,
+        "top": top,
+        "bottom": bottom,
+        "doctop": top,
+        "width": w,
+        "height": h,
+    }
