@@ -74,7 +74,7 @@ def _api() -> dict:
     from pypdfium2_raw.bindings import _libs
 
     lib = _libs["pdfium"]
-    vp, i, d, f = ctypes.c_void_p, ctypes.c_int, ctypes.c_double, ctypes.c_float
+    vp, i, d = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
 
     def fn(name: str, res, *args):  # noqa: ANN001, ANN202
         f = lib[name]  # __getitem__ makes a new function object: pypdfium2's prototypes stay untouched
@@ -92,39 +92,29 @@ def _api() -> dict:
         return f
 
     return {
-        "obj": fn("FPDFText_GetTextObject", vp, vp, i),
-        "box": fn("FPDFText_GetLooseCharBox", i, vp, i, ctypes.POINTER(raw.FS_RECTF)),
-        "obj_u": untyped("FPDFText_GetTextObject", vp),
-        "box_u": untyped("FPDFText_GetLooseCharBox", i),
-        "size": fn("FPDFText_GetFontSize", d, vp, i),
+        # typed: called once per text object, font or page
         "weight": fn("FPDFText_GetFontWeight", i, vp, i),
         "info": fn(
             "FPDFText_GetFontInfo", ctypes.c_ulong, vp, i, ctypes.c_char_p, ctypes.c_ulong, ctypes.POINTER(i)
         ),
-        "matrix": fn("FPDFText_GetMatrix", i, vp, i, ctypes.POINTER(raw.FS_MATRIX)),
         "generated": fn("FPDFText_IsGenerated", i, vp, i),
-        "map_error": fn("FPDFText_HasUnicodeMapError", i, vp, i),
         "obj_font": fn("FPDFTextObj_GetFont", vp, vp),
         "count_objs": fn("FPDFPage_CountObjects", i, vp),
-        "get_obj": fn("FPDFPage_GetObject", vp, vp, i),
-        "obj_type": fn("FPDFPageObj_GetType", i, vp),
-        # ruling paths, read segment by segment (pypdfium2's typed prototypes cost ~3x per call here)
-        "draw_mode": fn("FPDFPath_GetDrawMode", i, vp, ctypes.POINTER(i), ctypes.POINTER(i)),
-        "count_segs": fn("FPDFPath_CountSegments", i, vp),
-        "obj_matrix": fn("FPDFPageObj_GetMatrix", i, vp, ctypes.POINTER(raw.FS_MATRIX)),
-        "segment": fn("FPDFPath_GetPathSegment", vp, vp, i),
-        "seg_type": fn("FPDFPathSegment_GetType", i, vp),
-        "seg_point": fn("FPDFPathSegment_GetPoint", i, vp, ctypes.POINTER(f), ctypes.POINTER(f)),
-        "seg_close": fn("FPDFPathSegment_GetClose", i, vp),
-        "segment_u": untyped("FPDFPath_GetPathSegment", _Handle),
-        "seg_type_u": untyped("FPDFPathSegment_GetType", i),
-        "seg_point_u": untyped("FPDFPathSegment_GetPoint", i),
-        "seg_close_u": untyped("FPDFPathSegment_GetClose", i),
+        # untyped (see `untyped`): per word, per text object, per page object and per path segment
+        "obj_u": untyped("FPDFText_GetTextObject", vp),
+        "box_u": untyped("FPDFText_GetLooseCharBox", i),
+        "matrix_u": untyped("FPDFText_GetMatrix", i),
+        "size_u": untyped("FPDFText_GetFontSize", d),
+        "map_error_u": untyped("FPDFText_HasUnicodeMapError", i),
         "get_obj_u": untyped("FPDFPage_GetObject", _Handle),
         "obj_type_u": untyped("FPDFPageObj_GetType", i),
         "draw_mode_u": untyped("FPDFPath_GetDrawMode", i),
         "count_segs_u": untyped("FPDFPath_CountSegments", i),
         "obj_matrix_u": untyped("FPDFPageObj_GetMatrix", i),
+        "segment_u": untyped("FPDFPath_GetPathSegment", _Handle),
+        "seg_type_u": untyped("FPDFPathSegment_GetType", i),
+        "seg_point_u": untyped("FPDFPathSegment_GetPoint", i),
+        "seg_close_u": untyped("FPDFPathSegment_GetClose", i),
         "matrix_out": (matrix, ctypes.byref(matrix)),
         "raw": raw,
     }
@@ -314,7 +304,7 @@ def _runs(api: dict, raw, tp: int | None, text: str) -> tuple[list[tuple], Count
             obj = get_obj(h, start)
             style = styles.get(obj) if obj else None
             if style is None:
-                style = _style(api, raw, tp, start, obj)
+                style = _style(api, raw, h, start, obj)
                 if obj:
                     styles[obj] = style
             size, font, bold, italic, angle, bad = style
@@ -368,25 +358,25 @@ def _runs(api: dict, raw, tp: int | None, text: str) -> tuple[list[tuple], Count
     return out, Counter(dirs), unmapped
 
 
-def _style(api: dict, raw, tp: int | None, k: int, obj: int | None) -> tuple:  # noqa: ANN001
+def _style(api: dict, raw, tp: ctypes.c_void_p, k: int, obj: int | None) -> tuple:  # noqa: ANN001
     """(size, font name, bold, italic, direction, unmapped) of character k: looked up once per text object."""
     m, m_p = api["matrix_out"]  # one out-parameter per process: its values are read before the next call
-    api["matrix"](tp, k, m_p)
+    api["matrix_u"](tp, k, m_p)
     scale = (m.c * m.c + m.d * m.d) ** 0.5 or (m.a * m.a + m.b * m.b) ** 0.5 or 1.0
     angle = 0
     if abs(m.b) > abs(m.a):
         angle = 90 if m.b > 0 else 270
     elif m.a < 0:
         angle = 180
-    size = api["size"](tp, k) * scale  # PDFium gives the nominal size (Tf); the matrix scales it
+    size = api["size_u"](tp, k) * scale  # PDFium gives the nominal size (Tf); the matrix scales it
     if size <= 0:
         size = scale
     name, bold, italic = _font(api, tp, k, obj)
-    bad = bool(api["map_error"](tp, k))  # the font has no Unicode map: pdfminer would print "(cid:NN)"
+    bad = bool(api["map_error_u"](tp, k))  # the font has no Unicode map: pdfminer would print "(cid:NN)"
     return round(size, 2), name, bold, italic, angle, bad
 
 
-def _font(api: dict, tp: int | None, k: int, obj: int | None) -> tuple[str, bool, bool]:
+def _font(api: dict, tp: ctypes.c_void_p, k: int, obj: int | None) -> tuple[str, bool, bool]:
     """(name without subset prefix, bold, italic) of character k's font (in text object `obj`), looked up
     once per font."""
     font = api["obj_font"](obj)
