@@ -50,10 +50,10 @@ def _join_hyphenated(left: str, right: str, vocab: set[str]) -> bool:
 def para_text(p: Para, vocab: set[str], strip_marker: bool) -> str:
     out = ""
     for i, ln in enumerate(p.lines):
-        toks = list(ln.tokens)
         if i == 0 and strip_marker:
-            toks = toks[1:]
-        text = "".join((" " if sp and j else "") + t for j, (t, sp) in enumerate(toks))
+            text = "".join((" " if sp and j else "") + t for j, (t, sp) in enumerate(ln.tokens[1:]))
+        else:
+            text = ln.text  # the same join, cached on the line
         if not out:
             out = text
         elif out.endswith("\u00ad"):

@@ -61,6 +61,11 @@ class RawPage:
     text: str = ""  # the page's plain text, for a degraded read
 
 
+class _Handle(ctypes.c_void_p):
+    """A PDFium handle returned as a ctypes object, not an int (a subclass is not converted), so it can be
+    passed on to an untyped call as the pointer it is."""
+
+
 @functools.lru_cache(maxsize=1)
 def _api() -> dict:
     """Private ctypes prototypes over PDFium returning plain ints (pypdfium2's own ones return typed
@@ -76,21 +81,41 @@ def _api() -> dict:
         f.restype, f.argtypes = res, list(args)
         return f
 
+    matrix = raw.FS_MATRIX()
+
+    def untyped(name: str, res):  # noqa: ANN001, ANN202
+        """For the calls made per word or per path segment: no argument conversion (half the cost of a
+        call taking out-pointers). Callers MUST pass handles as c_void_p objects (a bare int would be
+        passed as a 32-bit C int), indexes as ints and out-parameters through ctypes.byref."""
+        f = lib[name]
+        f.restype = res
+        return f
+
     return {
-        "obj": fn("FPDFText_GetTextObject", vp, vp, i),
-        "box": fn("FPDFText_GetLooseCharBox", i, vp, i, ctypes.POINTER(raw.FS_RECTF)),
-        "size": fn("FPDFText_GetFontSize", d, vp, i),
+        # typed: called once per text object, font or page
         "weight": fn("FPDFText_GetFontWeight", i, vp, i),
         "info": fn(
             "FPDFText_GetFontInfo", ctypes.c_ulong, vp, i, ctypes.c_char_p, ctypes.c_ulong, ctypes.POINTER(i)
         ),
-        "matrix": fn("FPDFText_GetMatrix", i, vp, i, ctypes.POINTER(raw.FS_MATRIX)),
         "generated": fn("FPDFText_IsGenerated", i, vp, i),
-        "map_error": fn("FPDFText_HasUnicodeMapError", i, vp, i),
         "obj_font": fn("FPDFTextObj_GetFont", vp, vp),
         "count_objs": fn("FPDFPage_CountObjects", i, vp),
-        "get_obj": fn("FPDFPage_GetObject", vp, vp, i),
-        "obj_type": fn("FPDFPageObj_GetType", i, vp),
+        # untyped (see `untyped`): per word, per text object, per page object and per path segment
+        "obj_u": untyped("FPDFText_GetTextObject", vp),
+        "box_u": untyped("FPDFText_GetLooseCharBox", i),
+        "matrix_u": untyped("FPDFText_GetMatrix", i),
+        "size_u": untyped("FPDFText_GetFontSize", d),
+        "map_error_u": untyped("FPDFText_HasUnicodeMapError", i),
+        "get_obj_u": untyped("FPDFPage_GetObject", _Handle),
+        "obj_type_u": untyped("FPDFPageObj_GetType", i),
+        "draw_mode_u": untyped("FPDFPath_GetDrawMode", i),
+        "count_segs_u": untyped("FPDFPath_CountSegments", i),
+        "obj_matrix_u": untyped("FPDFPageObj_GetMatrix", i),
+        "segment_u": untyped("FPDFPath_GetPathSegment", _Handle),
+        "seg_type_u": untyped("FPDFPathSegment_GetType", i),
+        "seg_point_u": untyped("FPDFPathSegment_GetPoint", i),
+        "seg_close_u": untyped("FPDFPathSegment_GetClose", i),
+        "matrix_out": (matrix, ctypes.byref(matrix)),
         "raw": raw,
     }
 
@@ -215,14 +240,22 @@ def read_page(doc, index: int, settings) -> RawPage:  # noqa: ANN001
         rot = dirs.most_common(1)[0][0] if dirs else 0
         skipped = n_chars - dirs.get(rot, 0) if dirs else 0
         to_frame = _frame(rot, crop)
-        runs = []
-        for t, lft, b, r, top, size, font, bold, italic, angle, space in runs_user:
-            if angle != rot:
-                continue
-            x0, y0, x1, y1 = to_frame(lft, b, r, top)
-            # boxes one font size tall from the descent line (as pdfminer and pdfplumber measure them),
-            # not PDFium's ascent-to-descent boxes: the spacing rules compare gaps with font sizes
-            runs.append(Run(t, x0, y1 - size, x1, y1, size, font, bold, italic, space))
+        # boxes one font size tall from the descent line (as pdfminer and pdfplumber measure them), not
+        # PDFium's ascent-to-descent boxes: the spacing rules compare gaps with font sizes
+        if rot == 0:  # most pages: the frame's transform written out (no call per run)
+            cx0, cy1 = crop[0], crop[3]
+            runs = [
+                Run(t, lft - cx0, (cy1 - b) - size, r - cx0, cy1 - b, size, font, bold, italic, space)
+                for t, lft, b, r, _, size, font, bold, italic, angle, space in runs_user
+                if angle == 0
+            ]
+        else:
+            runs = []
+            for t, lft, b, r, top, size, font, bold, italic, angle, space in runs_user:
+                if angle != rot:
+                    continue
+                x0, y0, x1, y1 = to_frame(lft, b, r, top)
+                runs.append(Run(t, x0, y1 - size, x1, y1, size, font, bold, italic, space))
         w, h = crop[2] - crop[0], crop[3] - crop[1]
         if rot in (90, 270):
             w, h = h, w
@@ -250,12 +283,14 @@ def page_text(doc, index: int) -> str:  # noqa: ANN001
 def _runs(api: dict, raw, tp: int | None, text: str) -> tuple[list[tuple], Counter, int]:  # noqa: ANN001
     """(text, lft, b, r, t, size, font, bold, italic, direction) per run, in user space; chars per direction;
     characters whose font has no Unicode mapping (what pdfminer prints as "(cid:NN)")."""
-    get_obj, get_box, generated = api["obj"], api["box"], api["generated"]
+    get_obj, get_box, generated = api["obj_u"], api["box_u"], api["generated"]
+    h = ctypes.c_void_p(tp)  # converted once, not on each of the ~3 calls per word
     unmapped = 0
     rect = raw.FS_RECTF()
     rp = ctypes.byref(rect)
     styles: dict[int, tuple] = {}
     out: list[tuple] = []
+    append = out.append
     dirs: dict[int, int] = {}
     prev_end = 0
     last_r = last_b = -1e9
@@ -263,46 +298,57 @@ def _runs(api: dict, raw, tp: int | None, text: str) -> tuple[list[tuple], Count
         start, end = m.span()
         space = 0
         gap_before = start > prev_end
-        space_at = text.find(" ", prev_end, start) if gap_before else -1
+        gap_from = prev_end
         prev_end = end
         while start < end:
-            obj = get_obj(tp, start)
+            obj = get_obj(h, start)
             style = styles.get(obj) if obj else None
             if style is None:
-                style = _style(api, raw, tp, start)
+                style = _style(api, raw, h, start, obj)
                 if obj:
                     styles[obj] = style
             size, font, bold, italic, angle, bad = style
-            get_box(tp, start, rp)
+            get_box(h, start, rp)
             lft, r, b, t = rect.left, rect.right, rect.bottom, rect.top
             if gap_before:
                 # Whitespace before: real, or made up by PDFium from a gap. That only matters for a narrow
                 # gap (the words module joins across a made-up space, never a real one), so PDFium is not
                 # asked after a wide gap on the same baseline
-                wide = angle == 0 and abs(b - last_b) < 0.5 and lft - last_r >= 0.2 * size
-                space = 2 if wide or (space_at >= 0 and generated(tp, space_at) != 1) else 1
+                if angle == 0 and abs(b - last_b) < 0.5 and lft - last_r >= 0.2 * size:
+                    space = 2
+                else:
+                    space_at = text.find(" ", gap_from, start)
+                    space = 2 if space_at >= 0 and generated(h, space_at) != 1 else 1
                 gap_before = False
             k = end
             if k - 1 > start:
-                get_box(tp, k - 1, rp)
+                get_box(h, k - 1, rp)
                 # PDFium's loose boxes come from the font's ascent and descent: the same box height and
                 # baseline at both ends means one font and size; only otherwise look for where it changes
-                upright = angle in (0, 180)
-                same = (
-                    abs(rect.bottom - b) + abs(rect.top - t)
-                    if upright
-                    else abs(rect.left - lft) + abs(rect.right - r)
-                ) < 0.2
-                if not same and get_obj(tp, k - 1) != obj:
+                if angle == 0 or angle == 180:
+                    same = abs(rect.bottom - b) + abs(rect.top - t) < 0.2
+                else:
+                    same = abs(rect.left - lft) + abs(rect.right - r) < 0.2
+                if not same and get_obj(h, k - 1) != obj:
                     k = start + 1
-                    while k < end and get_obj(tp, k) == obj:
+                    while k < end and get_obj(h, k) == obj:
                         k += 1
                     if k - 1 > start:
-                        get_box(tp, k - 1, rp)
+                        get_box(h, k - 1, rp)
                 if k - 1 > start:
-                    lft, r = min(lft, rect.left), max(r, rect.right)
-                    b, t = min(b, rect.bottom), max(t, rect.top)
-            out.append((text[start:k], lft, b, r, t, size, font, bold, italic, angle, space))
+                    other = rect.left
+                    if other < lft:
+                        lft = other
+                    other = rect.right
+                    if other > r:
+                        r = other
+                    other = rect.bottom
+                    if other < b:
+                        b = other
+                    other = rect.top
+                    if other > t:
+                        t = other
+            append((text[start:k], lft, b, r, t, size, font, bold, italic, angle, space))
             last_r, last_b = r, b
             dirs[angle] = dirs.get(angle, 0) + k - start
             if bad:
@@ -312,27 +358,28 @@ def _runs(api: dict, raw, tp: int | None, text: str) -> tuple[list[tuple], Count
     return out, Counter(dirs), unmapped
 
 
-def _style(api: dict, raw, tp: int | None, k: int) -> tuple:  # noqa: ANN001
+def _style(api: dict, raw, tp: ctypes.c_void_p, k: int, obj: int | None) -> tuple:  # noqa: ANN001
     """(size, font name, bold, italic, direction, unmapped) of character k: looked up once per text object."""
-    m = raw.FS_MATRIX()
-    api["matrix"](tp, k, ctypes.byref(m))
+    m, m_p = api["matrix_out"]  # one out-parameter per process: its values are read before the next call
+    api["matrix_u"](tp, k, m_p)
     scale = (m.c * m.c + m.d * m.d) ** 0.5 or (m.a * m.a + m.b * m.b) ** 0.5 or 1.0
     angle = 0
     if abs(m.b) > abs(m.a):
         angle = 90 if m.b > 0 else 270
     elif m.a < 0:
         angle = 180
-    size = api["size"](tp, k) * scale  # PDFium gives the nominal size (Tf); the matrix scales it
+    size = api["size_u"](tp, k) * scale  # PDFium gives the nominal size (Tf); the matrix scales it
     if size <= 0:
         size = scale
-    name, bold, italic = _font(api, tp, k)
-    bad = bool(api["map_error"](tp, k))  # the font has no Unicode map: pdfminer would print "(cid:NN)"
+    name, bold, italic = _font(api, tp, k, obj)
+    bad = bool(api["map_error_u"](tp, k))  # the font has no Unicode map: pdfminer would print "(cid:NN)"
     return round(size, 2), name, bold, italic, angle, bad
 
 
-def _font(api: dict, tp: int | None, k: int) -> tuple[str, bool, bool]:
-    """(name without subset prefix, bold, italic) of character k's font, looked up once per font."""
-    font = api["obj_font"](api["obj"](tp, k))
+def _font(api: dict, tp: ctypes.c_void_p, k: int, obj: int | None) -> tuple[str, bool, bool]:
+    """(name without subset prefix, bold, italic) of character k's font (in text object `obj`), looked up
+    once per font."""
+    font = api["obj_font"](obj)
     hit = _FONTS.get(font) if font else None
     if hit is not None:
         return hit
@@ -358,59 +405,90 @@ def _shapes(page, raw, to_frame, width: float, height: float, settings) -> tuple
     shapes: list[dict] = []
     images = 0
     n_paths = 0
+    get_obj, obj_type = api["get_obj_u"], api["obj_type_u"]
+    image_type, path_type = raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_PATH
+    buffers = _PathBuffers(api, raw)
+    page_handle = ctypes.c_void_p(handle)
     for i in range(api["count_objs"](handle)):
-        obj = api["get_obj"](handle, i)
-        kind = api["obj_type"](obj)
-        if kind == raw.FPDF_PAGEOBJ_IMAGE:
+        obj = get_obj(page_handle, i)  # a _Handle: passed on to the untyped path calls as it is
+        kind = obj_type(obj)
+        if kind == image_type:
             images += 1
-        elif kind == raw.FPDF_PAGEOBJ_PATH:
+        elif kind == path_type:
             n_paths += 1
             if n_paths > settings.max_rule_paths:
                 return [], images
-            shapes += _path_shapes(
-                ctypes.cast(obj, raw.FPDF_PAGEOBJECT), raw, to_frame, width, height, settings
-            )
+            shapes += _path_shapes(buffers, obj, to_frame, width, height, settings)
     return shapes, images
 
 
-def _path_shapes(path, raw, to_frame, width: float, height: float, settings) -> list[dict]:  # noqa: ANN001
-    fill, stroke = ctypes.c_int(0), ctypes.c_int(0)
-    if raw.FPDFPath_GetDrawMode(path, ctypes.byref(fill), ctypes.byref(stroke)) and not (
-        fill.value or stroke.value
-    ):
+class _PathBuffers:
+    """Out-parameters for the path calls, made once per page (ctypes objects cost more than the calls),
+    and the calls themselves."""
+
+    def __init__(self, api: dict, raw) -> None:  # noqa: ANN001
+        self.fill, self.stroke = ctypes.c_int(0), ctypes.c_int(0)
+        self.matrix = raw.FS_MATRIX()
+        self.x, self.y = ctypes.c_float(), ctypes.c_float()
+        self.fill_p, self.stroke_p = ctypes.byref(self.fill), ctypes.byref(self.stroke)
+        self.matrix_p = ctypes.byref(self.matrix)
+        self.x_p, self.y_p = ctypes.byref(self.x), ctypes.byref(self.y)
+        self.bezier, self.moveto = raw.FPDF_SEGMENT_BEZIERTO, raw.FPDF_SEGMENT_MOVETO
+        self.draw_mode, self.count_segs = api["draw_mode_u"], api["count_segs_u"]
+        self.obj_matrix = api["obj_matrix_u"]
+        self.segment, self.seg_type = api["segment_u"], api["seg_type_u"]
+        self.seg_point, self.seg_close = api["seg_point_u"], api["seg_close_u"]
+
+
+def _path_shapes(  # noqa: ANN001
+    buf: _PathBuffers, path: _Handle, to_frame, width: float, height: float, settings
+) -> list[dict]:
+    if buf.draw_mode(path, buf.fill_p, buf.stroke_p) and not (buf.fill.value or buf.stroke.value):
         return []
-    n = raw.FPDFPath_CountSegments(path)
+    n = buf.count_segs(path)
     if n <= 0 or n > 400:
         return []
-    m = raw.FS_MATRIX()
-    raw.FPDFPageObj_GetMatrix(path, m)
+    buf.obj_matrix(path, buf.matrix_p)
+    m = buf.matrix
     a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
-    x, y = ctypes.c_float(), ctypes.c_float()
+    x, y, x_p, y_p = buf.x, buf.y, buf.x_p, buf.y_p
+    segment, seg_type, seg_point, seg_close = buf.segment, buf.seg_type, buf.seg_point, buf.seg_close
+    bezier, moveto = buf.bezier, buf.moveto
     subpaths: list[list[tuple[float, float]]] = []
+    pts: list[tuple[float, float]] = []
     for i in range(n):
-        seg = raw.FPDFPath_GetPathSegment(path, i)
-        if raw.FPDFPathSegment_GetType(seg) == raw.FPDF_SEGMENT_BEZIERTO:
+        seg = segment(path, i)
+        kind = seg_type(seg)
+        if kind == bezier:
             return []  # curves: a chart or a drawing, not a ruling
-        raw.FPDFPathSegment_GetPoint(seg, x, y)
-        pt = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-        if raw.FPDFPathSegment_GetType(seg) == raw.FPDF_SEGMENT_MOVETO or not subpaths:
-            subpaths.append([pt])
+        seg_point(seg, x_p, y_p)
+        px, py = x.value, y.value
+        pt = (a * px + c * py + e, b * px + d * py + f)
+        if kind == moveto or not subpaths:
+            pts = [pt]
+            subpaths.append(pts)
         else:
-            subpaths[-1].append(pt)
-        if raw.FPDFPathSegment_GetClose(seg) and subpaths[-1][0] != pt:
-            subpaths[-1].append(subpaths[-1][0])
-    out: list[dict | None] = []
+            pts.append(pt)
+        if seg_close(seg) and pts[0] != pt:
+            pts.append(pts[0])
+    out: list[dict] = []
     for pts in subpaths:
-        xs, ys = {round(p[0], 1) for p in pts}, {round(p[1], 1) for p in pts}
-        if len(pts) >= 4 and len(xs) == 2 and len(ys) == 2:
-            out.append(_shape("rect", min(xs), min(ys), max(xs), max(ys), to_frame, width, height, settings))
-            continue
+        if len(pts) >= 4:
+            xs = {round(p[0], 1) for p in pts}
+            ys = {round(p[1], 1) for p in pts} if len(xs) == 2 else ()
+            if len(ys) == 2:
+                shape = _shape("rect", min(xs), min(ys), max(xs), max(ys), to_frame, width, height, settings)
+                if shape is not None:
+                    out.append(shape)
+                continue
         for p, q in zip(pts, pts[1:], strict=False):
             if abs(p[0] - q[0]) < 0.5 or abs(p[1] - q[1]) < 0.5:
                 lft, r = sorted((p[0], q[0]))
                 bb, tt = sorted((p[1], q[1]))
-                out.append(_shape("line", lft, bb, r, tt, to_frame, width, height, settings))
-    return [s for s in out if s is not None]
+                shape = _shape("line", lft, bb, r, tt, to_frame, width, height, settings)
+                if shape is not None:
+                    out.append(shape)
+    return out
 
 
 def _shape(
@@ -422,15 +500,15 @@ def _shape(
         return None
     if w < 0.01 and h < 0.01:
         return None
-    return dict(
-        object_type=kind,
-        x0=x0,
-        x1=x1,
-        y0=height - bottom,
-        y1=height - top,
-        top=top,
-        bottom=bottom,
-        doctop=top,
-        width=w,
-        height=h,
-    )
+    return {  # a literal, not dict(...): one per ruling, thousands a document
+        "object_type": kind,
+        "x0": x0,
+        "x1": x1,
+        "y0": height - bottom,
+        "y1": height - top,
+        "top": top,
+        "bottom": bottom,
+        "doctop": top,
+        "width": w,
+        "height": h,
+    }

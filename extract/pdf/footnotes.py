@@ -32,7 +32,7 @@ def split_footnotes(page: Page, body_size: float, s: LayoutSettings) -> list[Lin
         (
             i
             for i in range(len(lines) - 1, -1, -1)
-            if _is_rule_text(lines[i]) and lines[i].top > s.footnote_min_top * page.height
+            if lines[i].top > s.footnote_min_top * page.height and _is_rule_text(lines[i])
         ),
         None,
     )

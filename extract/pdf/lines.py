@@ -22,27 +22,33 @@ def words(runs: list[Run], s: LayoutSettings) -> list[Word]:
     out: list[Word] = []
     rows: list[list[Run]] = []
     last_top = None
+    tolerance, join_em = s.row_tolerance, s.word_join_em
     for r in sorted(runs, key=_BY_TOP):
-        if last_top is None or r.top - last_top > s.row_tolerance:
+        if last_top is None or r.top - last_top > tolerance:
             rows.append([])
         rows[-1].append(r)
         last_top = r.top
     for row in rows:
         cur: Word | None = None
         cur_font = ""
-        for r in sorted(row, key=_BY_X):
-            gap = r.x0 - cur.x1 if cur is not None else 0.0
+        if len(row) > 1:
+            row.sort(key=_BY_X)
+        for r in row:
             if (
                 cur is not None
                 and r.space_before < 2  # a real space in the stream always parts words
-                and gap <= (s.row_tolerance if r.space_before == 0 else s.word_join_em * r.size)
+                and r.x0 - cur.x1 <= (tolerance if r.space_before == 0 else join_em * r.size)
                 and r.x0 >= cur.x0
                 and r.size == cur.size
                 and r.font == cur_font
             ):
                 cur.text += r.text
-                cur.x1 = max(cur.x1, r.x1)
-                cur.top, cur.bottom = min(cur.top, r.top), max(cur.bottom, r.bottom)
+                if r.x1 > cur.x1:
+                    cur.x1 = r.x1
+                if r.top < cur.top:
+                    cur.top = r.top
+                if r.bottom > cur.bottom:
+                    cur.bottom = r.bottom
                 continue
             cur = Word(r.text, r.x0, r.x1, r.top, r.bottom, r.size, r.bold, r.italic, r.space_before == 2)
             cur_font = r.font
@@ -54,50 +60,85 @@ def lines(ws: list[Word], page: int, cell: tuple[int, int, int] | None, s: Layou
     """Words whose vertical extents overlap by half the smaller height share a line."""
     groups: list[list[Word]] = []
     top = bottom = 0.0
+    share = s.line_overlap
     for w in sorted(ws, key=_BY_TOP_X):
         if groups:
-            overlap = min(bottom, w.bottom) - max(top, w.top)
-            if overlap >= s.line_overlap * min(bottom - top, w.bottom - w.top):
+            w_top, w_bottom = w.top, w.bottom
+            overlap = (bottom if bottom < w_bottom else w_bottom) - (top if top > w_top else w_top)
+            if overlap >= share * min(bottom - top, w_bottom - w_top):
                 groups[-1].append(w)
-                top, bottom = min(top, w.top), max(bottom, w.bottom)
+                if w_top < top:
+                    top = w_top
+                if w_bottom > bottom:
+                    bottom = w_bottom
                 continue
         groups.append([w])
         top, bottom = w.top, w.bottom
-    return [make_line(sorted(g, key=lambda w: w.x0), page, cell, s) for g in groups]
+    return [make_line(sorted(g, key=_BY_X) if len(g) > 1 else g, page, cell, s) for g in groups]
 
 
 def make_line(ws: list[Word], page: int, cell: tuple[int, int, int] | None, s: LayoutSettings) -> Line:
+    if len(ws) == 1:
+        size = round(ws[0].size, 1)
+        if size > 0 and ws[0].size >= 0.9 * size and s.sup_rise_em > 0:
+            return _one_word_line(ws[0], size, page, cell)
     weight: dict[float, int] = {}
     for w in ws:
         key = round(w.size, 1)
         weight[key] = weight.get(key, 0) + len(w.text)
     size = max(weight, key=weight.__getitem__)  # the size most of the line's characters are set in
-    main = [w for w in ws if w.size >= 0.9 * size]
-    bottoms = sorted(w.bottom for w in main)
+    floor = 0.9 * size
+    main = [w for w in ws if w.size >= floor]
+    bottoms = sorted([w.bottom for w in main])
     n = len(bottoms)
     baseline = bottoms[n // 2] if n % 2 else (bottoms[n // 2 - 1] + bottoms[n // 2]) / 2
     line = Line(words=ws, page=page, cell=cell, size=size)
     sup_size, sup_line = s.sup_size_ratio * size, baseline - s.sup_rise_em * size
+    sup_chars = s.sup_max_chars
     space_gap = s.space_em * size
     tokens = line.tokens
     prev: Word | None = None
     for w in ws:
-        sup = w.size <= sup_size and w.bottom <= sup_line and len(w.text) <= s.sup_max_chars
-        if sup and prev is not None and prev.text[-1:].isdigit() and w.text.lower() in _ORDINAL_SUP:
-            tokens.append((w.text, False))  # "5th" printed with a raised "th"
-        elif sup and _MARK.match(w.text):
-            if not tokens:
-                line.lead_mark = w.text
-            else:
-                line.marks.append(w.text)
-        else:
-            tokens.append((w.text, prev is not None and (w.x0 - prev.x1 > space_gap or w.space_before)))
+        text = w.text
+        if w.size <= sup_size and w.bottom <= sup_line and len(text) <= sup_chars:  # a superscript
+            if prev is not None and prev.text[-1:].isdigit() and text.lower() in _ORDINAL_SUP:
+                tokens.append((text, False))  # "5th" printed with a raised "th"
+                prev = w
+                continue
+            if _MARK.match(text):
+                if not tokens:
+                    line.lead_mark = text
+                else:
+                    line.marks.append(text)
+                prev = w
+                continue
+        tokens.append((text, prev is not None and (w.x0 - prev.x1 > space_gap or w.space_before)))
         prev = w
     kept = main or ws
-    line.x0, line.x1 = min(w.x0 for w in kept), max(w.x1 for w in kept)
-    line.top, line.bottom = min(w.top for w in kept), max(w.bottom for w in kept)
-    line.bold = all(w.bold for w in main)
-    line.italic = all(w.italic for w in main)
+    first = kept[0]
+    x0, x1, top, bottom = first.x0, first.x1, first.top, first.bottom
+    for w in kept:
+        if w.x0 < x0:
+            x0 = w.x0
+        if w.x1 > x1:
+            x1 = w.x1
+        if w.top < top:
+            top = w.top
+        if w.bottom > bottom:
+            bottom = w.bottom
+    line.x0, line.x1, line.top, line.bottom = x0, x1, top, bottom
+    line.bold = all([w.bold for w in main])
+    line.italic = all([w.italic for w in main])
+    return line
+
+
+def _one_word_line(w: Word, size: float, page: int, cell: tuple[int, int, int] | None) -> Line:
+    """make_line for a single word (a table cell, a page number): it sets the line's size and baseline
+    itself, so it is never a superscript."""
+    line = Line(words=[w], page=page, cell=cell, size=size)
+    line.tokens.append((w.text, False))
+    line.x0, line.x1, line.top, line.bottom = w.x0, w.x1, w.top, w.bottom
+    line.bold, line.italic = w.bold, w.italic
     return line
 
 

@@ -7,14 +7,18 @@ is refused."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import TypeVar
 
 from extract.errors import DocumentError
+from extract.parallel import fork_map, page_chunks
 from extract.pdf.blocks import to_blocks, vocabulary
 from extract.pdf.chars import RawPage, open_pdf, page_text, read_page, silence_logs
 from extract.pdf.columns import reading_order
@@ -40,9 +44,16 @@ def ocr_reason(tokens: list[str], bad_glyphs: int, glyphs: int, s: LayoutSetting
     if glyphs and (bad_glyphs + cid) > s.ocr_bad_glyph_share * max(glyphs, len(text)):
         return "(cid:) glyphs"
     if len(tokens) >= s.ocr_min_tokens:
-        wordlike = sum(1 for t in tokens if _WORDLIKE.search(t) or _NUMBERLIKE.fullmatch(t))
-        if wordlike < s.ocr_min_wordlike_share * len(tokens):
-            return "mostly non-word glyphs"
+        needed = s.ocr_min_wordlike_share * len(tokens)
+        wordlike = 0
+        if wordlike >= needed:
+            return None
+        for t in tokens:  # counted only until the page is known to read
+            if _WORDLIKE.search(t) or _NUMBERLIKE.fullmatch(t):
+                wordlike += 1
+                if wordlike >= needed:
+                    return None
+        return "mostly non-word glyphs"
     return None
 
 
@@ -83,7 +94,9 @@ def _line_paras(p: Page) -> list[Para]:
 
 
 def _read(data: bytes, limits: Limits, s: LayoutSettings) -> tuple[list[Page], list[int], list[str], bool]:
-    """(pages, pages needing OCR, warnings, whether any page draws anything) - the per-page loop."""
+    """(pages, pages needing OCR, warnings, whether any page draws anything) - the per-page loop, its page
+    ranges read in forked processes when `limits.cores` allows (each page is read on its own: the result
+    is the same as one loop's)."""
     started = time.monotonic()
     doc = open_pdf(data)
     damage = getattr(doc, "repaired_from", None)
@@ -96,45 +109,24 @@ def _read(data: bytes, limits: Limits, s: LayoutSettings) -> tuple[list[Page], l
             raise DocumentError("PDF has no pages", code="empty")
         if n > limits.max_pages:
             raise DocumentError(f"PDF has {n} pages, over the limit of {limits.max_pages}", code="too_large")
-        pages: list[Page] = []
-        ocr: list[int] = []
-        warnings: list[str] = []
-        drawn = False
-        for i in range(n):
-            if time.monotonic() - started > limits.max_seconds:
-                raise DocumentError(
-                    f"PDF parsing took over {limits.max_seconds:g} s (at page {i + 1} of {n})", code="timeout"
-                )
+        # a repaired file is read in one process: a child would have to repair it again
+        chunks = page_chunks(n, limits.cores) if limits.cores > 1 and not damage else [range(n)]
+        parent = os.getpid()
+
+        def read_chunk(chunk: range) -> list[_PageRead]:
+            if os.getpid() == parent:
+                return _read_pages(doc, chunk, n, started, limits, s)
+            own = open_pdf(data)  # a forked child: its own handle, opened from the bytes it inherited
             try:
-                raw = read_page(doc, i, s)
-            except DocumentError:
-                raise
-            except Exception as exc:  # noqa: BLE001
-                warnings.append(f"page {i + 1}: {type(exc).__name__} reading characters; read as plain text")
-                text = _plain_text(doc, i)
-                pages.append(
-                    Page(i + 1, 612.0, 792.0, plain_lines(text, i + 1, 612.0, 792.0), [], [], plain=True)
-                )
-                continue
-            drawn = drawn or bool(raw.runs or raw.shapes or raw.images)
-            reason = (
-                ocr_reason([r.text for r in raw.runs], raw.bad_glyphs, raw.glyphs, s) if raw.runs else None
-            )
-            if reason is None and not raw.runs and raw.images:
-                reason = "only images"
-            if reason is not None:
-                if raw.runs or raw.images:
-                    ocr.append(i + 1)
-                    warnings.append(f"page {i + 1}: no usable text layer ({reason}): needs OCR")
-                pages.append(Page(i + 1, raw.width, raw.height, [], [], []))
-                continue
-            if raw.skipped_rotated > s.min_minor_orientation_share * max(1, raw.glyphs):
-                warnings.append(
-                    f"page {i + 1}: {raw.skipped_rotated} characters in a second direction left out"
-                )
-            pages.append(
-                _guard(partial(_layout, raw, s), partial(_plain_page, raw), warnings, f"page {i + 1}")
-            )
+                return _read_pages(own, chunk, n, started, limits, s)
+            finally:
+                own.close()
+
+        reads = [r for part in fork_map(read_chunk, chunks, limits.cores) for r in part]
+        pages = [r[0] for r in reads]
+        ocr = [r[0].number for r in reads if r[1]]
+        warnings = [w for r in reads for w in r[2]]
+        drawn = any(r[3] for r in reads)
         if damage and not any(p.lines for p in pages):
             raise DocumentError(f"corrupt PDF: {damage}", code="corrupt")
         if damage:
@@ -142,6 +134,47 @@ def _read(data: bytes, limits: Limits, s: LayoutSettings) -> tuple[list[Page], l
         return pages, ocr, warnings, drawn
     finally:
         doc.close()
+
+
+# One page as read: (page, needs OCR, its warnings, whether it draws anything). Crosses back from a forked
+# child pickled, so it holds only what the document-level steps need (no PDFium handle, no raw runs).
+_PageRead = tuple[Page, bool, list[str], bool]
+
+
+def _read_pages(
+    doc, indexes: range, n: int, started: float, limits: Limits, s: LayoutSettings  # noqa: ANN001
+) -> list[_PageRead]:
+    return [_read_one(doc, i, n, started, limits, s) for i in indexes]
+
+
+def _read_one(doc, i: int, n: int, started: float, limits: Limits, s: LayoutSettings) -> _PageRead:  # noqa: ANN001
+    if time.monotonic() - started > limits.max_seconds:
+        raise DocumentError(
+            f"PDF parsing took over {limits.max_seconds:g} s (at page {i + 1} of {n})", code="timeout"
+        )
+    try:
+        raw = read_page(doc, i, s)
+    except DocumentError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        text = _plain_text(doc, i)
+        page = Page(i + 1, 612.0, 792.0, plain_lines(text, i + 1, 612.0, 792.0), [], [], plain=True)
+        warning = f"page {i + 1}: {type(exc).__name__} reading characters; read as plain text"
+        return page, False, [warning], False
+    drawn = bool(raw.runs or raw.shapes or raw.images)
+    reason = ocr_reason([r.text for r in raw.runs], raw.bad_glyphs, raw.glyphs, s) if raw.runs else None
+    if reason is None and not raw.runs and raw.images:
+        reason = "only images"
+    if reason is not None:
+        blank = Page(i + 1, raw.width, raw.height, [], [], [])
+        if raw.runs or raw.images:
+            return blank, True, [f"page {i + 1}: no usable text layer ({reason}): needs OCR"], drawn
+        return blank, False, [], drawn
+    warnings: list[str] = []
+    if raw.skipped_rotated > s.min_minor_orientation_share * max(1, raw.glyphs):
+        warnings.append(f"page {i + 1}: {raw.skipped_rotated} characters in a second direction left out")
+    page = _guard(partial(_layout, raw, s), partial(_plain_page, raw), warnings, f"page {i + 1}")
+    return page, False, warnings, drawn
 
 
 def _plain_text(doc, i: int) -> str:  # noqa: ANN001
@@ -249,6 +282,22 @@ def parse_pdf(data: bytes, path: str, limits: Limits) -> Document:
             f"file is {len(data)} bytes, over the limit of {limits.max_file_bytes}", code="too_large"
         )
     silence_logs()
+    with _no_gc():  # restored once the pages are freed: the collection it then runs finds little to scan
+        header, blocks, pages, ocr, warnings = _parse(data, limits)
+    return Document(
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format="pdf",
+        pages=pages,
+        header_text="\n".join(header) or None,
+        blocks=blocks,
+        pages_needing_ocr=ocr,
+        warnings=warnings,
+    )
+
+
+def _parse(data: bytes, limits: Limits) -> tuple[list[str], list[Block], int, list[int], list[str]]:
+    """(header lines, blocks, page count, pages needing OCR, warnings)."""
     s = settings()
     pages, ocr, warnings, drawn = _read(data, limits, s)
     _refuse(pages, ocr, warnings, drawn)
@@ -259,16 +308,22 @@ def parse_pdf(data: bytes, path: str, limits: Limits) -> Document:
     except Exception as exc:  # noqa: BLE001 - last resort: a bug in the document-wide steps keeps the text
         warnings.append(f"layout failed ({type(exc).__name__}): pages read as plain lines")
         header, blocks = [], _plain_blocks([Para(p.lines, p.number) for p in pages if p.lines])
-    return Document(
-        path=path,
-        sha256=hashlib.sha256(data).hexdigest(),
-        format="pdf",
-        pages=len(pages),
-        header_text="\n".join(header) or None,
-        blocks=blocks,
-        pages_needing_ocr=ocr,
-        warnings=warnings,
-    )
+    return header, blocks, len(pages), ocr, warnings
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused while a PDF is read: the reader makes hundreds of thousands of
+    small objects (runs, words, lines) that all live until the document is built, and the collector's
+    passes over them cost about a tenth of the parse while freeing nothing. Its state is restored after,
+    and a forked child (parallel pages) inherits the pause, so it does not touch shared pages either."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _structure(pages: list[Page], s: LayoutSettings, warnings: list[str]) -> tuple[list[str], list[Block]]:

@@ -25,15 +25,18 @@ def _segments(line: Line, s: LayoutSettings) -> list[list[Word]]:
     """A line's cells: words parted by a gap over a cell gap, or amounts side by side ("438.3   265.6",
     right-aligned in neighbouring columns, stand closer than text cells)."""
     out: list[list[Word]] = [[line.words[0]]]
-    for a, b in zip(line.words, line.words[1:], strict=False):
+    cell_gap, number_gap = s.table_cell_gap_em * line.size, s.table_number_gap_em * line.size
+    cur = out[0]
+    a = line.words[0]
+    for b in line.words[1:]:
         gap = b.x0 - a.x1
-        if gap > s.table_cell_gap_em * line.size or (
-            gap > s.table_number_gap_em * line.size
-            and _AMOUNT_END.search(a.text)
-            and _AMOUNT_START.match(b.text)
+        if gap > cell_gap or (
+            gap > number_gap and _AMOUNT_END.search(a.text) and _AMOUNT_START.match(b.text)
         ):
-            out.append([])
-        out[-1].append(b)
+            cur = []
+            out.append(cur)
+        cur.append(b)
+        a = b
     if len(out) > 1 and len(out[0]) == 1 and _is_marker(out[0][0].text):
         out[1:2] = [out[0] + out[1]]  # "1.<tab>text", "•<tab>text": a list item, not two cells
         del out[0]
@@ -67,16 +70,19 @@ def _empty_runs(
     spans: list[tuple[float, float]], width: float, allowed: int, min_width: float
 ) -> list[float]:
     """Middles of the x runs at least `min_width` wide that at most `allowed` spans cover, between the
-    first and the last covered x."""
+    first and the last covered x. Positions are whole points; the cover is only looked at where it
+    changes (a sweep over the span ends, not over every point of the page width)."""
     n = int(width) + 2
-    diff = [0] * (n + 1)
+    diff: dict[int, int] = {0: 0}
     for x0, x1 in spans:
         a, b = max(0, int(x0)), min(n - 1, int(x1) + 1)
-        diff[a] += 1
-        diff[b] -= 1
+        if b <= a:
+            continue  # off the page (a word left or right of it): covers no point of it
+        diff[a] = diff.get(a, 0) + 1
+        diff[b] = diff.get(b, 0) - 1
     cuts: list[float] = []
     cover, start, seen = 0, None, False
-    for x in range(n):
+    for x in sorted(diff):
         cover += diff[x]
         if cover <= allowed:
             start = x if start is None else start
