@@ -161,7 +161,9 @@ def with_table_checks(pairs: list[tuple[Check, tuple]], docs: Iterable[Document]
         keys[(p.fig.doc_id, p.fig.block_id)] = p.key
     # block ids are per document ("p0009" in every one): a cell is known by its document and block
     cells = {(f.doc_id, f.block_id) for f in figs if f.table_id and f.block_id}
-    by_block = {(f.doc_id, f.block_id): f for f in figs if f.table_id and f.block_id}
+    by_block: dict[tuple[str | None, str | None], Figure] = {
+        (f.doc_id, f.block_id): f for f in figs if f.table_id and f.block_id
+    }
     kept = [(c, k) for c, k in pairs
             if not (c.kind == "sum_mismatch" and "table Total" in c.message and c.figures
                     and (c.figures[0].doc_id, c.figures[0].block_id) in cells)
