@@ -96,7 +96,8 @@ def compare(before: Path, after: Path) -> int:
                 print(f"DIFF {name} {key}: {len(xs)} -> {len(ys)} records")
                 for i, (r, s) in enumerate(zip(xs, ys, strict=False)):
                     if r != s:
-                        fields = {k: (r.get(k), s.get(k)) for k in r if isinstance(r, dict) and r.get(k) != s.get(k)}
+                        fields = {k: (r.get(k), s.get(k)) for k in r
+                                  if isinstance(r, dict) and r.get(k) != s.get(k)}
                         print(f"  first at #{i}: {fields if fields else (r, s)}")
                         break
             else:
