@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extract.actors import actors_in_document
-from extract.dates import find_dates
+from extract.dates import dates_in
 from extract.governing import Node, Request, governing, prepare
-from extract.money import find_money
+from extract.money import money_in
 from extract.nlp import alias_index
 from extract.text import sentence_spans
 from schemas.models import ActorMention, Block, DateMention, Document, Figure, Metric, MoneyMention, Period
@@ -33,11 +33,14 @@ def cues() -> MetricCues:
 
 
 @lru_cache(maxsize=1)
-def _cue_res() -> dict[Metric, list[tuple[re.Pattern[str], float]]]:
-    return {
-        metric: [(re.compile(rf"(?<![\w-]){re.escape(c)}", re.IGNORECASE), w) for c, w in words.items()]
+def _cue_res() -> list[tuple[Metric, str | None, re.Pattern[str], float]]:
+    """(metric, lower-cased cue for a substring pre-test (None: not ASCII, always run the regex), pattern,
+    weight), in the data's order, built once."""
+    return [
+        (metric, c.lower() if c.isascii() else None, re.compile(rf"(?<![\w-]){re.escape(c)}", re.I), w)
         for metric, words in cues().metrics.items()
-    }
+        for c, w in words.items()
+    ]
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -56,13 +59,12 @@ def _cue_scores(text: str) -> tuple[tuple[Metric, float], ...]:
     figure they hold; a substring test skips the regex for cues absent from the text (most of them)."""
     low = text.lower()
     out: dict[Metric, float] = {}
-    for (metric, pats), words in zip(_cue_res().items(), cues().metrics.values(), strict=True):
-        for (pat, w), cue in zip(pats, words, strict=True):
-            if cue.isascii() and cue.lower() not in low:
-                continue
-            n = len(pat.findall(text))
-            if n:
-                out[metric] = out.get(metric, 0.0) + w * min(n, 2)
+    for metric, cue, pat, w in _cue_res():
+        if cue is not None and cue not in low:
+            continue
+        n = len(pat.findall(text))
+        if n:
+            out[metric] = out.get(metric, 0.0) + w * min(n, 2)
     return tuple(out.items())
 
 
@@ -176,21 +178,39 @@ def _detail(nodes: list[Node], lead: str, budget: bool = False) -> BudgetKind | 
         det = _detail_of_node(node)
         if det is not None:
             return det
-    words = re.findall(r"[a-z][a-z-]*", (_strip_object_classes(lead) if budget else lead).lower())[::-1]
+    words = _WORD.findall((_strip_object_classes(lead) if budget else lead).lower())[::-1]
     for word in words:
-        if word in details().neutral_nouns:
-            continue
-        for det in details().details:
-            if any(" " not in lem and (word == lem or (len(lem) >= 5 and word.startswith(lem[:-1])))
-                   for lem in det.lemmas):
-                return det
+        det = _word_detail(word)
+        if det is not None:
+            return det
+    return None
+
+
+_WORD = re.compile(r"[a-z][a-z-]*")
+
+
+@lru_cache(maxsize=8192)
+def _word_detail(word: str) -> BudgetKind | None:
+    """The first detail one of whose one-word lemmas is `word` or (5 letters or more) its stem; cached per
+    word, as the same words recur in every clause."""
+    if word in details().neutral_nouns:
+        return None
+    for det in details().details:
+        if any(" " not in lem and (word == lem or (len(lem) >= 5 and word.startswith(lem[:-1])))
+               for lem in det.lemmas):
+            return det
     return None
 
 
 def _clean_owner(phrase: str) -> str:
     phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:.")
+    return _determiner_re().sub("", phrase)
+
+
+@lru_cache(maxsize=1)
+def _determiner_re() -> re.Pattern[str]:
     dets = "|".join(re.escape(w) for w in cues().owner_determiners)
-    return re.sub(rf"^(?:{dets})\s+", "", phrase, flags=re.IGNORECASE)
+    return re.compile(rf"^(?:{dets})\s+", re.IGNORECASE)
 
 
 def _parsed_owners(nodes: list[Node], non_owners: set[str]) -> tuple[list[str], str | None]:
@@ -288,7 +308,7 @@ def _time(
     low = local.lower()
     ref_year = int(reference[:4]) if reference and reference[:4].isdigit() else None
     since = next((x for x in dates if x.kind == "since" and _in(x, s0, s1)), None)
-    annual = any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low) for w in d.recurrence["annual"])
+    annual = any(w in low and pat.search(low) for w, pat in _words_re(tuple(d.recurrence["annual"]), "-"))
     if annual:
         start = int(since.value[:4]) if since else None
         years = list(range(start, ref_year + 1)) if start and ref_year and start <= ref_year else []
@@ -353,8 +373,10 @@ def _has_parts_marker(gap: str) -> bool:
     """ "X, including A, B and C" / "X is comprised of (i) A": the marker leads straight to the next amount
     ("... travel of 25 experts, including the Chair, ...; (ii) $54,200" is no breakdown of the first)."""
     low = gap.lower()
-    for w in cues().parts_markers:
-        for m in re.finditer(rf"(?<!\w){re.escape(w)}(?!\w)", low):
+    for w, pat in _words_re(tuple(cues().parts_markers)):
+        if w not in low:
+            continue
+        for m in pat.finditer(low):
             rest = low[m.end() :]
             if len(rest) <= 40 and not re.search(r"[,;]", rest.strip(" :,")):
                 return True
@@ -362,7 +384,15 @@ def _has_parts_marker(gap: str) -> bool:
 
 
 def _any_word(text: str, words: list[str]) -> bool:
-    return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text) for w in words)
+    return any(w in text and pat.search(text) for w, pat in _words_re(tuple(words)))
+
+
+@lru_cache(maxsize=64)
+def _words_re(words: tuple[str, ...], joiners: str = "") -> list[tuple[str, re.Pattern[str]]]:
+    """Each word with its whole-word pattern (no word character, nor one of `joiners`, on either side),
+    compiled once per word list; the word itself serves as a cheap substring pre-test."""
+    edge = rf"[\w{re.escape(joiners)}]" if joiners else r"\w"
+    return [(w, re.compile(rf"(?<!{edge}){re.escape(w)}(?!{edge})")) for w in words]
 
 
 def _paren(text: str, m: MoneyMention) -> tuple[int, int] | None:
@@ -393,8 +423,7 @@ def _owners(text: str, m: MoneyMention, cl: _Clause, acts: list[ActorMention], m
         for a in acts:
             if a.end <= par[0] and re.fullmatch(r"\s*", text[a.end : par[0]]):
                 return keep([a.name])
-    preps = "|".join(c.owner_preps)
-    doers = "|".join(re.escape(v) for v in c.implementer_verbs)
+    after_prep, after_doer, before_verb = _owner_res()
     lo, hi = cl.lead_start, cl.trail_end
     for a in acts:
         if lo <= a.start and a.end <= m.start and re.fullmatch(
@@ -405,17 +434,14 @@ def _owners(text: str, m: MoneyMention, cl: _Clause, acts: list[ActorMention], m
                 return names
     for a in acts:
         before = text[max(lo, a.start - 30) : a.start]
-        if lo <= a.start and a.end <= hi and re.search(
-            rf"(?<!\w)(?:{preps})\s+(?:the\s+)?$", before, re.IGNORECASE
-        ) and not re.search(rf"(?<!\w)(?:{doers})\s+by\s+(?:the\s+)?$", before, re.IGNORECASE):
+        if lo <= a.start and a.end <= hi and after_prep.search(before) and not after_doer.search(before):
             names = keep([a.name])
             if names:
                 return names
-    verbs = "|".join(re.escape(v) for v in c.owner_verbs)
     in_lead = [a for a in acts if lo <= a.start and a.end <= m.start]
     for a_idx in range(len(in_lead) - 1, -1, -1):
         a = in_lead[a_idx]
-        if not re.match(rf"\s+(?:\w+\s+){{0,2}}?(?:{verbs})(?!\w)", text[a.end : m.start]):
+        if not before_verb.match(text[a.end : m.start]):
             continue
         group = [a]
         for b in reversed(in_lead[:a_idx]):
@@ -429,6 +455,20 @@ def _owners(text: str, m: MoneyMention, cl: _Clause, acts: list[ActorMention], m
         if names:
             return names
     return []
+
+
+@lru_cache(maxsize=1)
+def _owner_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(an owner preposition ending the text, an implementer's "by" ending it, a giving verb starting it)."""
+    c = cues()
+    preps = "|".join(c.owner_preps)
+    doers = "|".join(re.escape(v) for v in c.implementer_verbs)
+    verbs = "|".join(re.escape(v) for v in c.owner_verbs)
+    return (
+        re.compile(rf"(?<!\w)(?:{preps})\s+(?:the\s+)?$", re.IGNORECASE),
+        re.compile(rf"(?<!\w)(?:{doers})\s+by\s+(?:the\s+)?$", re.IGNORECASE),
+        re.compile(rf"\s+(?:\w+\s+){{0,2}}?(?:{verbs})(?!\w)"),
+    )
 
 
 def _subject(block: Block, sentence: str, metric: str, in_paren: bool) -> str | None:
@@ -466,12 +506,12 @@ def figures_in_block(
         budget = is_budget_document(doc)
     block = doc.blocks[idx]
     text = block.text
-    ms = find_money(text)
+    ms = money_in(text)  # shared, read-only (as are the dates below)
     if not ms:
         return []
     sent = sentence_spans(text)
     cls = _clauses(text, ms, sent)
-    dates = find_dates(text, reference)
+    dates = list(dates_in(text, reference))
     context = text + " " + (_lead_in(doc, idx) if block.kind == "list_item" or block.label else "")
     c = cues()
     out: list[Figure] = []
@@ -606,7 +646,7 @@ _PARSE_WINDOW = 400  # blocks whose amounts' sentences are parsed in one batch (
 def _governing_requests(blocks: list[Block]) -> Iterator[Request]:
     """The questions figures_in_block will ask `governing`: each amount's span in its sentence."""
     for block in blocks:
-        ms = find_money(block.text)
+        ms = money_in(block.text)
         if ms:
             sent = sentences(block.text)
             for mm in ms:
