@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from extract.actors import actors_in_document
 from extract.dates import dates_in
-from extract.governing import Node, Request, governing, prepare
+from extract.governing import Node, Request, governing, possible_lemmas, prepare
 from extract.money import money_in
 from extract.nlp import alias_index
 from extract.text import sentence_spans
@@ -499,11 +499,14 @@ def _in(d: DateMention, lo: int, hi: int) -> bool:
 
 def figures_in_block(
     doc: Document, idx: int, acts: list[ActorMention], reference: str | None = None,
-    budget: bool | None = None, parse: bool = True,
+    budget: bool | None = None, parse: bool = True, to_parse: set[tuple[int, int]] | None = None,
 ) -> list[Figure]:
-    """Figures of one block; parts_of is relative to this block's list (figures_in_document shifts it)."""
+    """Figures of one block; parts_of is relative to this block's list (figures_in_document shifts it).
+    `to_parse`: the sentences (spans) whose parse can change a figure (None: worked out here)."""
     if budget is None:
         budget = is_budget_document(doc)
+    if parse and to_parse is None:
+        to_parse = sentences_to_parse(doc, idx, acts, budget)
     block = doc.blocks[idx]
     text = block.text
     ms = money_in(text)  # shared, read-only (as are the dates below)
@@ -523,7 +526,8 @@ def figures_in_block(
         sentence = text[s0:s1]
         is_total = _has_parts_marker(cl.gap_after)
         metric = _metric(cl, sentence, context, is_total, budget)
-        nodes = governing(sentence, mm.start - s0, mm.end - s0) if parse else []
+        parsed = parse and (s0, s1) in (to_parse or ())
+        nodes = governing(sentence, mm.start - s0, mm.end - s0) if parsed else []
         det = _detail(nodes, cl.lead, budget)
         own = _own_noun_detail(nodes)
         if det is not None and det.metric and metric != "in-kind":
@@ -605,12 +609,15 @@ def figures_in_document(
     part = 0  # number of the current numbered part: "C. Substantive ..." (a letter) is not part 100
     for idx, block in enumerate(doc.blocks):
         if parse and idx % _PARSE_WINDOW == 0:
-            prepare(_governing_requests(doc.blocks[idx : idx + _PARSE_WINDOW]), cores)
+            window = doc.blocks[idx : idx + _PARSE_WINDOW]
+            to_parse = [sentences_to_parse(doc, i, _block_acts(by_block, b), budget)
+                        for i, b in enumerate(window, start=idx)]
+            prepare(_governing_requests(window, to_parse), cores)
         # a carried subject belongs to its chapter and top-level section: "losses" in the next sector
         # chapter are not the energy sector's
         if (block.chapter, block.section) != scope:
             scope, last_subject = (block.chapter, block.section), None
-        acts = sorted(by_block.get(block.id, []), key=lambda a: a.start)
+        acts = _block_acts(by_block, block)
         if budget and block.kind == "heading" and block.level <= 1 and _NUMBERED_PART.match(block.text):
             number = _part_number(block.text)
             if number is not None and (number == 1 or part < number <= part + _PART_GAP):
@@ -618,7 +625,8 @@ def figures_in_document(
                 entity = section_entity(block.text)
         if budget and doc_entity is None:
             doc_entity = responsible_entity(block.text)
-        figs = figures_in_block(doc, idx, acts, reference, budget, parse)
+        figs = figures_in_block(doc, idx, acts, reference, budget, parse,
+                                to_parse[idx % _PARSE_WINDOW] if parse else None)
         lead = _lead_figure(doc, idx, out) if block.kind == "list_item" or block.label else None
         for f in figs:
             if lead is not None:
@@ -643,15 +651,102 @@ def figures_in_document(
 _PARSE_WINDOW = 400  # blocks whose amounts' sentences are parsed in one batch (bounded memory)
 
 
-def _governing_requests(blocks: list[Block]) -> Iterator[Request]:
-    """The questions figures_in_block will ask `governing`: each amount's span in its sentence."""
-    for block in blocks:
-        ms = money_in(block.text)
+def _governing_requests(blocks: list[Block], to_parse: list[set[tuple[int, int]]]) -> Iterator[Request]:
+    """The questions figures_in_block will ask `governing`: each amount's span in its sentence, for the
+    sentences whose parse can change a figure."""
+    for block, spans in zip(blocks, to_parse, strict=True):
+        ms = money_in(block.text) if spans else ()
         if ms:
             sent = sentences(block.text)
             for mm in ms:
                 s0, s1 = next((s for s in sent if s[0] <= mm.start < s[1] + 1), (0, len(block.text)))
-                yield block.text[s0:s1], mm.start - s0, mm.end - s0
+                if (s0, s1) in spans:
+                    yield block.text[s0:s1], mm.start - s0, mm.end - s0
+
+
+def sentences_to_parse(
+    doc: Document, idx: int, acts: list[ActorMention], budget: bool
+) -> set[tuple[int, int]]:
+    """The sentences of block `idx` (spans) whose dependency parse can change one of its figures; the
+    others are decided by the rules alone, with the very records a parse would give. The parse feeds three
+    things (figures_in_block), each settled without it when:
+
+    - the detail (budget_kind) and what it does to the metric: no word of the sentence can take the lemma
+      of any detail whatever its part of speech (governing.possible_lemmas), or only one detail can and the
+      rules' detail (the nearest cue word before the amount) is that one, for every amount: the parse can
+      then only find the same one. Outside a budget the amount's own noun may still set the metric to the
+      detail's (and pass it to the parts of a total), so there the metric must already be the detail's.
+    - the owner: the rules named one for every amount, or no word outside the sentence's amounts and dated
+      mentions, apart from its first word, starts with a capital letter: the parse names owners only as
+      proper names (_parsed_owners), which follow the preposition, head or comma they depend on; an amount's
+      or date's capitalised word (its currency, a month) carries that mention's digits into the phrase.
+    """
+    block = doc.blocks[idx]
+    text = block.text
+    ms = money_in(text)
+    if not ms:
+        return set()
+    sent = sentence_spans(text)
+    cls = _clauses(text, ms, sent)
+    context = text + " " + (_lead_in(doc, idx) if block.kind == "list_item" or block.label else "")
+    per_sentence: dict[tuple[int, int], list[tuple[Metric, BudgetKind | None, bool]]] = {}
+    for mm, cl in zip(ms, cls, strict=True):
+        span = next((s for s in sent if s[0] <= mm.start < s[1] + 1), (0, len(text)))
+        sentence = text[span[0] : span[1]]
+        is_total = _has_parts_marker(cl.gap_after)
+        metric = _metric(cl, sentence, context, is_total, budget)
+        det = _detail([], cl.lead, budget)
+        final = metric
+        if det is not None and det.metric and metric != "in-kind" and budget and not is_total:
+            final = det.metric  # what figures_in_block makes of it without a parse
+        owned = bool(_owners(text, mm, cl, acts, final))
+        per_sentence.setdefault(span, []).append((metric, det, owned))
+    out: set[tuple[int, int]] = set()
+    for (s0, s1), amounts in per_sentence.items():
+        sentence = text[s0:s1]
+        if not _detail_settled(sentence, amounts, budget) or (
+            not all(owned for _, _, owned in amounts) and _may_name_owner(text, s0, s1, ms)
+        ):
+            out.add((s0, s1))
+    return out
+
+
+def _detail_settled(
+    sentence: str, amounts: list[tuple[Metric, BudgetKind | None, bool]], budget: bool
+) -> bool:
+    lemmas = possible_lemmas(sentence)
+    possible = [det for det in details().details
+                if any(all(w in lemmas for w in lem.split()) for lem in det.lemmas)]
+    if not possible:
+        return True
+    if len(possible) > 1:
+        return False
+    only = possible[0]
+    return all(det is only and (budget or only.metric is None or metric == only.metric)
+               for metric, det, _ in amounts)
+
+
+_CAPITAL = re.compile(r"(?<![^\W\d_])[^\W\d_]")  # a letter that starts a word (or follows a non-letter)
+
+
+def _may_name_owner(text: str, s0: int, s1: int, ms: tuple[MoneyMention, ...]) -> bool:
+    """Whether text[s0:s1] holds a capitalised word the parse could name as an owner (see
+    sentences_to_parse)."""
+    sentence = text[s0:s1]
+    first = re.match(r"\s*[^\s'’]+(?=\s|$)", sentence)  # the first word, unless a possessive mark follows it
+    skip = [(a.start - s0, a.end - s0) for a in ms] + [
+        (d.start - s0, d.end - s0) for d in dates_in(sentence) if any(ch.isdigit() for ch in d.text)
+    ]
+    if first:
+        skip.append((0, first.end()))
+    for m in _CAPITAL.finditer(sentence):
+        if m.group().isupper() and not any(a <= m.start() < b for a, b in skip):
+            return True
+    return False
+
+
+def _block_acts(by_block: dict[str | None, list[ActorMention]], block: Block) -> list[ActorMention]:
+    return sorted(by_block.get(block.id, []), key=lambda a: a.start)
 
 
 _NUMBERED_PART = re.compile(r"^\s*[IVXLC]+[.)]?\s+\S")  # a top-level part; lettered sub-parts do not count
