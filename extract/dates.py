@@ -355,7 +355,7 @@ def dates_in(text: str, reference: str | None = None) -> tuple[DateMention, ...]
     return _dates_in(text, reference)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def _dates_in(text: str, reference: str | None) -> tuple[DateMention, ...]:
     """Cached: a block's dates are asked for by its figures and again by the document's date list."""
     ref_year = int(reference[:4]) if reference and reference[:4].isdigit() else None

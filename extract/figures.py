@@ -689,6 +689,7 @@ def sentences_to_parse(
     sent = sentence_spans(text)
     cls = _clauses(text, ms, sent)
     context = text + " " + (_lead_in(doc, idx) if block.kind == "list_item" or block.label else "")
+    dates = dates_in(text, doc.date or (str(doc.year) if doc.year else None))  # as figures_in_block asks
     per_sentence: dict[tuple[int, int], list[tuple[Metric, BudgetKind | None, bool]]] = {}
     for mm, cl in zip(ms, cls, strict=True):
         span = next((s for s in sent if s[0] <= mm.start < s[1] + 1), (0, len(text)))
@@ -704,8 +705,9 @@ def sentences_to_parse(
     out: set[tuple[int, int]] = set()
     for (s0, s1), amounts in per_sentence.items():
         sentence = text[s0:s1]
-        if not _detail_settled(sentence, amounts, budget) or (
-            not all(owned for _, _, owned in amounts) and _may_name_owner(text, s0, s1, ms)
+        # the owner test first: it is cheaper, and a sentence it sends to the parser needs no other test
+        if (not all(owned for _, _, owned in amounts) and _may_name_owner(text, s0, s1, ms, dates)) or (
+            not _detail_settled(sentence, amounts, budget)
         ):
             out.add((s0, s1))
     return out
@@ -729,13 +731,15 @@ def _detail_settled(
 _CAPITAL = re.compile(r"(?<![^\W\d_])[^\W\d_]")  # a letter that starts a word (or follows a non-letter)
 
 
-def _may_name_owner(text: str, s0: int, s1: int, ms: tuple[MoneyMention, ...]) -> bool:
+def _may_name_owner(
+    text: str, s0: int, s1: int, ms: tuple[MoneyMention, ...], dates: tuple[DateMention, ...]
+) -> bool:
     """Whether text[s0:s1] holds a capitalised word the parse could name as an owner (see
     sentences_to_parse)."""
     sentence = text[s0:s1]
     first = re.match(r"\s*[^\s'’]+(?=\s|$)", sentence)  # the first word, unless a possessive mark follows it
     skip = [(a.start - s0, a.end - s0) for a in ms] + [
-        (d.start - s0, d.end - s0) for d in dates_in(sentence) if any(ch.isdigit() for ch in d.text)
+        (d.start - s0, d.end - s0) for d in dates if any(ch.isdigit() for ch in d.text)
     ]
     if first:
         skip.append((0, first.end()))

@@ -121,6 +121,17 @@ _UPOS = ("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PAR
 _WORD_LEMMAS: dict[str, frozenset[str]] = {}
 
 
+@lru_cache(maxsize=1)
+def _ruled_pos() -> tuple[str, ...]:
+    """The parts of speech the rule lemmatizer has tables for (noun, verb, adj, adv, punct in the English
+    model); under any other it returns the text (lower-cased, or as written for a proper noun)."""
+    parser = _parser()
+    assert parser is not None
+    lemmatizer: Any = parser.nlp.get_pipe("lemmatizer")
+    tables = [lemmatizer.lookups.get_table(t, {}) for t in ("lemma_index", "lemma_exc", "lemma_rules")]
+    return tuple(p for p in _UPOS if any(t.get(p.lower()) for t in tables))
+
+
 def _word_lemmas(tok: Any) -> frozenset[str]:
     """The lemmas the rule lemmatizer gives this token under each part of speech (it reads only the text,
     the part of speech and the morphology; a base-form morphology gives the lower-cased text)."""
@@ -132,7 +143,7 @@ def _word_lemmas(tok: Any) -> frozenset[str]:
     assert parser is not None
     if "lemmatizer" in parser.nlp.component_names:
         lemmatizer: Any = parser.nlp.get_pipe("lemmatizer")
-        for pos in _UPOS:
+        for pos in _ruled_pos():  # any other part of speech gives the text itself
             tok.pos_ = pos
             out |= {f.lower() for f in lemmatizer.rule_lemmatize(tok)}
         tok.pos_ = ""
