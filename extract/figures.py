@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from extract.actors import actors_in_document
 from extract.dates import dates_in
-from extract.governing import Node, Request, governing, possible_lemmas, prepare
+from extract.governing import Node, Request, governing, has_parser, possible_lemmas, prepare
 from extract.money import money_in
 from extract.nlp import alias_index
 from extract.text import sentence_spans
@@ -506,7 +506,7 @@ def figures_in_block(
     if budget is None:
         budget = is_budget_document(doc)
     if parse and to_parse is None:
-        to_parse = sentences_to_parse(doc, idx, acts, budget)
+        to_parse = sentences_to_parse(doc, idx, acts, budget) if has_parser() else set()
     block = doc.blocks[idx]
     text = block.text
     ms = money_in(text)  # shared, read-only (as are the dates below)
@@ -596,6 +596,7 @@ def figures_in_document(
     splits the parse over forked processes."""
     if actors is None:
         actors = _actors(doc)
+    parse = parse and has_parser()  # without a model governing() answers [] anyway: no parse to plan
     by_block: dict[str | None, list[ActorMention]] = {}
     for a in actors:
         by_block.setdefault(a.block_id, []).append(a)
