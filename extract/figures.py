@@ -11,7 +11,7 @@ schemas/data/metric_cues.json.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -84,7 +84,7 @@ def _split_re() -> re.Pattern[str]:
     return re.compile(rf"[,;)]|\s(?:{words})\s")
 
 
-def _clauses(text: str, ms: list[MoneyMention], sent: list[tuple[int, int]]) -> list[_Clause]:
+def _clauses(text: str, ms: Sequence[MoneyMention], sent: list[tuple[int, int]]) -> list[_Clause]:
     def sentence_of(pos: int) -> tuple[int, int]:
         return next((s for s in sent if s[0] <= pos < s[1] + 1), (0, len(text)))
 
