@@ -355,9 +355,10 @@ def dates_in(text: str, reference: str | None = None) -> tuple[DateMention, ...]
     return _dates_in(text, reference)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _dates_in(text: str, reference: str | None) -> tuple[DateMention, ...]:
-    """Cached: a block's dates are asked for by its figures and again by the document's date list."""
+    """Cached: a block's dates are asked for by its figures (and their parse plan) and again by the
+    document's date list. 4096 texts (about 18 MB of mentions): a 300-page report's blocks mostly fit."""
     ref_year = int(reference[:4]) if reference and reference[:4].isdigit() else None
     money = [(m.start, m.end) for m in money_in(text)]
     pts = []
