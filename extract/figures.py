@@ -11,14 +11,14 @@ schemas/data/metric_cues.json.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from extract.actors import actors_in_document
-from extract.dates import find_dates
-from extract.governing import Node, Request, governing, prepare
-from extract.money import find_money
+from extract.dates import dates_in
+from extract.governing import Node, Request, governing, has_parser, possible_lemmas, prepare
+from extract.money import money_in
 from extract.nlp import alias_index
 from extract.text import sentence_spans
 from schemas.models import ActorMention, Block, DateMention, Document, Figure, Metric, MoneyMention, Period
@@ -33,11 +33,14 @@ def cues() -> MetricCues:
 
 
 @lru_cache(maxsize=1)
-def _cue_res() -> dict[Metric, list[tuple[re.Pattern[str], float]]]:
-    return {
-        metric: [(re.compile(rf"(?<![\w-]){re.escape(c)}", re.IGNORECASE), w) for c, w in words.items()]
+def _cue_res() -> list[tuple[Metric, str | None, re.Pattern[str], float]]:
+    """(metric, lower-cased cue for a substring pre-test (None: not ASCII, always run the regex), pattern,
+    weight), in the data's order, built once."""
+    return [
+        (metric, c.lower() if c.isascii() else None, re.compile(rf"(?<![\w-]){re.escape(c)}", re.I), w)
         for metric, words in cues().metrics.items()
-    }
+        for c, w in words.items()
+    ]
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -56,13 +59,12 @@ def _cue_scores(text: str) -> tuple[tuple[Metric, float], ...]:
     figure they hold; a substring test skips the regex for cues absent from the text (most of them)."""
     low = text.lower()
     out: dict[Metric, float] = {}
-    for (metric, pats), words in zip(_cue_res().items(), cues().metrics.values(), strict=True):
-        for (pat, w), cue in zip(pats, words, strict=True):
-            if cue.isascii() and cue.lower() not in low:
-                continue
-            n = len(pat.findall(text))
-            if n:
-                out[metric] = out.get(metric, 0.0) + w * min(n, 2)
+    for metric, cue, pat, w in _cue_res():
+        if cue is not None and cue not in low:
+            continue
+        n = len(pat.findall(text))
+        if n:
+            out[metric] = out.get(metric, 0.0) + w * min(n, 2)
     return tuple(out.items())
 
 
@@ -82,7 +84,7 @@ def _split_re() -> re.Pattern[str]:
     return re.compile(rf"[,;)]|\s(?:{words})\s")
 
 
-def _clauses(text: str, ms: list[MoneyMention], sent: list[tuple[int, int]]) -> list[_Clause]:
+def _clauses(text: str, ms: Sequence[MoneyMention], sent: list[tuple[int, int]]) -> list[_Clause]:
     def sentence_of(pos: int) -> tuple[int, int]:
         return next((s for s in sent if s[0] <= pos < s[1] + 1), (0, len(text)))
 
@@ -176,21 +178,39 @@ def _detail(nodes: list[Node], lead: str, budget: bool = False) -> BudgetKind | 
         det = _detail_of_node(node)
         if det is not None:
             return det
-    words = re.findall(r"[a-z][a-z-]*", (_strip_object_classes(lead) if budget else lead).lower())[::-1]
+    words = _WORD.findall((_strip_object_classes(lead) if budget else lead).lower())[::-1]
     for word in words:
-        if word in details().neutral_nouns:
-            continue
-        for det in details().details:
-            if any(" " not in lem and (word == lem or (len(lem) >= 5 and word.startswith(lem[:-1])))
-                   for lem in det.lemmas):
-                return det
+        det = _word_detail(word)
+        if det is not None:
+            return det
+    return None
+
+
+_WORD = re.compile(r"[a-z][a-z-]*")
+
+
+@lru_cache(maxsize=8192)
+def _word_detail(word: str) -> BudgetKind | None:
+    """The first detail one of whose one-word lemmas is `word` or (5 letters or more) its stem; cached per
+    word, as the same words recur in every clause."""
+    if word in details().neutral_nouns:
+        return None
+    for det in details().details:
+        if any(" " not in lem and (word == lem or (len(lem) >= 5 and word.startswith(lem[:-1])))
+               for lem in det.lemmas):
+            return det
     return None
 
 
 def _clean_owner(phrase: str) -> str:
     phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:.")
+    return _determiner_re().sub("", phrase)
+
+
+@lru_cache(maxsize=1)
+def _determiner_re() -> re.Pattern[str]:
     dets = "|".join(re.escape(w) for w in cues().owner_determiners)
-    return re.sub(rf"^(?:{dets})\s+", "", phrase, flags=re.IGNORECASE)
+    return re.compile(rf"^(?:{dets})\s+", re.IGNORECASE)
 
 
 def _parsed_owners(nodes: list[Node], non_owners: set[str]) -> tuple[list[str], str | None]:
@@ -288,7 +308,7 @@ def _time(
     low = local.lower()
     ref_year = int(reference[:4]) if reference and reference[:4].isdigit() else None
     since = next((x for x in dates if x.kind == "since" and _in(x, s0, s1)), None)
-    annual = any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low) for w in d.recurrence["annual"])
+    annual = any(w in low and pat.search(low) for w, pat in _words_re(tuple(d.recurrence["annual"]), "-"))
     if annual:
         start = int(since.value[:4]) if since else None
         years = list(range(start, ref_year + 1)) if start and ref_year and start <= ref_year else []
@@ -353,8 +373,10 @@ def _has_parts_marker(gap: str) -> bool:
     """ "X, including A, B and C" / "X is comprised of (i) A": the marker leads straight to the next amount
     ("... travel of 25 experts, including the Chair, ...; (ii) $54,200" is no breakdown of the first)."""
     low = gap.lower()
-    for w in cues().parts_markers:
-        for m in re.finditer(rf"(?<!\w){re.escape(w)}(?!\w)", low):
+    for w, pat in _words_re(tuple(cues().parts_markers)):
+        if w not in low:
+            continue
+        for m in pat.finditer(low):
             rest = low[m.end() :]
             if len(rest) <= 40 and not re.search(r"[,;]", rest.strip(" :,")):
                 return True
@@ -362,7 +384,15 @@ def _has_parts_marker(gap: str) -> bool:
 
 
 def _any_word(text: str, words: list[str]) -> bool:
-    return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text) for w in words)
+    return any(w in text and pat.search(text) for w, pat in _words_re(tuple(words)))
+
+
+@lru_cache(maxsize=64)
+def _words_re(words: tuple[str, ...], joiners: str = "") -> list[tuple[str, re.Pattern[str]]]:
+    """Each word with its whole-word pattern (no word character, nor one of `joiners`, on either side),
+    compiled once per word list; the word itself serves as a cheap substring pre-test."""
+    edge = rf"[\w{re.escape(joiners)}]" if joiners else r"\w"
+    return [(w, re.compile(rf"(?<!{edge}){re.escape(w)}(?!{edge})")) for w in words]
 
 
 def _paren(text: str, m: MoneyMention) -> tuple[int, int] | None:
@@ -393,8 +423,7 @@ def _owners(text: str, m: MoneyMention, cl: _Clause, acts: list[ActorMention], m
         for a in acts:
             if a.end <= par[0] and re.fullmatch(r"\s*", text[a.end : par[0]]):
                 return keep([a.name])
-    preps = "|".join(c.owner_preps)
-    doers = "|".join(re.escape(v) for v in c.implementer_verbs)
+    after_prep, after_doer, before_verb = _owner_res()
     lo, hi = cl.lead_start, cl.trail_end
     for a in acts:
         if lo <= a.start and a.end <= m.start and re.fullmatch(
@@ -405,17 +434,14 @@ def _owners(text: str, m: MoneyMention, cl: _Clause, acts: list[ActorMention], m
                 return names
     for a in acts:
         before = text[max(lo, a.start - 30) : a.start]
-        if lo <= a.start and a.end <= hi and re.search(
-            rf"(?<!\w)(?:{preps})\s+(?:the\s+)?$", before, re.IGNORECASE
-        ) and not re.search(rf"(?<!\w)(?:{doers})\s+by\s+(?:the\s+)?$", before, re.IGNORECASE):
+        if lo <= a.start and a.end <= hi and after_prep.search(before) and not after_doer.search(before):
             names = keep([a.name])
             if names:
                 return names
-    verbs = "|".join(re.escape(v) for v in c.owner_verbs)
     in_lead = [a for a in acts if lo <= a.start and a.end <= m.start]
     for a_idx in range(len(in_lead) - 1, -1, -1):
         a = in_lead[a_idx]
-        if not re.match(rf"\s+(?:\w+\s+){{0,2}}?(?:{verbs})(?!\w)", text[a.end : m.start]):
+        if not before_verb.match(text[a.end : m.start]):
             continue
         group = [a]
         for b in reversed(in_lead[:a_idx]):
@@ -429,6 +455,20 @@ def _owners(text: str, m: MoneyMention, cl: _Clause, acts: list[ActorMention], m
         if names:
             return names
     return []
+
+
+@lru_cache(maxsize=1)
+def _owner_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(an owner preposition ending the text, an implementer's "by" ending it, a giving verb starting it)."""
+    c = cues()
+    preps = "|".join(c.owner_preps)
+    doers = "|".join(re.escape(v) for v in c.implementer_verbs)
+    verbs = "|".join(re.escape(v) for v in c.owner_verbs)
+    return (
+        re.compile(rf"(?<!\w)(?:{preps})\s+(?:the\s+)?$", re.IGNORECASE),
+        re.compile(rf"(?<!\w)(?:{doers})\s+by\s+(?:the\s+)?$", re.IGNORECASE),
+        re.compile(rf"\s+(?:\w+\s+){{0,2}}?(?:{verbs})(?!\w)"),
+    )
 
 
 def _subject(block: Block, sentence: str, metric: str, in_paren: bool) -> str | None:
@@ -459,19 +499,22 @@ def _in(d: DateMention, lo: int, hi: int) -> bool:
 
 def figures_in_block(
     doc: Document, idx: int, acts: list[ActorMention], reference: str | None = None,
-    budget: bool | None = None, parse: bool = True,
+    budget: bool | None = None, parse: bool = True, to_parse: set[tuple[int, int]] | None = None,
 ) -> list[Figure]:
-    """Figures of one block; parts_of is relative to this block's list (figures_in_document shifts it)."""
+    """Figures of one block; parts_of is relative to this block's list (figures_in_document shifts it).
+    `to_parse`: the sentences (spans) whose parse can change a figure (None: worked out here)."""
     if budget is None:
         budget = is_budget_document(doc)
+    if parse and to_parse is None:
+        to_parse = sentences_to_parse(doc, idx, acts, budget) if has_parser() else set()
     block = doc.blocks[idx]
     text = block.text
-    ms = find_money(text)
+    ms = money_in(text)  # shared, read-only (as are the dates below)
     if not ms:
         return []
     sent = sentence_spans(text)
     cls = _clauses(text, ms, sent)
-    dates = find_dates(text, reference)
+    dates = list(dates_in(text, reference))
     context = text + " " + (_lead_in(doc, idx) if block.kind == "list_item" or block.label else "")
     c = cues()
     out: list[Figure] = []
@@ -483,7 +526,8 @@ def figures_in_block(
         sentence = text[s0:s1]
         is_total = _has_parts_marker(cl.gap_after)
         metric = _metric(cl, sentence, context, is_total, budget)
-        nodes = governing(sentence, mm.start - s0, mm.end - s0) if parse else []
+        parsed = parse and (s0, s1) in (to_parse or ())
+        nodes = governing(sentence, mm.start - s0, mm.end - s0) if parsed else []
         det = _detail(nodes, cl.lead, budget)
         own = _own_noun_detail(nodes)
         if det is not None and det.metric and metric != "in-kind":
@@ -552,6 +596,7 @@ def figures_in_document(
     splits the parse over forked processes."""
     if actors is None:
         actors = _actors(doc)
+    parse = parse and has_parser()  # without a model governing() answers [] anyway: no parse to plan
     by_block: dict[str | None, list[ActorMention]] = {}
     for a in actors:
         by_block.setdefault(a.block_id, []).append(a)
@@ -565,12 +610,15 @@ def figures_in_document(
     part = 0  # number of the current numbered part: "C. Substantive ..." (a letter) is not part 100
     for idx, block in enumerate(doc.blocks):
         if parse and idx % _PARSE_WINDOW == 0:
-            prepare(_governing_requests(doc.blocks[idx : idx + _PARSE_WINDOW]), cores)
+            window = doc.blocks[idx : idx + _PARSE_WINDOW]
+            to_parse = [sentences_to_parse(doc, i, _block_acts(by_block, b), budget)
+                        for i, b in enumerate(window, start=idx)]
+            prepare(_governing_requests(window, to_parse), cores)
         # a carried subject belongs to its chapter and top-level section: "losses" in the next sector
         # chapter are not the energy sector's
         if (block.chapter, block.section) != scope:
             scope, last_subject = (block.chapter, block.section), None
-        acts = sorted(by_block.get(block.id, []), key=lambda a: a.start)
+        acts = _block_acts(by_block, block)
         if budget and block.kind == "heading" and block.level <= 1 and _NUMBERED_PART.match(block.text):
             number = _part_number(block.text)
             if number is not None and (number == 1 or part < number <= part + _PART_GAP):
@@ -578,7 +626,8 @@ def figures_in_document(
                 entity = section_entity(block.text)
         if budget and doc_entity is None:
             doc_entity = responsible_entity(block.text)
-        figs = figures_in_block(doc, idx, acts, reference, budget, parse)
+        figs = figures_in_block(doc, idx, acts, reference, budget, parse,
+                                to_parse[idx % _PARSE_WINDOW] if parse else None)
         lead = _lead_figure(doc, idx, out) if block.kind == "list_item" or block.label else None
         for f in figs:
             if lead is not None:
@@ -603,15 +652,106 @@ def figures_in_document(
 _PARSE_WINDOW = 400  # blocks whose amounts' sentences are parsed in one batch (bounded memory)
 
 
-def _governing_requests(blocks: list[Block]) -> Iterator[Request]:
-    """The questions figures_in_block will ask `governing`: each amount's span in its sentence."""
-    for block in blocks:
-        ms = find_money(block.text)
+def _governing_requests(blocks: list[Block], to_parse: list[set[tuple[int, int]]]) -> Iterator[Request]:
+    """The questions figures_in_block will ask `governing`: each amount's span in its sentence, for the
+    sentences whose parse can change a figure."""
+    for block, spans in zip(blocks, to_parse, strict=True):
+        ms = money_in(block.text) if spans else ()
         if ms:
             sent = sentences(block.text)
             for mm in ms:
                 s0, s1 = next((s for s in sent if s[0] <= mm.start < s[1] + 1), (0, len(block.text)))
-                yield block.text[s0:s1], mm.start - s0, mm.end - s0
+                if (s0, s1) in spans:
+                    yield block.text[s0:s1], mm.start - s0, mm.end - s0
+
+
+def sentences_to_parse(
+    doc: Document, idx: int, acts: list[ActorMention], budget: bool
+) -> set[tuple[int, int]]:
+    """The sentences of block `idx` (spans) whose dependency parse can change one of its figures; the
+    others are decided by the rules alone, with the very records a parse would give. The parse feeds three
+    things (figures_in_block), each settled without it when:
+
+    - the detail (budget_kind) and what it does to the metric: no word of the sentence can take the lemma
+      of any detail whatever its part of speech (governing.possible_lemmas), or only one detail can and the
+      rules' detail (the nearest cue word before the amount) is that one, for every amount: the parse can
+      then only find the same one. Outside a budget the amount's own noun may still set the metric to the
+      detail's (and pass it to the parts of a total), so there the metric must already be the detail's.
+    - the owner: the rules named one for every amount, or no word outside the sentence's amounts and dated
+      mentions, apart from its first word, starts with a capital letter: the parse names owners only as
+      proper names (_parsed_owners), which follow the preposition, head or comma they depend on; an amount's
+      or date's capitalised word (its currency, a month) carries that mention's digits into the phrase.
+    """
+    block = doc.blocks[idx]
+    text = block.text
+    ms = money_in(text)
+    if not ms:
+        return set()
+    sent = sentence_spans(text)
+    cls = _clauses(text, ms, sent)
+    context = text + " " + (_lead_in(doc, idx) if block.kind == "list_item" or block.label else "")
+    dates = dates_in(text, doc.date or (str(doc.year) if doc.year else None))  # as figures_in_block asks
+    per_sentence: dict[tuple[int, int], list[tuple[Metric, BudgetKind | None, bool]]] = {}
+    for mm, cl in zip(ms, cls, strict=True):
+        span = next((s for s in sent if s[0] <= mm.start < s[1] + 1), (0, len(text)))
+        sentence = text[span[0] : span[1]]
+        is_total = _has_parts_marker(cl.gap_after)
+        metric = _metric(cl, sentence, context, is_total, budget)
+        det = _detail([], cl.lead, budget)
+        final = metric
+        if det is not None and det.metric and metric != "in-kind" and budget and not is_total:
+            final = det.metric  # what figures_in_block makes of it without a parse
+        owned = bool(_owners(text, mm, cl, acts, final))
+        per_sentence.setdefault(span, []).append((metric, det, owned))
+    out: set[tuple[int, int]] = set()
+    for (s0, s1), amounts in per_sentence.items():
+        sentence = text[s0:s1]
+        # the owner test first: it is cheaper, and a sentence it sends to the parser needs no other test
+        if (not all(owned for _, _, owned in amounts) and _may_name_owner(text, s0, s1, ms, dates)) or (
+            not _detail_settled(sentence, amounts, budget)
+        ):
+            out.add((s0, s1))
+    return out
+
+
+def _detail_settled(
+    sentence: str, amounts: list[tuple[Metric, BudgetKind | None, bool]], budget: bool
+) -> bool:
+    lemmas = possible_lemmas(sentence)
+    possible = [det for det in details().details
+                if any(all(w in lemmas for w in lem.split()) for lem in det.lemmas)]
+    if not possible:
+        return True
+    if len(possible) > 1:
+        return False
+    only = possible[0]
+    return all(det is only and (budget or only.metric is None or metric == only.metric)
+               for metric, det, _ in amounts)
+
+
+_CAPITAL = re.compile(r"(?<![^\W\d_])[^\W\d_]")  # a letter that starts a word (or follows a non-letter)
+
+
+def _may_name_owner(
+    text: str, s0: int, s1: int, ms: tuple[MoneyMention, ...], dates: tuple[DateMention, ...]
+) -> bool:
+    """Whether text[s0:s1] holds a capitalised word the parse could name as an owner (see
+    sentences_to_parse)."""
+    sentence = text[s0:s1]
+    first = re.match(r"\s*[^\s'’]+(?=\s|$)", sentence)  # the first word, unless a possessive mark follows it
+    skip = [(a.start - s0, a.end - s0) for a in ms] + [
+        (d.start - s0, d.end - s0) for d in dates if any(ch.isdigit() for ch in d.text)
+    ]
+    if first:
+        skip.append((0, first.end()))
+    for m in _CAPITAL.finditer(sentence):
+        if m.group().isupper() and not any(a <= m.start() < b for a, b in skip):
+            return True
+    return False
+
+
+def _block_acts(by_block: dict[str | None, list[ActorMention]], block: Block) -> list[ActorMention]:
+    return sorted(by_block.get(block.id, []), key=lambda a: a.start)
 
 
 _NUMBERED_PART = re.compile(r"^\s*[IVXLC]+[.)]?\s+\S")  # a top-level part; lettered sub-parts do not count

@@ -16,6 +16,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from extract.nlp import dependency_parser
@@ -87,6 +88,69 @@ def _answers(items: Sequence[tuple[str, list[tuple[int, int]]]]) -> dict[Request
         for start, end in spans:
             out[(sentence, start, end)] = _governing_in(doc, start, end)
     return out
+
+
+def possible_lemmas(sentence: str) -> frozenset[str]:
+    """Every lemma the parse could give a word of `sentence`, whichever part of speech the tagger picks:
+    each token's lower-cased text, the lemmatizer's forms under every part of speech it has rules for, and
+    the lemmas the attribute ruler sets. A head's lemmas (`Node.lemmas`) are always among them, so a
+    figure rule that needs a lemma absent from this set is decided without parsing (figures.py)."""
+    parser = _parser()
+    if parser is None:
+        return frozenset()
+    out = set(_ruler_lemmas())
+    for tok in parser.nlp.make_doc(sentence):
+        out |= _word_lemmas(tok)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def _ruler_lemmas() -> frozenset[str]:
+    """Lemmas the attribute ruler assigns outright (pronouns, "be", "would", ...)."""
+    parser = _parser()
+    assert parser is not None
+    nlp = parser.nlp
+    if "attribute_ruler" not in nlp.component_names:
+        return frozenset()
+    ruler: Any = nlp.get_pipe("attribute_ruler")
+    return frozenset(p["attrs"]["LEMMA"].lower() for p in ruler.patterns if "LEMMA" in p["attrs"])
+
+
+_UPOS = ("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT",
+         "SCONJ", "SYM", "VERB", "X")
+_WORD_LEMMAS: dict[str, frozenset[str]] = {}
+
+
+@lru_cache(maxsize=1)
+def _ruled_pos() -> tuple[str, ...]:
+    """The parts of speech the rule lemmatizer has tables for (noun, verb, adj, adv, punct in the English
+    model); under any other it returns the text (lower-cased, or as written for a proper noun)."""
+    parser = _parser()
+    assert parser is not None
+    lemmatizer: Any = parser.nlp.get_pipe("lemmatizer")
+    tables = [lemmatizer.lookups.get_table(t, {}) for t in ("lemma_index", "lemma_exc", "lemma_rules")]
+    return tuple(p for p in _UPOS if any(t.get(p.lower()) for t in tables))
+
+
+def _word_lemmas(tok: Any) -> frozenset[str]:
+    """The lemmas the rule lemmatizer gives this token under each part of speech (it reads only the text,
+    the part of speech and the morphology; a base-form morphology gives the lower-cased text)."""
+    known = _WORD_LEMMAS.get(tok.text)
+    if known is not None:
+        return known
+    out = {tok.lower_}
+    parser = _parser()
+    assert parser is not None
+    if "lemmatizer" in parser.nlp.component_names:
+        lemmatizer: Any = parser.nlp.get_pipe("lemmatizer")
+        for pos in _ruled_pos():  # any other part of speech gives the text itself
+            tok.pos_ = pos
+            out |= {f.lower() for f in lemmatizer.rule_lemmatize(tok)}
+        tok.pos_ = ""
+    if len(_WORD_LEMMAS) > 200_000:
+        _WORD_LEMMAS.clear()
+    found = _WORD_LEMMAS[tok.text] = frozenset(out)
+    return found
 
 
 def _parse(sentence: str) -> Any:

@@ -176,13 +176,20 @@ def _is_word(raw: str) -> bool:
 
 def _qualifier(text: str, start: int) -> str | None:
     """The hedge word right before the amount: "over USD 770 million" -> "over"."""
-    _, _, quals = _tables()
     before = text[max(0, start - 40) : start].lower()
     before = re.sub(r"\s+", " ", before)
-    for phrase in sorted(quals, key=len, reverse=True):
-        if re.search(rf"(?<![a-z]){re.escape(phrase)} (?:of )?$", before):
-            return quals[phrase]
+    for phrase, pat, value in _qualifier_res():
+        if phrase in before and pat.search(before):
+            return value
     return None
+
+
+@lru_cache(maxsize=1)
+def _qualifier_res() -> list[tuple[str, re.Pattern[str], str | None]]:
+    """(phrase, its end-of-text pattern, normalised qualifier), longest phrase first, compiled once."""
+    _, _, quals = _tables()
+    return [(p, re.compile(rf"(?<![a-z]){re.escape(p)} (?:of )?$"), quals[p])
+            for p in sorted(quals, key=len, reverse=True)]
 
 
 def _groups(m: re.Match[str]) -> tuple[str, str, str | None, str | None, str | None, int]:
@@ -205,6 +212,12 @@ def find_money(text: str) -> list[MoneyMention]:
     holds the value as a Decimal string (no float rounding) for storage and sums.
     """
     return [m.model_copy() for m in _money_in(text)]
+
+
+def money_in(text: str) -> tuple[MoneyMention, ...]:
+    """find_money's mentions without the copies, for callers that only read them (figures asks for every
+    block's amounts several times: a copy per mention cost more than the cached scan). Do not mutate."""
+    return _money_in(text)
 
 
 def _plain(d: Decimal) -> str:

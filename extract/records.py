@@ -8,7 +8,7 @@ from __future__ import annotations
 from extract.actors import actors_in_document
 from extract.assessment import table_figures, tag_chapters
 from extract.citations import add_citations
-from extract.dates import find_dates
+from extract.dates import dates_in
 from extract.figures import figures_in_document
 from extract.resolution import parse_clauses
 from extract.table_figures import table_figures as cell_figures
@@ -25,7 +25,7 @@ def dates_in_document(doc: Document) -> list[DateMention]:
         if not block.text.strip():
             continue
         spans = sentence_spans(block.text)
-        for d in find_dates(block.text, reference):
+        for d in dates_in(block.text, reference):  # shared, read-only: model_copy makes ours
             s0, s1 = next((s for s in spans if s[0] <= d.start < s[1] + 1), (0, len(block.text)))
             out.append(
                 d.model_copy(
