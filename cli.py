@@ -6,12 +6,13 @@ Adding a command: decorate with `@main.command()`, `@db_option` and `@format_opt
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import click
@@ -307,11 +308,13 @@ def ingest(
         results = [r for r in failed if r.status == "error"]
         store = open_store(db, create=True)
         tally = _Tally(len(files), quiet)
+        stop = _stop_on_signals()
         run = ingest_files(
-            store, files, limits, not no_model, jobs or os.cpu_count() or 1, force, tally.start, names
+            store, files, limits, not no_model, jobs or os.cpu_count() or 1, force, tally.start, names,
+            hold=stop.held,
         )
         stopped = None
-        with _stop_on_signals() as signalled:
+        with stop as signalled:
             try:
                 with tally:
                     for r in run:
@@ -354,18 +357,23 @@ class _Stop(BaseException):
 
 class _stop_on_signals:
     """SIGINT and SIGTERM raise _Stop once (the signal number is kept); later ones are ignored so the
-    clean-up (reaping workers, closing the database) is not itself interrupted."""
+    clean-up (reaping workers, closing the database) is not itself interrupted. Inside `held()` (a document
+    stored and not yet reported) the stop waits for the end of the section."""
+
+    def __init__(self) -> None:
+        self.got: list[int] = []
+        self.holding = 0
 
     def __enter__(self) -> list[int]:
         import signal
 
-        self.got: list[int] = []
         self.old = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
 
         def handler(signum: int, frame: object) -> None:
             if not self.got:
                 self.got.append(signum)
-                raise _Stop()
+                if not self.holding:
+                    raise _Stop()
 
         for s in self.old:
             signal.signal(s, handler)
@@ -376,6 +384,18 @@ class _stop_on_signals:
 
         for s, h in self.old.items():
             signal.signal(s, h)
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        self.holding += 1
+        try:
+            yield
+        except BaseException:
+            self.holding -= 1
+            raise  # leaving by an exception (the run closed): no second one on top of it
+        self.holding -= 1
+        if self.got and not self.holding:
+            raise _Stop()
 
 
 def _read_stdin(tmp: str, name: str, limit: int) -> str:

@@ -16,6 +16,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Generator, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from multiprocessing import connection, get_context
 from multiprocessing.process import BaseProcess
@@ -332,12 +333,15 @@ def ingest_files(
     force: bool = False,
     on_start: Callable[[str], None] | None = None,
     names: dict[str, str] | None = None,
+    hold: Callable[[], AbstractContextManager[object]] = nullcontext,
 ) -> Generator[IngestResult, None, None]:
     """Yield one result per file as it completes. Files already stored (same sha256) are not re-extracted
     unless `force`; a file another ingest is extracting (a live claim in the database) is waited for.
     `on_start(path)` is called when a worker takes a file; `names` maps a path to the name to store (stdin).
     Closing the generator (or an exception such as KeyboardInterrupt inside it) stops and reaps the workers
-    and releases this process's claims, so an interrupted run leaves only whole documents behind."""
+    and releases this process's claims, so an interrupted run leaves only whole documents behind. `hold()`
+    is entered from storing a document until the caller asks for the next result: a stop requested in
+    between (a signal) waits, so every stored document is reported."""
     limits = limits or Limits()
     names = names or {}
     if not files:
@@ -411,7 +415,8 @@ def ingest_files(
                     if msg is not None and msg[0] == "done":
                         slot.path = None
                         try:
-                            yield _store(store, path, msg[1:], force, names.get(path))
+                            with hold():
+                                yield _store(store, path, msg[1:], force, names.get(path))
                         finally:
                             if slot.sha:
                                 store.release(slot.sha)
