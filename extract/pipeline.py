@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 from extract.classify import classify
@@ -73,9 +74,8 @@ def _parse_while_loading(data: bytes, path: str, limits: Limits, use_model: bool
     starts without it), the document is read in a forked child while this process loads the model: the
     two longest serial steps of a lone document overlap. Errors are the parser's own (a failed child's
     chunk is re-read here, raising its DocumentError)."""
-    from extract.nlp import is_loaded
-
-    if limits.cores < 2 or is_loaded(use_model):
+    nlp = sys.modules.get("extract.nlp")  # not imported yet: spaCy's import is part of the load to overlap
+    if limits.cores < 2 or (nlp is not None and nlp.is_loaded(use_model)):
         return parse(data, path, limits)
     one_core = limits.model_copy(update={"cores": 1})
 
