@@ -13,16 +13,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from extract.actors import actors_in_document
 from extract.dates import dates_in
 from extract.governing import Node, Request, governing, has_parser, possible_lemmas, prepare
 from extract.money import money_in
 from extract.nlp import alias_index
+from extract.parallel import balanced, fork_map
 from extract.text import sentence_spans
 from schemas.models import ActorMention, Block, DateMention, Document, Figure, Metric, MoneyMention, Period
-from schemas.rules import BudgetKind, BudgetKinds, MetricCues, load_rules
+from schemas.rules import BudgetKind, BudgetKinds, MetricCues, ParallelSettings, load_rules
 
 _LOCAL, _SENTENCE, _BLOCK = 1.0, 0.4, 0.15
 _PARTS_BONUS = 5.0
@@ -608,17 +609,18 @@ def figures_in_document(
     last_subject: str | None = None
     scope: tuple[str | None, str | None] = (None, None)
     part = 0  # number of the current numbered part: "C. Substantive ..." (a letter) is not part 100
+    # Each block's own figures first (the rules and the parse: the bulk of the work, split over `cores`
+    # processes by block ranges), then, in order, what a figure takes from the blocks before it.
+    weights = [len(b.text) if money_in(b.text) else 0 for b in doc.blocks]
+    least = load_rules(ParallelSettings).min_chars_per_process
+    ranges = balanced(range(len(doc.blocks)), cores, lambda i: weights[i], least)
+    task = partial(_figures_of_blocks, doc, by_block, reference, budget, parse)
+    own = [figs for part in fork_map(task, ranges, cores) for figs in part]
     for idx, block in enumerate(doc.blocks):
-        if parse and idx % _PARSE_WINDOW == 0:
-            window = doc.blocks[idx : idx + _PARSE_WINDOW]
-            to_parse = [sentences_to_parse(doc, i, _block_acts(by_block, b), budget)
-                        for i, b in enumerate(window, start=idx)]
-            prepare(_governing_requests(window, to_parse), cores)
         # a carried subject belongs to its chapter and top-level section: "losses" in the next sector
         # chapter are not the energy sector's
         if (block.chapter, block.section) != scope:
             scope, last_subject = (block.chapter, block.section), None
-        acts = _block_acts(by_block, block)
         if budget and block.kind == "heading" and block.level <= 1 and _NUMBERED_PART.match(block.text):
             number = _part_number(block.text)
             if number is not None and (number == 1 or part < number <= part + _PART_GAP):
@@ -626,8 +628,7 @@ def figures_in_document(
                 entity = section_entity(block.text)
         if budget and doc_entity is None:
             doc_entity = responsible_entity(block.text)
-        figs = figures_in_block(doc, idx, acts, reference, budget, parse,
-                                to_parse[idx % _PARSE_WINDOW] if parse else None)
+        figs = own[idx]
         lead = _lead_figure(doc, idx, out) if block.kind == "list_item" or block.label else None
         for f in figs:
             if lead is not None:
@@ -650,6 +651,27 @@ def figures_in_document(
 
 
 _PARSE_WINDOW = 400  # blocks whose amounts' sentences are parsed in one batch (bounded memory)
+
+
+def _figures_of_blocks(
+    doc: Document, by_block: dict[str | None, list[ActorMention]], reference: str | None, budget: bool,
+    parse: bool, indexes: Sequence[int],
+) -> list[list[Figure]]:
+    """figures_in_block for a contiguous range of blocks, their sentences parsed window by window."""
+    out: list[list[Figure]] = []
+    indexes = list(indexes)
+    for w in range(0, len(indexes), _PARSE_WINDOW):
+        window = indexes[w : w + _PARSE_WINDOW]
+        blocks = [doc.blocks[i] for i in window]
+        acts = [_block_acts(by_block, b) for b in blocks]
+        plan: list[set[tuple[int, int]] | None] = [None] * len(window)
+        if parse:
+            to_parse = [sentences_to_parse(doc, i, a, budget) for i, a in zip(window, acts, strict=True)]
+            prepare(_governing_requests(blocks, to_parse), cores=1)
+            plan = list(to_parse)
+        for k, i in enumerate(window):
+            out.append(figures_in_block(doc, i, acts[k], reference, budget, parse, plan[k]))
+    return out
 
 
 def _governing_requests(blocks: list[Block], to_parse: list[set[tuple[int, int]]]) -> Iterator[Request]:
