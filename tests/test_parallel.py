@@ -141,3 +141,19 @@ def test_reading_while_the_model_loads_gives_the_same_extraction():
 
     pdf = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.pdf"))[0]
     assert _extraction_json(str(pdf), 2) == _extraction_json(str(pdf), 1)
+
+
+def test_split_figures_equal_one_process():
+    """Figures computed by block ranges in two processes, then chained in order (parts of totals, carried
+    subjects, lead figures), equal those of one process."""
+    from extract.actors import actors_in_document
+    from extract.figures import figures_in_document
+    from schemas.models import Block, Document
+
+    texts = _long_text_sentences()
+    blocks = [Block(id=f"b{i}", kind="paragraph", text=t, page=1 + i // 20) for i, t in enumerate(texts)]
+    doc = Document(id="d", path="x.txt", format="txt", sha256="0" * 64, blocks=blocks)
+    actors = actors_in_document(doc)
+    one = figures_in_document(doc, actors, cores=1)
+    assert len(one) >= 2 * len(texts)
+    assert figures_in_document(doc, actors, cores=2) == one
