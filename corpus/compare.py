@@ -223,7 +223,7 @@ def _contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
     scope = set(rules().scope_metrics)
     blocks = {b.id: b for b in doc.blocks}
     order = {b.id: i for i, b in enumerate(doc.blocks)}
-    from extract.figures import is_budget_document  # here, not at import: it loads spaCy (seconds per query)
+    from extract.classify import is_budget_document
 
     figs = [_Fig(fig=f, doc=doc, index=i) for i, f in enumerate(figures)]
     _windows(figs)
@@ -1243,7 +1243,7 @@ def _code_files() -> list[Path]:
     spaCy: a warm query must not pay that)."""
     from importlib.util import find_spec
 
-    modules = ("corpus.table_checks", "extract.dates", "extract.money", "extract.figures")
+    modules = ("corpus.table_checks", "extract.dates", "extract.money", "extract.figures", "extract.classify")
     code = [Path(spec.origin) for m in modules if (spec := find_spec(m)) is not None and spec.origin]
     rules_ = [rule_path(r) for r in (SeriesRules, BudgetKinds, TableRules, Common, DateCues)]
     return [Path(__file__), *code, *rules_]

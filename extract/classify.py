@@ -14,7 +14,7 @@ from extract.dates import month_numbers
 from extract.front_matter import UNFront, is_furniture, is_resolution_symbol, read_un_front
 from extract.text import normalize_text, sentence_spans
 from schemas.models import Block, Document
-from schemas.rules import Common, DocCues, load_rules
+from schemas.rules import BudgetKinds, Common, DocCues, load_rules
 
 _FRONT_BLOCKS = 30  # "title / first pages" when the parser knows no pages (DOCX, TXT)
 _FRONT_PAGES = 3
@@ -365,3 +365,13 @@ def _classify_un(doc: Document, un: UNFront, front: list[Block]) -> Document:
         upd["year"] = content_year([b for b in doc.blocks if b.text.strip()])
     keep = {k: v for k, v in upd.items() if v is not None or getattr(doc, k) is None}
     return doc.model_copy(update=keep)
+
+
+def is_budget_document(doc: Document) -> bool:
+    """A budget section or financing resolution: enough budget phrases in its title and text. The budget
+    details (appropriation, decrease, ...) replace the cue-word metric only in such documents (figures),
+    and compare reads budget parts only there. Here, not in extract.figures: that module loads spaCy."""
+    rules = load_rules(BudgetKinds)
+    text = " ".join([doc.title or "", *(b.text for b in doc.blocks)]).lower()
+    hits = sum(1 for cue in rules.budget_context if cue in text)
+    return hits >= rules.budget_context_min_hits

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 
 from extract.actors import actors_in_document
+from extract.classify import is_budget_document
 from extract.dates import dates_in
 from extract.governing import Node, Request, governing, has_parser, possible_lemmas, prepare
 from extract.money import money_in
@@ -139,14 +140,6 @@ def _object_class_re() -> re.Pattern[str]:
 
 def _strip_object_classes(text: str) -> str:
     return _object_class_re().sub(" ", text)
-
-
-def is_budget_document(doc: Document) -> bool:
-    """A budget section or financing resolution: enough budget phrases in its title and text. The budget
-    details (appropriation, decrease, ...) replace the cue-word metric only in such documents."""
-    text = " ".join([doc.title or "", *(b.text for b in doc.blocks)]).lower()
-    hits = sum(1 for cue in details().budget_context if cue in text)
-    return hits >= details().budget_context_min_hits
 
 
 def _detail_of_node(node: Node) -> BudgetKind | None:
