@@ -168,6 +168,13 @@ def _worker(conn: connection.Connection, ppid: int, limits: Limits, use_model: b
     threading.Thread(target=_watch_parent, args=(ppid,), daemon=True).start()
     if os.getppid() != ppid:
         os._exit(70)
+    if limits.cores <= 1:  # with spare cores, the pipeline loads the model while it reads the lone file
+        try:
+            import extract.pipeline
+
+            extract.pipeline.load_model(use_model)
+        except Exception:  # a broken model: extraction says so per file, rules-only
+            pass
     while True:
         try:
             msg = conn.recv()
@@ -216,29 +223,20 @@ def extract_job(
             signal.signal(signal.SIGALRM, old)
 
 
-def warm_up(use_model: bool, model: bool = True) -> None:
-    """Import the extractors and build the spaCy pipeline before any file's clock starts: forked workers
-    then start warm instead of spending seconds of the first file's --timeout on imports. `model` False
-    (fewer files than workers): only the readers; each worker loads the model while it reads its file
-    (extract.pipeline overlaps the two on the core no other file would use)."""
+def warm_up(extractors: bool = True) -> None:
+    """Import the readers (and the extractors, which import spaCy) here, so forked workers share them and
+    start warm instead of spending seconds of the first file's --timeout on imports. The model is loaded by
+    each worker (see _worker): held here, it would only add its memory to the main process for the whole
+    run. `extractors` False (a lone file): the worker imports them while it reads."""
     import importlib
 
     readers = ("extract.pipeline", "extract.classify", "extract.pdf", "extract.parse_text",
                "extract.parse_docx")
-    nlp_users = ("extract.records", "extract.actors", "extract.resolution")
-    for mod in readers + (nlp_users if model else ()):
+    for mod in readers + (("extract.records", "extract.resolution") if extractors else ()):
         try:
             importlib.import_module(mod)
         except Exception:
             pass
-    if not model:
-        return
-    try:
-        from extract.nlp import get_nlp
-
-        get_nlp(use_model)
-    except Exception:
-        pass
 
 
 # -- the main process --------------------------------------------------------------------------------------
@@ -349,7 +347,7 @@ def ingest_files(
     n_workers = max(1, min(jobs, len(files)))
     # fewer files than --jobs: each document may split its own work over the cores no worker would use
     limits = limits.model_copy(update={"cores": max(limits.cores, jobs // n_workers)})
-    warm_up(use_model, model=limits.cores <= 1)  # in this process, so forked workers start warm too
+    warm_up(extractors=limits.cores <= 1)  # in this process, so forked workers start with the modules
     queue = list(files)
     deferred: dict[str, str] = {}  # path -> sha claimed by another process
     workers = _Workers(n_workers, limits, use_model)

@@ -81,7 +81,7 @@ def _parse_while_loading(data: bytes, path: str, limits: Limits, use_model: bool
 
     def job(kind: str) -> Document | None:
         if kind == "model":
-            _load_model(use_model)
+            load_model(use_model)
             return None
         return parse(data, path, one_core)
 
@@ -90,7 +90,8 @@ def _parse_while_loading(data: bytes, path: str, limits: Limits, use_model: bool
     return doc
 
 
-def _load_model(use_model: bool) -> None:
+def load_model(use_model: bool) -> None:
+    """Build the spaCy pipeline (and the parser over it) in this process, before the first document."""
     from extract.nlp import dependency_parser, get_nlp
 
     get_nlp(use_model)
