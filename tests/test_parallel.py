@@ -71,10 +71,24 @@ def test_a_failing_child_costs_nothing(fn):
     assert fork_map(fn, chunks, cores=2) == [sum(c) for c in chunks]
 
 
-def test_no_child_left_behind():
+def test_no_child_left_behind(monkeypatch):
+    import extract.parallel as parallel
+
+    pids: list[int] = []
+    spawn = parallel._spawn
+
+    def recording(fn, chunk):  # noqa: ANN001, ANN202
+        child = spawn(fn, chunk)
+        if child is not None:
+            pids.append(child[0])
+        return child
+
+    monkeypatch.setattr(parallel, "_spawn", recording)
     fork_map(_square_all, chunked(list(range(50)), 4), cores=4)
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+    assert len(pids) == 3
+    for pid in pids:  # every child was waited for: none is left to reap
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
 
 
 def _long_text_sentences() -> list[str]:
