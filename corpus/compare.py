@@ -559,37 +559,9 @@ class _Group:
         b.pos = len(self.builds)
         self.builds.append(b)
 
-    def scores(self, f: _Fig, cut: float) -> dict[int, float]:
-        """Series position -> similarity for the series scoring at least `cut`: the best token-set score of
-        the figure's label against the series' labels, or token-sort score of its sentence against theirs."""
-        best: dict[int, float] = {}
-        a = _fuzzy_key(f.label)
-        for query, words, scorer in (
-            (a, self.labels if a else None, fuzz.token_set_ratio),
-            (_fuzzy_key(f.fig.sentence or ""), self.sentences, fuzz.token_sort_ratio),
-        ):
-            if words is None or not words.owners:
-                continue
-            choices = words.candidates(query)
-            hits = process.extract(query, choices, scorer=scorer, score_cutoff=cut, limit=None)
-            # a wording is held by many series: each series' best score of this pass is set in C (lowest
-            # scores first, so higher ones overwrite), and only the distinct series are merged in Python
-            found: dict[int, float] = {}
-            for key, score, _ in sorted(hits, key=lambda h: h[1]):
-                found.update(dict.fromkeys(words.owners[key], score))
-            if not best:
-                best = found
-                continue
-            for pos, score in found.items():
-                if score > best.get(pos, -1.0):
-                    best[pos] = score
-        return best
-
-
-    def ranked(self, f: _Fig, cut: float) -> Iterator[tuple[float, _Build]]:
-        """The series scores() gives, best first (then in group order), lazily: a wording is held by more
-        series the larger the archive, and the figure is usually placed on the first, so the series of
-        lower scores are never listed (the whole score map was the one cost that grew per figure)."""
+    def _hits(self, f: _Fig, cut: float) -> list[tuple[float, set[int]]]:
+        """(score, positions of the series holding the wording) for each wording scoring at least `cut`: the
+        figure's label against the series' labels (token set), its sentence against theirs (token sort)."""
         hits: list[tuple[float, set[int]]] = []
         a = _fuzzy_key(f.label)
         for query, words, scorer in (
@@ -601,6 +573,23 @@ class _Group:
             choices = words.candidates(query)
             found = process.extract(query, choices, scorer=scorer, score_cutoff=cut, limit=None)
             hits += [(score, words.owners[key]) for key, score, _ in found]
+        return hits
+
+    def scores(self, f: _Fig, cut: float) -> dict[int, float]:
+        """Series position -> its best score of `_hits`: the whole map `ranked` walks lazily (its reference
+        in the tests)."""
+        best: dict[int, float] = {}
+        for score, owners in self._hits(f, cut):
+            for pos in owners:
+                if score > best.get(pos, -1.0):
+                    best[pos] = score
+        return best
+
+    def ranked(self, f: _Fig, cut: float) -> Iterator[tuple[float, _Build]]:
+        """The series scores() gives, best first (then in group order), lazily: a wording is held by more
+        series the larger the archive, and the figure is usually placed on the first, so the series of
+        lower scores are never listed (the whole score map was the one cost that grew per figure)."""
+        hits = self._hits(f, cut)
         hits.sort(key=lambda h: -h[0])
         seen: set[int] = set()
         i = 0
