@@ -1348,6 +1348,19 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None, use_cache:
     return series
 
 
+def _series_filter(
+    metric: str | None, subject: str | None, currency: str | None
+) -> Callable[[str | None, str | None, str | None], bool]:
+    """The one test of compare's filters, on a series' (metric, currency, subject) however it is held: the
+    exact metric and currency (any case), the subject as a substring (any case); an absent filter passes."""
+    cur, sub = currency.upper() if currency else None, subject.lower() if subject else None
+
+    def match(m: str | None, c: str | None, s: str | None) -> bool:
+        return (not metric or m == metric) and (not cur or c == cur) and (not sub or sub in (s or "").lower())
+
+    return match
+
+
 def compare(
     store: Any,
     metric: str | None = None,
@@ -1359,19 +1372,15 @@ def compare(
     """Series of the stored corpus (filtered by metric, subject substring, currency) and their checks;
     only failed and unverified (not computable) checks unless `all_checks`. References resolve against
     the whole corpus, not the filter. `use_cache=False`: computed from the stored records, cache untouched."""
+    match = _series_filter(metric, subject, currency)
+
     def want(s: dict) -> bool:
-        return (
-            (not metric or s.get("metric") == metric)
-            and (not currency or s.get("currency") == currency.upper())
-            and (not subject or subject.lower() in (s.get("subject") or "").lower())
-        )
+        return match(s.get("metric"), s.get("currency"), s.get("subject"))
 
     keep = [
         s
         for s in _analysed(store, want if metric or subject or currency else None, use_cache)
-        if (not metric or s.metric == metric)
-        and (not currency or s.currency == currency.upper())
-        and (not subject or subject.lower() in (s.subject or "").lower())
+        if match(s.metric, s.currency, s.subject)
     ]
     for s in keep:  # unverified checks (ok=false, kind "unverified") are listed with the failed ones
         s.checks = [c for c in s.checks if all_checks or not c.ok]
@@ -1392,12 +1401,11 @@ def compare_json(
     archive) would prove nothing."""
     cached = store.cache("compare", _cache_key(store)) if use_cache else None
     if cached is not None:
+        match = _series_filter(metric, subject, currency)
         rows = [
             json.loads(body)
             for s, body in _cached_series(cached)
-            if (not metric or s.get("metric") == metric)
-            and (not currency or s.get("currency") == currency.upper())
-            and (not subject or subject.lower() in (s.get("subject") or "").lower())
+            if match(s.get("metric"), s.get("currency"), s.get("subject"))
         ]
     else:
         found = compare(store, metric, subject, currency, True, use_cache)[0]
