@@ -469,7 +469,8 @@ def _subject(block: Block, sentence: str, metric: str, in_paren: bool) -> str | 
     """A list item's project title (its amount in parentheses or a requirement), else the sector the
     sentence is about; short."""
     if (block.kind == "list_item" or block.label) and (in_paren or metric == "requirement"):
-        head = re.split(r",|\(|;|:|\s[–—-]\s|\sincluding\s", block.text, maxsplit=1)[0].strip()
+        # a comma between digits is a thousands separator ("$233,600"), not the end of the title
+        head = re.split(r"(?<!\d),|,(?!\d)|\(|;|:|\s[–—-]\s|\sincluding\s", block.text, maxsplit=1)[0].strip()
         words = head.split()
         if 0 < len(words) <= 12:
             return head

@@ -114,6 +114,16 @@ def test_requirement_subject_is_the_list_item_title() -> None:
     assert (found[0].metric, found[0].subject) == ("requirement", "Rural broadband rollout")
 
 
+def test_list_item_title_is_not_cut_inside_an_amount() -> None:
+    """"$48,200" holds a thousands comma: the title ends at a real comma, or there is no short title."""
+    text = "A reduction of $48,200 for the workshop budget of the pilot project ($30,000 and $18,200);"
+    titled = {f.text: f.subject for f in figs(text, kinds=("list_item",))}
+    title = "A reduction of $48,200 for the workshop budget of the pilot project"
+    assert (titled["$30,000"], titled["$18,200"]) == (title, title)  # the amounts in parentheses
+    found = figs("Radio links, 2,000 units ($9,500);", kinds=("list_item",))
+    assert found[-1].subject == "Radio links"
+
+
 def test_recurring_amount_is_not_cumulative() -> None:
     found = figs("Since 2022, the Union has allocated CHF 10 000 from the operating budget annually.")
     assert found[0].metric == "budget" and found[0].cumulative is False
