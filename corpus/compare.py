@@ -1258,23 +1258,62 @@ _CONTEXT_FIELDS = (
 )
 
 
+def _stored_versions(store: Any) -> dict[str, tuple]:
+    """Document id -> what says which stored version of it compare sees (hash, ingest time, figures)."""
+    rows = store.conn.execute("SELECT id, sha256, ingested_at, n_figures FROM documents")
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+
+def _context_key(code: str, version: tuple | None, doc: Document, figures: list[Figure]) -> str:
+    """The compare_doc cache key of one document's figure contexts: the code and rules, the stored version
+    and record of the document, and the figures they were computed for, in order."""
+    h = hashlib.sha256(f"{code}|{doc.id}|{version}".encode())
+    h.update(doc.model_dump_json(exclude={"blocks"}).encode())
+    for f in figures:
+        h.update(f"|{f.block_id}|{f.text}|{f.amount}|{f.metric}".encode())
+    return h.hexdigest()[:32]
+
+
+def context_rows(doc: Document, figures: list[Figure]) -> list[list[Any]]:
+    """The per-document part of compare (pure): _contexts of each figure as the rows compare_doc keeps.
+    Ingest workers compute it next to the extraction, in parallel, so compare (and the one at the end of
+    an ingest) only places figures and checks them; the texts it cached are dropped here, so a worker
+    holds no document's text after that document."""
+    try:
+        return [[getattr(g, name) for name in _CONTEXT_FIELDS] for g in _contexts(doc, figures)]
+    finally:
+        for cached_fn in (_edition_in, _as_of_in, _sector_of):
+            cached_fn.cache_clear()
+
+
+def keep_context_rows(
+    store: Any, doc_id: str, figures: list[Figure], rows: list[list[Any]], code: str | None = None
+) -> bool:
+    """Store rows a worker computed (context_rows) for the document just stored as `doc_id`, under the key
+    compare will look it up by. `figures` are the ones the rows were computed for: unless they are the
+    stored ones, in order, nothing is kept (compare computes them again). `code`: _code_hash(), once per
+    ingest. False when nothing was kept."""
+    row = store.conn.execute(
+        "SELECT sha256, ingested_at, n_figures, data FROM documents WHERE id = ?", (doc_id,)
+    ).fetchone()
+    if row is None or len(rows) != len(figures) or row[2] != len(figures):
+        return False
+    doc = Document.model_validate_json(row[3])  # as compare reads it (Store.documents)
+    key = _context_key(code or _code_hash(), tuple(row[:3]), doc, figures)
+    return store.cache("compare_doc", key, json.dumps(rows), doc_id=doc_id) is not None
+
+
 def _stored_contexts(store: Any) -> Callable[[Document, list[Figure]], list[_Fig]]:
     """_contexts through the store cache, one entry per document (tied to it: replacing or removing the
     document drops it), keyed by its stored version, its figures and the rules and code: the edition, cut-off,
     sector and wording of each figure are the document's own, so a compare after adding one document
-    analyses that document only (the series are still built across all of them)."""
+    analyses that document only (the series are still built across all of them). Ingest workers fill the
+    entries as they extract (keep_context_rows)."""
     code = _code_hash()
-    stored = {
-        r[0]: (r[1], r[2], r[3])
-        for r in store.conn.execute("SELECT id, sha256, ingested_at, n_figures FROM documents")
-    }
+    stored = _stored_versions(store)
 
     def contexts(doc: Document, figures: list[Figure]) -> list[_Fig]:
-        h = hashlib.sha256(f"{code}|{doc.id}|{stored.get(doc.id or '')}".encode())
-        h.update(doc.model_dump_json(exclude={"blocks"}).encode())
-        for f in figures:  # the figures it was computed for, in order
-            h.update(f"|{f.block_id}|{f.text}|{f.amount}|{f.metric}".encode())
-        key = h.hexdigest()[:32]
+        key = _context_key(code, stored.get(doc.id or ""), doc, figures)
         cached = store.cache("compare_doc", key)
         if cached:
             rows = json.loads(cached)

@@ -18,6 +18,7 @@ import traceback
 from collections.abc import Callable, Generator, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from functools import cache
 from multiprocessing import connection, get_context
 from multiprocessing.process import BaseProcess
 
@@ -182,8 +183,9 @@ def _worker(conn: connection.Connection, ppid: int, limits: Limits, use_model: b
             os._exit(0)
         if msg is None:
             os._exit(0)
+        outcome = extract_job(msg, limits, use_model, conn)
         try:
-            conn.send(("done", *extract_job(msg, limits, use_model, conn)))
+            conn.send(("done", *outcome, compare_context(outcome[0])))
         except (BrokenPipeError, OSError):
             os._exit(0)
 
@@ -223,6 +225,20 @@ def extract_job(
             signal.signal(signal.SIGALRM, old)
 
 
+def compare_context(extraction: Extraction | None) -> list[list] | None:
+    """compare's per-document figure contexts, computed here in the worker beside the extraction so the
+    compare at the end of the ingest only places and checks figures (corpus.compare.context_rows). A
+    failure costs nothing but time: compare computes them itself."""
+    if extraction is None or not extraction.figures:
+        return None
+    try:
+        from corpus.compare import context_rows
+
+        return context_rows(extraction.document, extraction.figures)
+    except Exception:
+        return None
+
+
 def warm_up(extractors: bool = True) -> None:
     """Import the readers (and the extractors, which import spaCy) here, so forked workers share them and
     start warm instead of spending seconds of the first file's --timeout on imports. The model is loaded by
@@ -240,7 +256,17 @@ def warm_up(extractors: bool = True) -> None:
 
 
 # -- the main process --------------------------------------------------------------------------------------
-def _store(store: Store, path: str, outcome: tuple, force: bool, name: str | None = None) -> IngestResult:
+def _store(
+    store: Store,
+    path: str,
+    outcome: tuple,
+    force: bool,
+    name: str | None = None,
+    context: list[list] | None = None,
+    code_hash: Callable[[], str] | None = None,
+) -> IngestResult:
+    """Store one worker outcome; `context` (compare_context from the worker) is kept for compare when the
+    document was stored (`code_hash`: the compare code's hash, computed once per ingest)."""
     extraction, reason, tb, code = outcome
     if extraction is None:
         return IngestResult(path, "error", error=reason, traceback=tb, code=code)
@@ -255,7 +281,25 @@ def _store(store: Store, path: str, outcome: tuple, force: bool, name: str | Non
     except Exception as exc:
         msg = f"cannot store: {type(exc).__name__}: {exc}".splitlines()[0]
         return IngestResult(path, "error", error=msg, traceback=traceback.format_exc(), code="internal_error")
+    if context is not None and status != "unchanged":
+        _keep_context(store, doc_id, extraction, context, code_hash)
     return _summary(store, path, doc_id, status, extraction.warnings)
+
+
+def _keep_context(
+    store: Store,
+    doc_id: str,
+    extraction: Extraction,
+    context: list[list],
+    code_hash: Callable[[], str] | None,
+) -> None:
+    """A cache entry only: failing to keep it costs compare the time to compute it, never the document."""
+    try:
+        from corpus.compare import keep_context_rows
+
+        keep_context_rows(store, doc_id, extraction.figures, context, code_hash() if code_hash else None)
+    except Exception:
+        pass
 
 
 def _summary(store: Store, path: str, doc_id: str, status: str, warnings: list[str]) -> IngestResult:
@@ -316,6 +360,12 @@ class _Workers:
             s.conn.close()
 
 
+def _compare_code_hash() -> str:
+    from corpus.compare import _code_hash  # the key compare's per-document cache is read by
+
+    return _code_hash()
+
+
 def _start_methods() -> list[str]:
     from multiprocessing import get_all_start_methods
 
@@ -352,6 +402,7 @@ def ingest_files(
     deferred: dict[str, str] = {}  # path -> sha claimed by another process
     workers = _Workers(n_workers, limits, use_model)
     claim_for = limits.max_seconds + 2 * GRACE_S
+    code_hash = cache(_compare_code_hash)  # read once per ingest, not per file
     try:
         next_poll = 0.0
         while queue or deferred or any(s.path for s in workers.slots):
@@ -414,7 +465,7 @@ def ingest_files(
                         slot.path = None
                         try:
                             with hold():
-                                yield _store(store, path, msg[1:], force, names.get(path))
+                                yield _store(store, path, msg[1:5], force, names.get(path), msg[5], code_hash)
                         finally:
                             if slot.sha:
                                 store.release(slot.sha)

@@ -184,3 +184,50 @@ def test_same_text_heads_compare_only_candidates(monkeypatch) -> None:
     first = compare_module._same_text_heads(grams)
     assert first[150:] == list(range(10))  # the copies found their originals
     assert len(calls) == 10  # one confirmation each; the 150 distinct texts cost no pairwise test
+
+
+def test_ingest_workers_leave_compare_only_the_cross_document_work(tmp_path, monkeypatch) -> None:
+    """Each worker computes its document's figure contexts beside the extraction and the main process keeps
+    them under the key compare reads: the compare after the ingest computes no context itself, and its
+    series and checks are those computed from the stored records alone."""
+    from corpus.ingest import ingest_files
+
+    names = ("c24-report-sample.docx", "c25-report-sample.docx", "c26-report-sample.pdf", "rdna-sample.docx")
+    if not all((EXAMPLES / n).exists() for n in names):
+        pytest.skip("examples/ not generated")
+    with Store(tmp_path / "s.db") as store:
+        done = list(ingest_files(store, [str(EXAMPLES / n) for n in names], use_model=False, jobs=2))
+        assert [r.status for r in done] == ["added"] * 4
+        kept = store.conn.execute("SELECT COUNT(*) FROM _cache WHERE name = 'compare_doc'").fetchone()[0]
+        assert kept == sum(1 for r in done if r.figures)
+        computed: list[str | None] = []
+        real = compare_module._contexts
+        monkeypatch.setattr(compare_module, "_contexts", lambda d, f: computed.append(d.id) or real(d, f))
+        first = compare(store, all_checks=True)
+        assert computed == []
+        monkeypatch.setattr(compare_module, "_contexts", real)
+        plain = compare(store, all_checks=True, use_cache=False)
+    assert [s.model_dump(mode="json") for s in first[0]] == [s.model_dump(mode="json") for s in plain[0]]
+    assert [c.model_dump() for c in first[1]] == [c.model_dump() for c in plain[1]]
+    assert any(len(s.points) >= 2 for s in first[0])
+
+
+def test_context_rows_of_changed_figures_are_not_kept(tmp_path) -> None:
+    """Rows computed for other figures than the stored ones (a count or an order that differs) are not
+    kept: compare would otherwise give figures another figure's context."""
+    from corpus.compare import context_rows, keep_context_rows
+
+    ex = extract_file(EXAMPLES / "c25-report-sample.docx", use_model=False)
+    if len(ex.figures) < 2:
+        pytest.skip("examples/ not generated")
+    rows = context_rows(ex.document, ex.figures)
+    with Store(tmp_path / "s.db") as store:
+        doc_id, _ = store.ingest(ex)
+        assert not keep_context_rows(store, doc_id, ex.figures[:-1], rows[:-1])
+        assert keep_context_rows(store, doc_id, ex.figures, rows)
+        before = compare(store, all_checks=True)
+        store.conn.execute("DELETE FROM _cache WHERE name = 'compare'")
+        swapped = [ex.figures[1], ex.figures[0], *ex.figures[2:]]
+        keep_context_rows(store, doc_id, swapped, [rows[1], rows[0], *rows[2:]])  # another key: unused
+        after = compare(store, all_checks=True)
+    assert [s.model_dump() for s in after[0]] == [s.model_dump() for s in before[0]]
