@@ -32,6 +32,7 @@ from schemas.rules import format_rank
 _KIND_RANK = {"resolution": 0, "report": 1, "assessment": 2, "other": 3}
 _SCALES = ((1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
 _MAX_LABELLED = 24  # points of a chart annotated with their value and named on the x axis
+_MIN_CHARTS_PER_PROCESS = 4  # a fork costs about one chart's time: fewer charts are drawn in one process
 _MAX_CHARTS = 50  # 0.17 s per matplotlib chart on a shared 2-core machine; the rest are listed as tables
 
 
@@ -451,15 +452,37 @@ def _flagged(s: Series) -> list[SeriesPoint]:
     return [p for ch in s.checks if not ch.ok for p in ch.figures]
 
 
+def _draw(job: Sequence[tuple[int, Series]]) -> list[str]:
+    return [series_svg(s, f"s{i}", _flagged(s)) for i, s in job]
+
+
+def _charts(series: Sequence[Series]) -> list[str]:
+    """The SVG of each series, drawn on every core the process may use (extract.parallel.fork_map): the
+    charts were two thirds of a report's time, and each one is drawn alone (its own salt), so splitting
+    them changes no byte."""
+    import os
+
+    from extract.parallel import fork_map
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    cores = max(1, min(cores, len(series) // _MIN_CHARTS_PER_PROCESS))
+    jobs = [list(enumerate(series))[k::cores] for k in range(cores)]  # interleaved: long series spread
+    drawn: dict[int, str] = {}
+    for job, svgs in zip(jobs, fork_map(_draw, jobs, cores), strict=True):
+        drawn.update((i, svg) for (i, _), svg in zip(job, svgs, strict=True))
+    return [drawn[i] for i in range(len(series))]
+
+
 def _series_html(c: _Corpus) -> tuple[str, dict[int, str]]:
     """Cards with a chart and the points for series over two or more editions; single-figure series in one
     table. Returns the HTML and id(series) -> card anchor, for the checks to link to."""
     multi = [s for s in c.series if len(s.points) >= 2]
     single = [s for s in c.series if len(s.points) == 1]
     cards, anchors = [], {}
+    charts = _charts(multi[:_MAX_CHARTS])
     for i, s in enumerate(multi):
         anchors[id(s)] = f"s{i}"
-        chart = series_svg(s, f"s{i}", _flagged(s)) if i < _MAX_CHARTS else ""
+        chart = charts[i] if i < len(charts) else ""
         rows = "".join(
             f"<tr><td>{esc(p.edition or p.year)}</td><td>{esc(p.as_of or p.year)}</td>"
             f'<td class="num">{_point_link(c, p)}</td><td class="num">'

@@ -271,3 +271,23 @@ def test_same_symbol_in_two_files_keeps_both_in_compare_and_report(tmp_path) -> 
                                                    by_path["c26-res1408-report.docx"])}
         assert len(editions) == 2
         assert any(c.kind == "listed_parts_sum" and not c.ok for c in checks)
+
+
+def test_charts_drawn_on_several_cores_equal_one_by_one(monkeypatch) -> None:
+    """The report's charts are split over the cores (fork_map): each SVG is the one series_svg draws alone,
+    in series order."""
+    import os
+
+    import corpus.report as report_module
+    from schemas.models import Series, SeriesPoint
+
+    series = [
+        Series(metric="budget", subject=f"item {k}", currency="USD",
+               points=[SeriesPoint(doc_id=f"d{j}", year=2020 + j, amount=100.0 * (k + 1) + j, text="x")
+                       for j in range(2 + k % 3)])
+        for k in range(9)
+    ]
+    alone = [report_module.series_svg(s, f"s{i}", []) for i, s in enumerate(series)]
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)  # two cores whatever runs
+    assert report_module._charts(series) == alone
+    assert len(set(alone)) == len(alone)  # distinct charts: the order is really checked
