@@ -1232,7 +1232,10 @@ def _code_files() -> list[Path]:
     spaCy: a warm query must not pay that)."""
     from importlib.util import find_spec
 
-    modules = ("corpus.table_checks", "extract.dates", "extract.money", "extract.figures", "extract.classify")
+    modules = (
+        "corpus.table_checks", "corpus.cells", "extract.dates", "extract.money", "extract.figures",
+        "extract.classify",
+    )
     code = [Path(spec.origin) for m in modules if (spec := find_spec(m)) is not None and spec.origin]
     rules_ = [rule_path(r) for r in (SeriesRules, BudgetKinds, TableRules, Common, DateCues)]
     return [Path(__file__), *code, *rules_]
@@ -1294,12 +1297,21 @@ def _stored_contexts(store: Any) -> Callable[[Document, list[Figure]], list[_Fig
 _HEAD = ("metric", "currency", "subject")  # what compare filters on, ahead of each cached series
 
 
-def _series_lines(series: list[Series]) -> str:
-    """The compare cache entry: one line per series, `[metric, currency, subject]` TAB the series' JSON (JSON
-    text holds no raw tab or newline), so a filtered query parses only the series it shows."""
-    return "\n".join(
-        json.dumps([s.metric, s.currency, s.subject]) + "\t" + s.model_dump_json() for s in series
-    )
+def _series_lines(series: list[Series]) -> tuple[str, str]:
+    """The compare cache entries: one line per series, `[metric, currency, subject]` TAB the series' JSON
+    (JSON text holds no raw tab or newline), so a filtered query parses only the series it shows; and in the
+    same shape its table cells TAB its CSV lines (`corpus.cells` of that JSON, as JSON), so a table or CSV
+    reads no series and formats no value."""
+    from corpus.cells import series_cells, series_csv
+
+    heads = [json.dumps([s.metric, s.currency, s.subject]) + "\t" for s in series]
+    bodies = [s.model_dump_json() for s in series]
+    cells = []
+    for b in bodies:
+        values = json.loads(b)
+        table, csv = json.dumps(series_cells(values), ensure_ascii=False), json.dumps(series_csv(values))
+        cells.append(table + "\t" + csv)
+    return "\n".join(map(str.__add__, heads, bodies)), "\n".join(map(str.__add__, heads, cells))
 
 
 def _cached_series(cached: str) -> Iterator[tuple[dict, str]]:
@@ -1344,7 +1356,9 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None, use_cache:
     for cached_fn in (_edition_in, _as_of_in, _sector_of):  # their texts (blocks, sentences) can go now
         cached_fn.cache_clear()
     if use_cache:
-        store.cache("compare", key, _series_lines(series), replace=True)
+        lines, cells = _series_lines(series)
+        store.cache("compare", key, lines, replace=True)
+        store.cache("compare_cells", key, cells, replace=True)
     return series
 
 
@@ -1413,6 +1427,28 @@ def compare_json(
     for s in rows:
         s["checks"] = [c for c in s["checks"] if all_checks or not c["ok"]]
     return rows, [c for s in rows for c in s["checks"]]
+
+
+def compare_cells(
+    store: Any,
+    metric: str | None = None,
+    subject: str | None = None,
+    currency: str | None = None,
+    csv: bool = False,
+) -> list[Any] | None:
+    """The table cells (`corpus.cells.series_cells`), or with `csv` the CSV lines, of each series compare_json
+    would give, from the cache; None when it holds none for this corpus, code and rules (compare_json then
+    analyses). Only the part asked for is parsed."""
+    cached = store.cache("compare_cells", _cache_key(store))
+    if cached is None:
+        return None
+    match = _series_filter(metric, subject, currency)
+    part = 1 if csv else 0
+    return [
+        json.loads(body.split("\t", 1)[part])
+        for s, body in _cached_series(cached)
+        if match(s.get("metric"), s.get("currency"), s.get("subject"))
+    ]
 
 
 def refresh_cache(store: Any) -> int:
