@@ -18,7 +18,16 @@ from typing import Any
 import click
 from pydantic import BaseModel
 
-from corpus.cells import CHECK_COLUMNS, POINT_COLUMNS, POINT_TABLE_COLUMNS, cell, csv_text, table_cells
+from corpus.cells import (
+    CHECK_COLUMNS,
+    POINT_COLUMNS,
+    POINT_TABLE_COLUMNS,
+    SERIES_COLUMNS,
+    cell,
+    csv_text,
+    json_array,
+    table_cells,
+)
 from corpus.store import DEFAULT_DB, Store
 
 FORMATS = ("table", "json", "csv")
@@ -93,13 +102,26 @@ def render(
     render_cells([table_cells(r, cols) for r in rows], cols, wide)
 
 
-def render_cells(
-    cells: list[list[str]], cols: Sequence[str], wide: bool = False, longest: Sequence[int] = ()
+Group = tuple[list[str], list[list[str]]]  # rows sharing their first cells: (those cells, each row's others)
+
+
+def render_cells(cells: list[list[str]], cols: Sequence[str], wide: bool = False) -> None:
+    """render's table of rows already as cells (one line each)."""
+    render_groups([([], cells)], cols, wide)
+
+
+def render_groups(
+    groups: list[Group], cols: Sequence[str], wide: bool = False, longest: Sequence[int] = ()
 ) -> None:
-    """render's table of rows already as cells (one line each): compare's cache keeps them so, with the
-    `longest` cell of each column (else measured here)."""
+    """render's table of rows already as cells, in groups sharing their first cells (compare: a series'
+    metric, subject and currency lead each of its points), the `longest` cell of each column when known
+    (compare's cache keeps it) else measured here."""
     if not longest:
-        columns = list(zip(*cells, strict=True)) if cells else [()] * len(cols)
+        rows = [row for _, group in groups for row in group]
+        shared = [lead for lead, group in groups if group]  # a group with no rows prints nothing
+        lead = len(groups[0][0]) if groups else 0
+        columns = [*(zip(*shared, strict=True) if shared else [()] * lead)]
+        columns += zip(*rows, strict=True) if rows else [()] * (len(cols) - lead)
         longest = [max([0, *map(len, column)]) for column in columns]
     naturals = [max(len(c), n) for c, n in zip(cols, longest, strict=True)]
     widths = [min(n, TABLE_WIDTH.get(c, 40)) for n, c in zip(naturals, cols, strict=True)]
@@ -116,25 +138,40 @@ def render_cells(
         parts = [textwrap.wrap(v, w, break_on_hyphens=False) or [""] for v, w in pairs]
         return [line([p[k] if k < len(p) else "" for p in parts]) for k in range(max(map(len, parts)))]
 
-    body = [x for row in cells for x in wrapped(row)] if wide else _cut_lines(cells, widths, naturals)
+    if wide:
+        body = [x for lead, group in groups for row in group for x in wrapped(lead + row)]
+    else:
+        body = _cut_lines(groups, widths, naturals)
     lines = [line(cols), line(["-" * w for w in widths]), *body]
     click.echo("\n".join(lines))  # one write: per-line echo costs more than the query on big listings
-    if not cells:
+    if not body:
         click.echo("(none)", err=True)
 
 
-def _cut_lines(cells: list[list[str]], widths: list[int], naturals: list[int]) -> list[str]:
-    """The rows as fixed-width lines, long cells cut with "…": one format per line, and only the columns
-    with a longer cell are looked at (a cell at a time cost a second on 100,000 rows). Cuts in place."""
-    cut = [(i, w) for i, (w, n) in enumerate(zip(widths, naturals, strict=True)) if n > w]
-    fmt = "  ".join(f"%-{w}s" for w in widths)  # each cell left-aligned and padded to its width
+def _cut_lines(groups: list[Group], widths: list[int], naturals: list[int]) -> list[str]:
+    """The rows as fixed-width lines, long cells cut with "…": a group's shared cells are cut and padded
+    once, each row is one format, and only the columns with a longer cell are looked at (a cell at a time
+    cost a second on 100,000 rows). Cuts in place."""
+    n = len(groups[0][0]) if groups else 0
+    cut = [(i, w) for i, (w, m) in enumerate(zip(widths, naturals, strict=True)) if m > w]
+    lead_fmt = "".join(f"%-{w}s  " for w in widths[:n])  # each cell left-aligned and padded to its width
+    row_fmt = "  ".join(f"%-{w}s" for w in widths[n:])
     out = []
-    for row in cells:
+    for lead, rows in groups:
+        head = lead_fmt % tuple(_cut([lead], [(i, w) for i, w in cut if i < n])[0])
+        for row in _cut(rows, [(i - n, w) for i, w in cut if i >= n]):
+            out.append((head + row_fmt % tuple(row)).rstrip())
+    return out
+
+
+def _cut(rows: list[list[str]], cut: list[tuple[int, int]]) -> list[list[str]]:
+    """The rows with each cell at (index, width) in `cut` that is longer than its width ending in "…" at it
+    (in place: this runs once per row of the largest listings)."""
+    for row in rows:
         for i, w in cut:
             if len(row[i]) > w:
                 row[i] = row[i][: w - 1] + "…"
-        out.append((fmt % tuple(row)).rstrip())
-    return out
+    return rows
 
 
 def _fit(widths: list[int], naturals: list[int]) -> list[int]:
@@ -869,7 +906,6 @@ def audit(db: str, fmt: str, doc: str | None, resolution: str | None, clause: st
 
 
 # -- compare -----------------------------------------------------------------------------------------------
-SERIES_COLUMNS = ["metric", "subject", "currency", "points", "checks"]
 
 
 @main.command()
@@ -899,8 +935,7 @@ def compare(
             metric = _check_value("metric", metric, _known_metrics(store))
         if currency is not None:
             currency = _check_value("currency", currency, _known_currencies(store), fold=True)
-        quick = not (no_cache or checks_only or fmt == "json")  # table and CSV of points: cached cells
-        warm = compare_cells(store, metric, subject, currency, fmt == "csv") if quick else None
+        warm = None if no_cache or checks_only else compare_cells(store, fmt, metric, subject, currency)
         if warm is not None:
             _print_cells(warm, fmt, all_checks)
             return
@@ -924,13 +959,16 @@ def compare(
 
 
 def _print_cells(series: list[Any], fmt: str, all_checks: bool) -> None:
-    """compare's table or CSV from the cache's cells (`corpus.cells.series_cells`) or CSV lines of its
-    series: the same text as rendering its rows, without reading a series or formatting a value."""
+    """compare's table, CSV or JSON from what the cache keeps of its series (`corpus.compare.compare_cells`):
+    the same text as rendering its rows, without reading a series or formatting a value."""
+    if fmt == "json":
+        click.echo(json_array(series, all_checks))
+        return
     if fmt == "csv":
         click.echo(csv_text([], POINT_COLUMNS) + "".join(series), nl=False)
         return
     longest = [max(n) for n in zip(*(s["longest"] for s in series if s["longest"]), strict=True)]
-    render_cells([s["head"] + p for s in series for p in s["points"]], POINT_TABLE_COLUMNS, longest=longest)
+    render_groups([(s["head"], s["points"]) for s in series], POINT_TABLE_COLUMNS, longest=longest)
     checks = [c[1:] for s in series for c in s["checks"] if all_checks or not c[0]]
     if checks:
         click.echo()

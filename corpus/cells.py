@@ -1,7 +1,8 @@
-"""How a value prints in a table or CSV cell, and compare's rows already as cells.
+"""How a value prints in a table or CSV cell, and compare's series already as the text the CLI prints.
 
 The CLI's `render` and the compare cache share these: the cache keeps each series' rows as the strings the
-CLI prints, so a warm `compare` formats nothing (formatting 100,000 points took seconds on an archive).
+CLI prints (table cells, CSV lines, indented JSON), so a warm `compare` formats nothing (formatting 100,000
+points took seconds on an archive, and indenting their JSON four).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+SERIES_COLUMNS = ["metric", "subject", "currency", "points", "checks"]
 POINT_COLUMNS = ["metric", "subject", "currency", "edition", "doc_id", "year", "as_of", "amount", "text"]
 POINT_COLUMNS += ["change", "pct_change", "note"]
 POINT_TABLE_COLUMNS = [c for c in POINT_COLUMNS if c != "year"]  # the table leaves the year to `edition`
@@ -80,3 +82,36 @@ def series_cells(series: dict[str, Any]) -> dict[str, Any]:
 def series_csv(series: dict[str, Any]) -> str:
     """compare's CSV lines of one series (its JSON values), without the header."""
     return csv_text(point_rows(series), POINT_COLUMNS, header=False)
+
+
+def series_json(series: dict[str, Any]) -> list[str]:
+    """compare --format json's text of one series (its JSON values) as an element of the printed array, its
+    checks left out: [the text up to them, the text after them, each check's ("1" ok, "0" not) + text]."""
+    row = {**{c: series.get(c) for c in SERIES_COLUMNS}, **series}  # the CLI's order of the keys
+    keys = list(row)
+    at = keys.index("checks")
+    before = "".join(_member(k, row[k]) + ",\n" for k in keys[:at])
+    after = "".join(",\n" + _member(k, row[k]) for k in keys[at + 1 :])
+    checks = [("1" if c["ok"] else "0") + "      " + _indented(c, 3) for c in series["checks"]]
+    return ["  {\n" + before + '    "checks": ', after + "\n  }", *checks]
+
+
+def json_array(series: list[list[str]], all_checks: bool) -> str:
+    """`json.dumps(rows, ensure_ascii=False, indent=2)` of compare's series from their `series_json` pieces,
+    only failed and unverified checks unless `all_checks`."""
+    items = []
+    for before, after, *checks in series:
+        kept = [c[1:] for c in checks if all_checks or c[0] == "0"]
+        items.append(before + ("[\n" + ",\n".join(kept) + "\n    ]" if kept else "[]") + after)
+    return "[\n" + ",\n".join(items) + "\n]" if items else "[]"
+
+
+def _member(key: str, value: Any) -> str:
+    """One key of a series object as json.dumps(indent=2) prints it inside the array."""
+    return "    " + json.dumps(key, ensure_ascii=False) + ": " + _indented(value, 2)
+
+
+def _indented(value: Any, depth: int) -> str:
+    """json.dumps(value, indent=2) as it prints `depth` levels down a larger value: every line after the
+    first moved right (JSON text holds no raw newline, so each one is the layout's)."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)

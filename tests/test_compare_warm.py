@@ -1,5 +1,5 @@
-"""Warm reads: compare's table and CSV printed from the cached cells equal the rows rendered from the stored
-records; the fast table lines equal the cell-at-a-time ones; models build on first use, not at import."""
+"""Warm reads: compare's table, CSV and JSON printed from the cached text equal the rows rendered from the
+stored records; fast table lines equal cell-at-a-time ones; models build on first use, not at import."""
 
 from __future__ import annotations
 
@@ -35,15 +35,15 @@ def db(tmp_path_factory) -> str:
 QUERIES = [(), ("--all-checks",), ("--metric", "pledge"), ("--subject", "a"), ("--subject", "no such thing")]
 
 
-@pytest.mark.parametrize("fmt", ["table", "csv"])
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
 @pytest.mark.parametrize("query", QUERIES)
-def test_cached_cells_print_what_the_records_give(db, fmt, query, monkeypatch):
+def test_cached_text_prints_what_the_records_give(db, fmt, query, monkeypatch):
     cold = run("compare", "--db", db, "--format", fmt, "--no-cache", *query)
     with Store(db) as store:
-        assert corpus.compare.compare_cells(store) is not None  # ingest left the cells in the cache
+        assert corpus.compare.compare_cells(store, fmt) is not None  # ingest left the text in the cache
 
     def no_analysis(*_: object, **__: object) -> None:
-        raise AssertionError("a warm table or CSV must not read the series")
+        raise AssertionError("a warm table, CSV or JSON must not read the series")
 
     monkeypatch.setattr(corpus.compare, "compare_json", no_analysis)
     warm = run("compare", "--db", db, "--format", fmt, *query)
@@ -52,9 +52,30 @@ def test_cached_cells_print_what_the_records_give(db, fmt, query, monkeypatch):
         assert cold[1].count("\n") > 3, "the sample corpus has series to print"
 
 
-def test_json_and_checks_stay_on_the_series(db):
-    for query in [("--format", "json"), ("--checks-only",), ("--checks-only", "--format", "csv")]:
+def test_checks_only_stays_on_the_series(db):
+    for fmt in ("table", "json", "csv"):
+        query = ("--checks-only", "--format", fmt)
         assert run("compare", "--db", db, *query) == run("compare", "--db", db, "--no-cache", *query)
+
+
+def test_indented_pieces_join_as_json_dumps_writes():
+    from corpus.cells import SERIES_COLUMNS, json_array, series_json
+
+    check = {"kind": "sum_mismatch", "ok": False, "message": "a\nb \u2028 é", "figures": [{"amount": 1e16}]}
+    passed = {**check, "ok": True, "figures": []}
+    head = {"metric": "damage", "subject": None, "currency": "USD"}  # then a Series' order: axis, checks
+    series = [
+        {**head, "points": [], "axis": "report", "checks": []},
+        {**head, "subject": "x\ty", "points": [{"period": {"start": "2"}}], "axis": "x", "checks": [check]},
+        {**head, "points": [{"also_in": ["a", "b"]}], "axis": "assessment", "checks": [check, passed]},
+    ]
+    for all_checks in (False, True):
+        rows = [{**{c: s.get(c) for c in SERIES_COLUMNS}, **s} for s in series]
+        for r in rows:
+            r["checks"] = [c for c in r["checks"] if all_checks or not c["ok"]]
+        expected = json.dumps(rows, ensure_ascii=False, indent=2)
+        assert json_array([series_json(s) for s in series], all_checks) == expected
+    assert json_array([], False) == json.dumps([], indent=2)
 
 
 def _reference_lines(cells: list[list[str]], widths: list[int]) -> list[str]:
@@ -87,8 +108,10 @@ def test_fast_table_lines_equal_cell_at_a_time(terminal, monkeypatch, capsys):
     if not terminal:
         assert widths == [30, 60, 7, 22]
     longest = [max(len(r[i]) for r in ROWS) for i in range(len(cols))]
-    cli.render_cells([list(r) for r in ROWS], cols, longest=longest)  # the lengths known: the same table
-    assert capsys.readouterr().out.splitlines() == out
+    for known in ((), longest):  # rows in groups sharing their first two cells, lengths measured or known
+        groups = [(list(r[:2]), [list(r[2:])]) for r in ROWS] + [(["unseen" * 20, ""], [])]
+        cli.render_groups(groups, cols, longest=known)
+        assert capsys.readouterr().out.splitlines() == out
 
 
 def test_an_empty_table_is_its_header_and_none(capsys):
