@@ -18,6 +18,16 @@ from typing import Any
 import click
 from pydantic import BaseModel
 
+from corpus.cells import (
+    CHECK_COLUMNS,
+    POINT_COLUMNS,
+    POINT_TABLE_COLUMNS,
+    SERIES_COLUMNS,
+    cell,
+    csv_text,
+    json_array,
+    table_cells,
+)
 from corpus.store import DEFAULT_DB, Store
 
 FORMATS = ("table", "json", "csv")
@@ -73,27 +83,6 @@ def model_rows(models: Iterable[BaseModel], columns: Sequence[str]) -> list[dict
     return rows
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return "; ".join(_cell(v) for v in value)
-    if isinstance(value, dict):
-        if set(value) == {"start", "end"}:  # a Period: ISO 8601 interval notation
-            return f"{value['start']}/{value['end']}"
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
-    return str(value)
-
-
-def _csv_cell(value: Any) -> Any:
-    """Numbers stay machine-readable in CSV (no thousands separators), 2.0 -> 2."""
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else value
-    return _cell(value)
-
-
 def render(
     rows: list[dict[str, Any]],
     fmt: str,
@@ -107,15 +96,34 @@ def render(
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(columns)
-        w.writerows([_csv_cell(r.get(c)) for c in columns] for r in rows)
-        click.echo(buf.getvalue(), nl=False)
+        click.echo(csv_text(rows, columns), nl=False)
         return
     cols = list(table_columns or columns)
-    cells = [[_cell(r.get(c)).replace("\n", " ") for c in cols] for r in rows]
-    naturals = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(cols)]
+    render_cells([table_cells(r, cols) for r in rows], cols, wide)
+
+
+Group = tuple[list[str], list[list[str]]]  # rows sharing their first cells: (those cells, each row's others)
+
+
+def render_cells(cells: list[list[str]], cols: Sequence[str], wide: bool = False) -> None:
+    """render's table of rows already as cells (one line each)."""
+    render_groups([([], cells)], cols, wide)
+
+
+def render_groups(
+    groups: list[Group], cols: Sequence[str], wide: bool = False, longest: Sequence[int] = ()
+) -> None:
+    """render's table of rows already as cells, in groups sharing their first cells (compare: a series'
+    metric, subject and currency lead each of its points), the `longest` cell of each column when known
+    (compare's cache keeps it) else measured here."""
+    if not longest:
+        rows = [row for _, group in groups for row in group]
+        shared = [lead for lead, group in groups if group]  # a group with no rows prints nothing
+        lead = len(groups[0][0]) if groups else 0
+        columns = [*(zip(*shared, strict=True) if shared else [()] * lead)]
+        columns += zip(*rows, strict=True) if rows else [()] * (len(cols) - lead)
+        longest = [max([0, *map(len, column)]) for column in columns]
+    naturals = [max(len(c), n) for c, n in zip(cols, longest, strict=True)]
     widths = [min(n, TABLE_WIDTH.get(c, 40)) for n, c in zip(naturals, cols, strict=True)]
     widths = _fit(widths, naturals)
 
@@ -130,11 +138,40 @@ def render(
         parts = [textwrap.wrap(v, w, break_on_hyphens=False) or [""] for v, w in pairs]
         return [line([p[k] if k < len(p) else "" for p in parts]) for k in range(max(map(len, parts)))]
 
-    body = [x for row in cells for x in wrapped(row)] if wide else [line(row) for row in cells]
-    lines = [line(cols), line(["-" * w for w in widths])] + body
+    if wide:
+        body = [x for lead, group in groups for row in group for x in wrapped(lead + row)]
+    else:
+        body = _cut_lines(groups, widths, naturals)
+    lines = [line(cols), line(["-" * w for w in widths]), *body]
     click.echo("\n".join(lines))  # one write: per-line echo costs more than the query on big listings
-    if not rows:
+    if not body:
         click.echo("(none)", err=True)
+
+
+def _cut_lines(groups: list[Group], widths: list[int], naturals: list[int]) -> list[str]:
+    """The rows as fixed-width lines, long cells cut with "…": a group's shared cells are cut and padded
+    once, each row is one format, and only the columns with a longer cell are looked at (a cell at a time
+    cost a second on 100,000 rows). Cuts in place."""
+    n = len(groups[0][0]) if groups else 0
+    cut = [(i, w) for i, (w, m) in enumerate(zip(widths, naturals, strict=True)) if m > w]
+    lead_fmt = "".join(f"%-{w}s  " for w in widths[:n])  # each cell left-aligned and padded to its width
+    row_fmt = "  ".join(f"%-{w}s" for w in widths[n:])
+    out = []
+    for lead, rows in groups:
+        head = lead_fmt % tuple(_cut([lead], [(i, w) for i, w in cut if i < n])[0])
+        for row in _cut(rows, [(i - n, w) for i, w in cut if i >= n]):
+            out.append((head + row_fmt % tuple(row)).rstrip())
+    return out
+
+
+def _cut(rows: list[list[str]], cut: list[tuple[int, int]]) -> list[list[str]]:
+    """The rows with each cell at (index, width) in `cut` that is longer than its width ending in "…" at it
+    (in place: this runs once per row of the largest listings)."""
+    for row in rows:
+        for i, w in cut:
+            if len(row[i]) > w:
+                row[i] = row[i][: w - 1] + "…"
+    return rows
 
 
 def _fit(widths: list[int], naturals: list[int]) -> list[int]:
@@ -221,7 +258,7 @@ def _when(row: dict[str, Any]) -> str:
     if row.get("as_of"):
         parts.append(f"as of {row['as_of']}")
     if row.get("period"):
-        parts.append(_cell(row["period"]))
+        parts.append(cell(row["period"]))
     elif row.get("years") and not row.get("as_of"):
         parts.append(", ".join(map(str, row["years"])))
     return "; ".join(parts)
@@ -668,7 +705,7 @@ def show(doc: str, db: str, fmt: str) -> None:
     if fmt == "table":
         head = _doc_row(found, len(blocks))
         for key in ("id", "path", "kind", "symbol", "year", "date", "resolution", "pages", "blocks", "title"):
-            click.echo(f"{key + ':':<12}{_cell(head.get(key))}")
+            click.echo(f"{key + ':':<12}{cell(head.get(key))}")
         click.echo()
     render(rows, fmt, BLOCK_COLUMNS, ["id", "kind", "page", "section", "label", "text"])
 
@@ -869,10 +906,6 @@ def audit(db: str, fmt: str, doc: str | None, resolution: str | None, clause: st
 
 
 # -- compare -----------------------------------------------------------------------------------------------
-SERIES_COLUMNS = ["metric", "subject", "currency", "points", "checks"]
-POINT_COLUMNS = ["metric", "subject", "currency", "edition", "doc_id", "year", "as_of", "amount", "text"]
-POINT_COLUMNS += ["change", "pct_change", "note"]
-CHECK_COLUMNS = ["kind", "status", "ok", "doc_id", "message"]
 
 
 @main.command()
@@ -895,13 +928,17 @@ def compare(
     no_cache: bool = False,
 ) -> None:
     """Figures across editions: series with change per step, and checks that flag inconsistencies."""
-    from corpus.compare import compare_json
+    from corpus.compare import compare_cells, compare_json
 
     with open_store(db) as store:  # known values are looked up only for a filter given
         if metric is not None:
             metric = _check_value("metric", metric, _known_metrics(store))
         if currency is not None:
             currency = _check_value("currency", currency, _known_currencies(store), fold=True)
+        warm = None if no_cache or checks_only else compare_cells(store, fmt, metric, subject, currency)
+        if warm is not None:
+            _print_cells(warm, fmt, all_checks)
+            return
         with _busy("compare: analysing the figures across editions"):
             series, checks = compare_json(store, metric, subject, currency, all_checks, not no_cache)
     if checks_only:
@@ -915,10 +952,27 @@ def compare(
         for s in series
         for p in s["points"]
     ]
-    render(rows, fmt, POINT_COLUMNS, [c for c in POINT_COLUMNS if c != "year"])
+    render(rows, fmt, POINT_COLUMNS, POINT_TABLE_COLUMNS)
     if fmt == "table" and checks:
         click.echo()
         render(_dict_rows(checks, CHECK_COLUMNS), fmt, CHECK_COLUMNS)
+
+
+def _print_cells(series: list[Any], fmt: str, all_checks: bool) -> None:
+    """compare's table, CSV or JSON from what the cache keeps of its series (`corpus.compare.compare_cells`):
+    the same text as rendering its rows, without reading a series or formatting a value."""
+    if fmt == "json":
+        click.echo(json_array(series, all_checks))
+        return
+    if fmt == "csv":
+        click.echo(csv_text([], POINT_COLUMNS) + "".join(series), nl=False)
+        return
+    longest = [max(n) for n in zip(*(s["longest"] for s in series if s["longest"]), strict=True)]
+    render_groups([(s["head"], s["points"]) for s in series], POINT_TABLE_COLUMNS, longest=longest)
+    checks = [c[1:] for s in series for c in s["checks"] if all_checks or not c[0]]
+    if checks:
+        click.echo()
+        render_cells(checks, CHECK_COLUMNS)
 
 
 def _dict_rows(dumped: Iterable[dict[str, Any]], columns: Sequence[str]) -> list[dict[str, Any]]:

@@ -1232,7 +1232,10 @@ def _code_files() -> list[Path]:
     spaCy: a warm query must not pay that)."""
     from importlib.util import find_spec
 
-    modules = ("corpus.table_checks", "extract.dates", "extract.money", "extract.figures", "extract.classify")
+    modules = (
+        "corpus.table_checks", "corpus.cells", "extract.dates", "extract.money", "extract.figures",
+        "extract.classify",
+    )
     code = [Path(spec.origin) for m in modules if (spec := find_spec(m)) is not None and spec.origin]
     rules_ = [rule_path(r) for r in (SeriesRules, BudgetKinds, TableRules, Common, DateCues)]
     return [Path(__file__), *code, *rules_]
@@ -1333,17 +1336,30 @@ def _stored_contexts(store: Any) -> Callable[[Document, list[Figure]], list[_Fig
 _HEAD = ("metric", "currency", "subject")  # what compare filters on, ahead of each cached series
 
 
-def _series_lines(series: list[Series]) -> str:
-    """The compare cache entry: one line per series, `[metric, currency, subject]` TAB the series' JSON (JSON
-    text holds no raw tab or newline), so a filtered query parses only the series it shows."""
-    return "\n".join(
-        json.dumps([s.metric, s.currency, s.subject]) + "\t" + s.model_dump_json() for s in series
-    )
+def _series_lines(series: list[Series]) -> dict[str, str]:
+    """The compare cache entries, one line per series led by `[metric, currency, subject]` TAB, so a filtered
+    query reads only the series it shows: "compare", the series' JSON (JSON text holds no raw tab or newline);
+    "compare_cells", its table cells TAB its CSV lines (`corpus.cells` of that JSON, as JSON); "compare_text",
+    its indented JSON pieces (`series_json`) joined by \\x1f, a series a line ended by \\x1e (indented JSON
+    holds newlines, but no other raw control character). A warm table, CSV or JSON then parses no series
+    and formats no value."""
+    from corpus.cells import series_cells, series_csv, series_json
+
+    heads = [json.dumps([s.metric, s.currency, s.subject]) + "\t" for s in series]
+    bodies = [s.model_dump_json() for s in series]
+    cells, texts = [], []
+    for b in bodies:
+        values = json.loads(b)
+        table, csv = json.dumps(series_cells(values), ensure_ascii=False), json.dumps(series_csv(values))
+        cells.append(table + "\t" + csv)
+        texts.append("\x1f".join(series_json(values)))
+    entries = (("compare", bodies, "\n"), ("compare_cells", cells, "\n"), ("compare_text", texts, "\x1e"))
+    return {name: sep.join(map(str.__add__, heads, lines)) for name, lines, sep in entries}
 
 
-def _cached_series(cached: str) -> Iterator[tuple[dict, str]]:
-    """(filter fields, series JSON) of each line of a compare cache entry."""
-    for line in cached.split("\n") if cached else ():
+def _cached_series(cached: str, sep: str = "\n") -> Iterator[tuple[dict, str]]:
+    """(filter fields, series JSON or text) of each line (`sep`) of a compare cache entry."""
+    for line in cached.split(sep) if cached else ():
         head, body = line.split("\t", 1)
         yield dict(zip(_HEAD, json.loads(head), strict=True)), body
 
@@ -1383,7 +1399,8 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None, use_cache:
     for cached_fn in (_edition_in, _as_of_in, _sector_of):  # their texts (blocks, sentences) can go now
         cached_fn.cache_clear()
     if use_cache:
-        store.cache("compare", key, _series_lines(series), replace=True)
+        for name, entry in _series_lines(series).items():
+            store.cache(name, key, entry, replace=True)
     return series
 
 
@@ -1452,6 +1469,28 @@ def compare_json(
     for s in rows:
         s["checks"] = [c for c in s["checks"] if all_checks or not c["ok"]]
     return rows, [c for s in rows for c in s["checks"]]
+
+
+def compare_cells(
+    store: Any,
+    fmt: str,
+    metric: str | None = None,
+    subject: str | None = None,
+    currency: str | None = None,
+) -> list[Any] | None:
+    """What compare's `fmt` ("table", "csv", "json") prints of each series compare_json would give, from the
+    cache (`corpus.cells`: series_cells, series_csv, series_json); None when it holds none for this corpus,
+    code and rules (compare_json then analyses). Only the part asked for is parsed."""
+    cached = store.cache("compare_text" if fmt == "json" else "compare_cells", _cache_key(store))
+    if cached is None:
+        return None
+    match = _series_filter(metric, subject, currency)
+    heads = _cached_series(cached, "\x1e" if fmt == "json" else "\n")
+    bodies = (body for s, body in heads if match(s.get("metric"), s.get("currency"), s.get("subject")))
+    if fmt == "json":
+        return [body.split("\x1f") for body in bodies]
+    part = 1 if fmt == "csv" else 0
+    return [json.loads(body.split("\t", 1)[part]) for body in bodies]
 
 
 def refresh_cache(store: Any) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table_cell", "footnote"]
 DocKind = Literal["resolution", "report", "assessment", "other"]
@@ -28,7 +28,14 @@ CitationRelation = Literal["reports_on", "cites"]
 ChangeKind = Literal["added", "removed", "changed", "unchanged"]
 
 
-class Block(BaseModel):
+class _Record(BaseModel):
+    """Every record's base: its validator and serializer are built on first use, not at import (a warm query
+    prints stored JSON and builds none; building all of them at import cost every command about 0.1 s)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Block(_Record):
     """One unit of body text as a reader sees it, with enough position to find it again."""
 
     id: str  # stable within the document: "p0017"
@@ -58,7 +65,7 @@ class Block(BaseModel):
     parent_table: int | None = None
 
 
-class Document(BaseModel):
+class Document(_Record):
     """A parsed file: metadata plus blocks in reading order."""
 
     id: str | None = None  # assigned by the store
@@ -84,14 +91,14 @@ class Document(BaseModel):
     warnings: list[str] = Field(default_factory=list)  # pages read in a degraded way, and why
 
 
-class Period(BaseModel):
+class Period(_Record):
     """A span of time as two ISO 8601 values (a fiscal year, "2025-2034")."""
 
     start: str  # ISO 8601
     end: str
 
 
-class MoneyMention(BaseModel):
+class MoneyMention(_Record):
     """An amount as found in a plain string (library API): offsets are into that string."""
 
     start: int
@@ -132,14 +139,14 @@ class Figure(MoneyMention):
     cell: CellRef | None = None  # table figures: the cell's row and column label paths (contract `cell`)
 
 
-class CellRef(BaseModel):
+class CellRef(_Record):
     """Where a table figure sits, as a reader finds it: its row's stub labels, its column's heads."""
 
     row: list[str] = Field(default_factory=list)
     column: list[str] = Field(default_factory=list)
 
 
-class DateMention(BaseModel):
+class DateMention(_Record):
     """A date, month, year or interval found in text, with its ISO 8601 value and character offsets."""
 
     start: int
@@ -153,7 +160,7 @@ class DateMention(BaseModel):
     sentence: str | None = None
 
 
-class ActorMention(BaseModel):
+class ActorMention(_Record):
     """One mention of an actor in text: the form written, its canonical name and type, offsets."""
 
     start: int
@@ -167,7 +174,7 @@ class ActorMention(BaseModel):
     block_id: str | None = None
 
 
-class Actor(BaseModel):
+class Actor(_Record):
     """Actor mentions of one document, folded by canonical name."""
 
     doc_id: str | None = None
@@ -177,7 +184,7 @@ class Actor(BaseModel):
     aliases: list[str] = Field(default_factory=list)
 
 
-class Clause(BaseModel):
+class Clause(_Record):
     """One paragraph of a resolution (preambular or operative), with its verb, number and addressee."""
 
     id: str  # "1408/resolves-to-instruct/2", "1408/instructs-sg", "1408/recalling/a"
@@ -195,7 +202,7 @@ class Clause(BaseModel):
     footnotes: list[str] = Field(default_factory=list)  # footnote marks taken out of the clause text
 
 
-class Evidence(BaseModel):
+class Evidence(_Record):
     """A report paragraph that counts as addressing a clause, with its link score and why."""
 
     block_id: str
@@ -206,7 +213,7 @@ class Evidence(BaseModel):
     reasons: list[str] = Field(default_factory=list)
 
 
-class ClauseCoverage(BaseModel):
+class ClauseCoverage(_Record):
     """Whether one operative clause is addressed by a report, with the evidence paragraphs."""
 
     clause_id: str
@@ -215,7 +222,7 @@ class ClauseCoverage(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
-class AuditRow(BaseModel):
+class AuditRow(_Record):
     """One report audited against one resolution: coverage per clause, or the reason it could not be."""
 
     doc_id: str
@@ -228,7 +235,7 @@ class AuditRow(BaseModel):
     reason: str | None = None  # why a report could not be audited
 
 
-class SeriesPoint(BaseModel):
+class SeriesPoint(_Record):
     """One edition's value of a figure series, with where it is stated and the change to the last."""
 
     doc_id: str
@@ -247,7 +254,7 @@ class SeriesPoint(BaseModel):
     note: str | None = None  # scope change against the previous point (e.g. another "needs" horizon)
 
 
-class Series(BaseModel):
+class Series(_Record):
     """The same figure (metric, subject, currency) across report or assessment editions."""
 
     metric: str
@@ -258,7 +265,7 @@ class Series(BaseModel):
     checks: list[Check] = Field(default_factory=list)  # checks involving this series (compare fills it)
 
 
-class Check(BaseModel):
+class Check(_Record):
     """A consistency check over figures (sums, stated changes, restatements) and its outcome."""
 
     kind: Literal[
@@ -281,7 +288,7 @@ class Check(BaseModel):
         return "passed" if self.ok else "failed"
 
 
-class Extraction(BaseModel):
+class Extraction(_Record):
     """Everything the pure per-document pipeline yields for one file; stored in one transaction."""
 
     document: Document
@@ -294,7 +301,7 @@ class Extraction(BaseModel):
     tables: list[Table] = Field(default_factory=list)  # extract/tables.py, continued parts merged
 
 
-class Limits(BaseModel):
+class Limits(_Record):
     """Guards against hostile or oversized input; every value is configurable from the CLI."""
 
     max_file_bytes: int = 200 * 1024 * 1024
@@ -306,7 +313,7 @@ class Limits(BaseModel):
     cores: int = 1  # processes one document may use (extract/parallel.py); ingest gives idle cores to it
 
 
-class Citation(BaseModel):
+class Citation(_Record):
     """A reference to a resolution or document, normalised (as extract/citations.py says), with provenance."""
 
     doc_id: str | None = None
@@ -324,7 +331,7 @@ class Citation(BaseModel):
     relation: CitationRelation = "cites"
 
 
-class ClauseChange(BaseModel):
+class ClauseChange(_Record):
     """One aligned pair of clauses between two versions of a resolution (corpus/versions.py)."""
 
     change: ChangeKind
@@ -337,7 +344,7 @@ class ClauseChange(BaseModel):
     new_text: str | None = None
 
 
-class ResolutionVersion(BaseModel):
+class ResolutionVersion(_Record):
     """One stored text of a resolution: which document, which version label, how many clauses."""
 
     resolution: str
@@ -350,7 +357,7 @@ class ResolutionVersion(BaseModel):
     shown: bool = False  # the one `clauses` shows without --version
 
 
-class TableCell(BaseModel):
+class TableCell(_Record):
     """One cell of a Table grid, with the header path over it and the stub path left of it."""
 
     row: int  # 0-based in the table's grid, header rows first; a continued table's rows follow on
@@ -371,7 +378,7 @@ class TableCell(BaseModel):
     block_ids: list[str] = Field(default_factory=list)
 
 
-class Table(BaseModel):
+class Table(_Record):
     """A printed table: caption, unit line, header rows, stub and cells; one model across page breaks."""
 
     id: str  # stable within the document: "t3" (ordinal of its first part)
@@ -422,7 +429,7 @@ class Table(BaseModel):
 
 
 
-class SearchHit(BaseModel):
+class SearchHit(_Record):
     """A block whose text matches a full-text query (corpus/search.py), with a highlighted snippet."""
 
     doc_id: str

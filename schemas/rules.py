@@ -26,7 +26,7 @@ class RuleError(ValueError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when a file is loaded
 
 
 class RuleFile(_Strict):

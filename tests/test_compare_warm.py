@@ -1,0 +1,148 @@
+"""Warm reads: compare's table, CSV and JSON printed from the cached text equal the rows rendered from the
+stored records; fast table lines equal cell-at-a-time ones; models build on first use, not at import."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import subprocess
+import sys
+from collections.abc import Sequence
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO
+
+import cli
+import corpus.compare
+from corpus.store import Store
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli.main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> str:
+    """The sample corpus (examples/) ingested once: ingest fills the compare cache."""
+    path = str(tmp_path_factory.mktemp("warm") / "x.db")
+    code, _, err = run("ingest", str(REPO / "examples"), "--db", path, "--jobs", "2", "--no-model", "-q")
+    assert code == 0, err
+    return path
+
+
+QUERIES = [(), ("--all-checks",), ("--metric", "pledge"), ("--subject", "a"), ("--subject", "no such thing")]
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+@pytest.mark.parametrize("query", QUERIES)
+def test_cached_text_prints_what_the_records_give(db, fmt, query, monkeypatch):
+    cold = run("compare", "--db", db, "--format", fmt, "--no-cache", *query)
+    with Store(db) as store:
+        assert corpus.compare.compare_cells(store, fmt) is not None  # ingest left the text in the cache
+
+    def no_analysis(*_: object, **__: object) -> None:
+        raise AssertionError("a warm table, CSV or JSON must not read the series")
+
+    monkeypatch.setattr(corpus.compare, "compare_json", no_analysis)
+    warm = run("compare", "--db", db, "--format", fmt, *query)
+    assert warm == cold and cold[0] == 0
+    if not query:
+        assert cold[1].count("\n") > 3, "the sample corpus has series to print"
+
+
+def test_checks_only_stays_on_the_series(db):
+    for fmt in ("table", "json", "csv"):
+        query = ("--checks-only", "--format", fmt)
+        assert run("compare", "--db", db, *query) == run("compare", "--db", db, "--no-cache", *query)
+
+
+def test_indented_pieces_join_as_json_dumps_writes():
+    from corpus.cells import SERIES_COLUMNS, json_array, series_json
+
+    check = {"kind": "sum_mismatch", "ok": False, "message": "a\nb \u2028 é", "figures": [{"amount": 1e16}]}
+    passed = {**check, "ok": True, "figures": []}
+    head = {"metric": "damage", "subject": None, "currency": "USD"}  # then a Series' order: axis, checks
+    series = [
+        {**head, "points": [], "axis": "report", "checks": []},
+        {**head, "subject": "x\ty", "points": [{"period": {"start": "2"}}], "axis": "x", "checks": [check]},
+        {**head, "points": [{"also_in": ["a", "b"]}], "axis": "assessment", "checks": [check, passed]},
+    ]
+    for all_checks in (False, True):
+        rows = [{**{c: s.get(c) for c in SERIES_COLUMNS}, **s} for s in series]
+        for r in rows:
+            r["checks"] = [c for c in r["checks"] if all_checks or not c["ok"]]
+        expected = json.dumps(rows, ensure_ascii=False, indent=2)
+        assert json_array([series_json(s) for s in series], all_checks) == expected
+    assert json_array([], False) == json.dumps([], indent=2)
+
+
+def _reference_lines(cells: list[list[str]], widths: list[int]) -> list[str]:
+    """The table line as it was written first: each cell cut and padded on its own."""
+    out = []
+    for row in cells:
+        parts = [(v if len(v) <= w else v[: w - 1] + "…").ljust(w) for v, w in zip(row, widths, strict=True)]
+        out.append("  ".join(parts).rstrip())
+    return out
+
+
+ROWS = [
+    ["a", "x" * 70, "", "Kyiv – Lviv, 12 %s {0}"],
+    ["", "short", "€ 1,200", ""],
+    ["long " * 20, "ünïcödé " * 9, "%d", "   "],
+]
+
+
+@pytest.mark.parametrize("terminal", [0, 150, 400])
+def test_fast_table_lines_equal_cell_at_a_time(terminal, monkeypatch, capsys):
+    cols: Sequence[str] = ["subject", "text", "amount", "note"]
+    if terminal:  # a terminal: cut columns grow into its width
+        monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+        monkeypatch.setattr("shutil.get_terminal_size", lambda fallback: type("T", (), {"columns": terminal}))
+    cli.render_cells([list(r) for r in ROWS], cols)
+    out = capsys.readouterr().out.splitlines()
+    widths = [len(dashes) for dashes in out[1].split("  ")]
+    assert out[2:] == _reference_lines(ROWS, widths)
+    assert out[0] == _reference_lines([list(cols)], widths)[0]
+    if not terminal:
+        assert widths == [30, 60, 7, 22]
+    longest = [max(len(r[i]) for r in ROWS) for i in range(len(cols))]
+    for known in ((), longest):  # rows in groups sharing their first two cells, lengths measured or known
+        groups = [(list(r[:2]), [list(r[2:])]) for r in ROWS] + [(["unseen" * 20, ""], [])]
+        cli.render_groups(groups, cols, longest=known)
+        assert capsys.readouterr().out.splitlines() == out
+
+
+def test_an_empty_table_is_its_header_and_none(capsys):
+    cli.render_cells([], ["kind", "message"])
+    captured = capsys.readouterr()
+    assert captured.out == "kind  message\n----  -------\n" and captured.err == "(none)\n"
+
+
+_FRESH = """
+import json, pickle, sys
+from schemas.models import Document, Figure, Series
+assert not Figure.__pydantic_complete__, "built at import"
+assert "amount" in Figure.model_fields
+obj = pickle.loads(sys.stdin.buffer.read())
+print(json.dumps([obj.model_dump(mode="json"), sorted(Series.model_json_schema()["properties"])]))
+"""
+
+
+def test_models_build_on_first_use_and_still_pickle_across_processes():
+    from schemas.models import Block, Check, Document, Series, SeriesPoint
+
+    block = Block(id="b1", kind="heading", text="x")
+    doc = Document(id="d.pdf", sha256="0" * 64, path="d.pdf", format="pdf", blocks=[block])
+    check = Check(kind="sum_mismatch", ok=False, message="1 + 2 != 4")
+    point = SeriesPoint(doc_id="d.pdf", amount=3.0, text="3")
+    series = Series(metric="damage", currency="USD", points=[point])
+    series.checks.append(check)
+    for obj in (doc, series):
+        result = subprocess.run(
+            [sys.executable, "-c", _FRESH], input=pickle.dumps(obj), capture_output=True, cwd=REPO, check=True
+        )
+        dumped, props = json.loads(result.stdout)
+        assert dumped == obj.model_dump(mode="json") and "points" in props
+    assert series.checks[0].status == "failed"
