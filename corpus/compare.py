@@ -556,9 +556,9 @@ class _Wordings:
         if len(self.owners) <= _WORDING_SCAN:
             return list(self.owners)
         out: dict[str, None] = {query: None} if query in self.owners else {}
-        stems = sorted(_stems(query), key=lambda st: (len(self.by_stem.get(st, ())), st))
-        for stem in stems:
-            for key in reversed(self.by_stem.get(stem, {})):
+        by_stem = self.by_stem
+        for _, stem in sorted((len(by_stem.get(st, ())), st) for st in _stems(query)):
+            for key in reversed(by_stem.get(stem, {})):
                 if len(out) >= _WORDING_CANDIDATES:
                     return list(out)
                 out[key] = None
@@ -1187,13 +1187,17 @@ def _stated_changes(figs: list[_Fig], builds: dict[tuple, _Build], cutoffs: dict
     for g in figs:
         k = (id(g.doc), g.fig.sentence)
         lowest[k] = min(lowest.get(k, g.index), g.index)
+    cue_in: dict[str, bool] = {}  # a lead or trail recurs across editions: each distinct one is searched once
     for f in figs:
         b = builds.get(f.key)
         if b is None:
             continue
         first = lowest[(id(f.doc), f.fig.sentence)] >= f.index
         for text in [f.trail] + ([f.lead] if first else []):
-            if not _res()["any_stated"].search(text):
+            cue = cue_in.get(text)
+            if cue is None:
+                cue = cue_in[text] = bool(_res()["any_stated"].search(text))
+            if not cue:
                 continue
             for pat in _res()["stated"]:
                 for m in pat.finditer(text):
