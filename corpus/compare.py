@@ -1350,8 +1350,9 @@ def analyse(
 ) -> tuple[list[Series], list[Check]]:
     """Series and every check, passing ones included (ok=True); each series carries its own checks (pure).
     `canonical`: `docs` already come from canonical_documents (one per edition, in order): not redone.
-    `contexts`: _contexts or a cached equivalent (_stored_contexts). `cores`: processes the per-document
-    work may be split over (figure contexts without a cache, table checks); the result is the same."""
+    `contexts`: _contexts or a cached equivalent (_stored_contexts). `cores`: processes the independent
+    work may be split over (figure contexts without a cache, placements per wording group, table checks);
+    the result is the same."""
     res = _analyse(docs, figures, canonical, contexts, cores)
     builds = {b.key: b for b in res.builds}
     pairs: list[tuple[Check, tuple]] = list(res.checks)
