@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -23,11 +24,13 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from extract.parallel import fork_each
 from schemas.models import Check, Document, Figure, Series, SeriesPoint
 from schemas.rules import (
     BudgetKinds,
     Common,
     DateCues,
+    ParallelSettings,
     SeriesRules,
     TableRules,
     format_rank,
@@ -511,10 +514,13 @@ class _Wordings:
 
     owners: dict[str, set[int]] = field(default_factory=dict)
     by_stem: dict[str, dict[str, None]] = field(default_factory=dict)
+    version: int = 0  # bumped when a key comes or goes: the candidates of a query change only then
+    found: dict[tuple, tuple[int, list]] = field(default_factory=dict)  # matches(): (version, hits) per query
 
     def add(self, key: str, pos: int) -> None:
         if key not in self.owners:
             self.owners[key] = set()
+            self.version += 1
             for stem in _stems(key):
                 self.by_stem.setdefault(stem, {})[key] = None
         self.owners[key].add(pos)
@@ -526,8 +532,22 @@ class _Wordings:
         held.discard(pos)
         if not held:
             del self.owners[key]
+            self.version += 1
             for stem in _stems(key):
                 self.by_stem[stem].pop(key, None)
+
+    def matches(self, query: str, scorer: Callable[..., float], cut: float) -> list[tuple[str, float]]:
+        """(key, score) of the candidate keys scoring at least `cut`. One wording recurs in every edition
+        of an archive: while no key has come or gone since it was last asked, its hits are the same (about
+        one query in ten on the 300-document archive)."""
+        memo = (query, cut, scorer)
+        last = self.found.get(memo)
+        if last is not None and last[0] == self.version:
+            return last[1]
+        found = process.extract(query, self.candidates(query), scorer=scorer, score_cutoff=cut, limit=None)
+        hits = [(key, score) for key, score, _ in found]
+        self.found[memo] = (self.version, hits)
+        return hits
 
     def candidates(self, query: str) -> list[str]:
         """Every key while the group is small (the exact scan: the reference corpora never leave it); else
@@ -536,9 +556,9 @@ class _Wordings:
         if len(self.owners) <= _WORDING_SCAN:
             return list(self.owners)
         out: dict[str, None] = {query: None} if query in self.owners else {}
-        stems = sorted(_stems(query), key=lambda st: (len(self.by_stem.get(st, ())), st))
-        for stem in stems:
-            for key in reversed(self.by_stem.get(stem, {})):
+        by_stem = self.by_stem
+        for _, stem in sorted((len(by_stem.get(st, ())), st) for st in _stems(query)):
+            for key in reversed(by_stem.get(stem, {})):
                 if len(out) >= _WORDING_CANDIDATES:
                     return list(out)
                 out[key] = None
@@ -570,9 +590,7 @@ class _Group:
         ):
             if words is None or not words.owners:
                 continue
-            choices = words.candidates(query)
-            found = process.extract(query, choices, scorer=scorer, score_cutoff=cut, limit=None)
-            hits += [(score, words.owners[key]) for key, score, _ in found]
+            hits += [(score, words.owners[key]) for key, score in words.matches(query, scorer, cut)]
         return hits
 
     def scores(self, f: _Fig, cut: float) -> dict[int, float]:
@@ -621,6 +639,7 @@ def _analyse(
     figures: list[Figure],
     canonical: bool = False,
     contexts: Callable[[Document, list[Figure]], list[_Fig]] | None = None,
+    cores: int = 1,
 ) -> _Result:
     r = rules()
     scope, actor_metrics = set(r.scope_metrics), set(r.actor_metrics)
@@ -629,8 +648,11 @@ def _analyse(
     for fig in figures:
         by_doc[fig.doc_id or ""].append(fig)
     figs: list[_Fig] = []
-    for d in canon:
-        figs += (contexts or _contexts)(d, by_doc.get(d.id or "", []))
+    if contexts is None:
+        figs = _all_contexts(canon, by_doc, cores)
+    else:
+        for d in canon:
+            figs += contexts(d, by_doc.get(d.id or "", []))
     cutoffs = _edition_cutoffs(figs, canon)
     editions = {v: k for k, v in cutoffs.items()}
     checks: list[tuple[Check, tuple]] = []
@@ -642,6 +664,7 @@ def _analyse(
         if f.fig.metric not in scope and not f.back_ref:
             per_doc[(f.doc.id, f.fig.metric, f.fig.currency)] += 1
 
+    planned = _planned_placements(figs, scope, actor_metrics, doc_rank, per_doc, cores)
     for f in figs:
         fig = f.fig
         if fig.metric in scope:
@@ -671,7 +694,10 @@ def _analyse(
             b.members[f.point_key].append(f)
             continue
         alone = per_doc[(f.doc.id, fig.metric, fig.currency)] == 1
-        _place_fuzzy(f, fuzzy[_identity(f)], builds, checks, alone)
+        if planned is None:
+            _place_fuzzy(f, fuzzy[_identity(f)], builds, checks, alone)
+        else:
+            _apply(f, fuzzy[_identity(f)], builds, checks, alone, *planned[id(f)], scored=False)
 
     rdna_years: dict[int | str, int] = {}
     for d in canon:
@@ -680,6 +706,65 @@ def _analyse(
     for b in builds.values():
         _fill_points(b, checks, cutoffs, rdna_years)
     return _Result(list(builds.values()), figs, checks, cutoffs)
+
+
+def _is_fuzzy(f: _Fig, scope: set[str], actor_metrics: set[str]) -> bool:
+    """Whether _analyse places the figure by its wording (_place_fuzzy)."""
+    if f.fig.metric in scope or f.back_ref:
+        return False
+    return not (f.fig.metric in actor_metrics and len(f.fig.actors) == 1)
+
+
+def _planned_placements(
+    figs: list[_Fig], scope: set[str], actor_metrics: set[str], doc_rank: dict[str | None, int],
+    per_doc: dict[tuple, int], cores: int,
+) -> dict[int, _Placement] | None:
+    """id(figure) -> its placement, chosen over `cores` processes (_placements); None when one process
+    does it all (then _analyse places each figure as it goes, as before)."""
+    if cores <= 1:
+        return None
+    groups: dict[tuple, list[tuple[_Fig, bool]]] = defaultdict(list)
+    for f in figs:
+        if _is_fuzzy(f, scope, actor_metrics):
+            f.point_key = doc_rank[f.doc.id]  # as _analyse sets it
+            groups[_identity(f)].append((f, per_doc[(f.doc.id, f.fig.metric, f.fig.currency)] == 1))
+    members = list(groups.values())
+    if sum(map(len, members)) < 2 * load_rules(ParallelSettings).min_records_per_process:
+        return None  # too few to split: placed as they come
+    decided = _placements(members, cores)
+    return {id(f): p for group, places in zip(members, decided, strict=True)
+            for (f, _), p in zip(group, places, strict=True)}
+
+
+def _cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _all_contexts(canon: list[Document], by_doc: dict[str, list[Figure]], cores: int) -> list[_Fig]:
+    """_contexts of every document, in order, the documents spread over `cores` processes (compare --no-cache
+    computes them all: a third of its cost). A child sends back each figure's context fields, not its _Fig
+    (that would pickle the document and its blocks), and they are set on the figures here as
+    _stored_contexts does from its cache."""
+
+    def figures_of(d: Document) -> list[Figure]:
+        return by_doc.get(d.id or "", [])
+
+    def rows(d: Document) -> list[list[Any]]:
+        return [[getattr(g, n) for n in _CONTEXT_FIELDS] for g in _contexts(d, figures_of(d))]
+
+    if cores <= 1:
+        return [g for d in canon for g in _contexts(d, figures_of(d))]
+    least = load_rules(ParallelSettings).min_records_per_process
+    found = fork_each(rows, canon, cores, lambda d: len(d.blocks) + len(figures_of(d)), least)
+    return [
+        _Fig(fig=f, doc=d, index=i, **dict(zip(_CONTEXT_FIELDS, row, strict=True)))
+        for d, doc_rows in zip(canon, found, strict=True)
+        for i, (f, row) in enumerate(zip(figures_of(d), doc_rows, strict=True))
+    ]
 
 
 def _identity(f: _Fig) -> tuple:
@@ -702,8 +787,41 @@ def _same_time(a: _Fig, b: _Fig) -> bool:
     return pa == pb and sorted(a.fig.years) == sorted(b.fig.years) and a.cutoff == b.cutoff
 
 
-def _place_fuzzy(f: _Fig, group: _Group, builds: dict[tuple, _Build], checks: list, alone: bool) -> None:
-    """Best-matching series of the same metric and currency without a point in this edition yet.
+def _time_signature(a: _Fig) -> tuple:
+    """What _same_time compares, as one value: figures are about the same time when these are equal."""
+    period = (a.fig.period.start, a.fig.period.end) if a.fig.period else None
+    return period, tuple(sorted(a.fig.years)), a.cutoff
+
+
+def _time_clash(members: list[_Fig]) -> bool:
+    """Whether two of `members` with different amounts are _same_time, without testing every pair (a point
+    of an archive series holds hundreds of figures). Within one time signature such a pair exists exactly
+    when the figures hold two amounts and come from two sentences: of two different amounts, a figure of
+    another sentence differs from one of them (figures of one sentence are never _same_time)."""
+    amounts: dict[tuple, set[float]] = defaultdict(set)
+    sentences: dict[tuple, set[tuple]] = defaultdict(set)
+    for g in members:
+        sig = _time_signature(g)
+        amounts[sig].add(g.fig.amount)
+        sentences[sig].add((g.fig.block_id, g.doc.id, g.fig.sentence))
+    return any(len(amounts[sig]) > 1 and len(sentences[sig]) > 1 for sig in amounts)
+
+
+_Placement = tuple[str, int]  # "add" / "same" (value) / "restated" / "new"; the series' position in the group
+
+
+def _place_fuzzy(
+    f: _Fig, group: _Group, builds: dict[tuple, _Build], checks: list, alone: bool
+) -> _Placement:
+    """Best-matching series of the same metric and currency without a point in this edition yet (_choose),
+    and the figure placed on it (_apply). Returns where it went."""
+    how, pos = _choose(f, group, alone)
+    _apply(f, group, builds, checks, alone, how, pos)
+    return how, pos
+
+
+def _choose(f: _Fig, group: _Group, alone: bool) -> _Placement:
+    """Where a figure goes in its group, from the wordings scored so far (nothing is changed).
 
     A figure that is the only one of its metric and currency in its edition continues a series of such
     figures on looser wording ("P2C pledges reached ..." / "pledges now total ..."): there is no rival.
@@ -717,28 +835,50 @@ def _place_fuzzy(f: _Fig, group: _Group, builds: dict[tuple, _Build], checks: li
         if sim < (r.loose_match_threshold if loose else r.match_threshold):
             continue
         if not here:
-            b.alone = b.alone and alone
-            b.members[f.point_key].append(f)
-            b.add_wording(f, group)
-            f.key = b.key
-            return
+            return "add", b.pos
         if any(g.fig.amount == f.fig.amount for g in here):
-            here.append(f)  # the same value stated again: one point
-            f.key = b.key
-            return
+            return "same", b.pos  # the same value stated again: one point
         if sim >= r.restatement_threshold and _same_wording(f, here[0]) and _same_time(f, here[0]):
-            checks.append((_restatement(f.doc.id, [here[0], f], b.series), b.key))
-            f.key = b.key
-            return
-    key = (f.fig.metric, f"#{len(builds)}", f.fig.currency, "report")
-    b = _Build(
-        Series(metric=f.fig.metric, subject=f.label or None, currency=f.fig.currency), key, alone=alone
-    )
-    group.add(b)
+            return "restated", b.pos
+    return "new", len(group.builds)
+
+
+def _apply(
+    f: _Fig, group: _Group, builds: dict[tuple, _Build], checks: list, alone: bool, how: str, pos: int,
+    scored: bool = True,
+) -> None:
+    """Place a figure as _choose decided. `scored=False`: the group is never scored again (its placements
+    were chosen in other processes), so its wording index is not kept."""
+    if how == "new":
+        key = (f.fig.metric, f"#{len(builds)}", f.fig.currency, "report")
+        b = _Build(
+            Series(metric=f.fig.metric, subject=f.label or None, currency=f.fig.currency), key, alone=alone
+        )
+        group.add(b)
+        builds[key] = b
+    else:
+        b = group.builds[pos]
+    f.key = b.key
+    if how == "restated":
+        checks.append((_restatement(f.doc.id, [b.members[f.point_key][0], f], b.series), b.key))
+        return
+    if how == "add":
+        b.alone = b.alone and alone
     b.members[f.point_key].append(f)
-    b.add_wording(f, group)
-    f.key = key
-    builds[key] = b
+    if how != "same" and scored:
+        b.add_wording(f, group)
+
+
+def _placements(groups: list[list[tuple[_Fig, bool]]], cores: int) -> list[list[_Placement]]:
+    """Where each figure of each group goes, the groups spread over `cores` processes: a group's placements
+    depend on its own figures only (in their order), and scoring wordings is most of compare's cost.
+    Each process places its groups on series of its own and sends back only the decisions."""
+
+    def place(members: list[tuple[_Fig, bool]]) -> list[_Placement]:
+        group, builds, checks = _Group(), dict[tuple, _Build](), list[Any]()  # private: decisions leave
+        return [_place_fuzzy(f, group, builds, checks, alone) for f, alone in members]
+
+    return fork_each(place, groups, cores, len, load_rules(ParallelSettings).min_records_per_process)
 
 
 def _refs(label: str) -> set[str]:
@@ -783,10 +923,7 @@ def _fill_points(
         amounts: dict[float, list[_Fig]] = defaultdict(list)
         for g in members:
             amounts[g.fig.amount].append(g)
-        clash = s.axis == "assessment" or any(
-            _same_time(g, h) for g in members for h in members if g.fig.amount != h.fig.amount
-        )
-        if len(amounts) > 1 and clash:  # different values for the same thing *and* time
+        if len(amounts) > 1 and (s.axis == "assessment" or _time_clash(members)):  # same thing *and* time
             by_doc: dict[str | None, set[float]] = defaultdict(set)
             for g in members:
                 by_doc[g.doc.id].add(g.fig.amount)
@@ -1050,13 +1187,17 @@ def _stated_changes(figs: list[_Fig], builds: dict[tuple, _Build], cutoffs: dict
     for g in figs:
         k = (id(g.doc), g.fig.sentence)
         lowest[k] = min(lowest.get(k, g.index), g.index)
+    cue_in: dict[str, bool] = {}  # a lead or trail recurs across editions: each distinct one is searched once
     for f in figs:
         b = builds.get(f.key)
         if b is None:
             continue
         first = lowest[(id(f.doc), f.fig.sentence)] >= f.index
         for text in [f.trail] + ([f.lead] if first else []):
-            if not _res()["any_stated"].search(text):
+            cue = cue_in.get(text)
+            if cue is None:
+                cue = cue_in[text] = bool(_res()["any_stated"].search(text))
+            if not cue:
                 continue
             for pat in _res()["stated"]:
                 for m in pat.finditer(text):
@@ -1205,17 +1346,20 @@ def analyse(
     figures: list[Figure],
     canonical: bool = False,
     contexts: Callable[[Document, list[Figure]], list[_Fig]] | None = None,
+    cores: int = 1,
 ) -> tuple[list[Series], list[Check]]:
     """Series and every check, passing ones included (ok=True); each series carries its own checks (pure).
     `canonical`: `docs` already come from canonical_documents (one per edition, in order): not redone.
-    `contexts`: _contexts or a cached equivalent (_stored_contexts)."""
-    res = _analyse(docs, figures, canonical, contexts)
+    `contexts`: _contexts or a cached equivalent (_stored_contexts). `cores`: processes the independent
+    work may be split over (figure contexts without a cache, placements per wording group, table checks);
+    the result is the same."""
+    res = _analyse(docs, figures, canonical, contexts, cores)
     builds = {b.key: b for b in res.builds}
     pairs: list[tuple[Check, tuple]] = list(res.checks)
     pairs += [(c, t.key) for c, t in _sum_checks(res.figs)]
     from corpus import table_checks  # here: it loads the table readers, which a warm query does not need
 
-    pairs = table_checks.with_table_checks(pairs, docs, figures, res.figs)
+    pairs = table_checks.with_table_checks(pairs, docs, figures, res.figs, cores)
     pairs += [(c, t.key) for c, t in _listed_parts_checks(res.figs)]
     pairs += [(c, t.key) for c, t in _annual_checks(res.figs)]
     pairs += _stated_changes(res.figs, builds, res.cutoffs)
@@ -1395,7 +1539,7 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None, use_cache:
         for d in canonical_documents(store.documents(), text_of)
     ]
     contexts = _stored_contexts(store) if use_cache else None
-    series, _ = analyse(docs, store.figures(), canonical=True, contexts=contexts)
+    series, _ = analyse(docs, store.figures(), canonical=True, contexts=contexts, cores=_cores())
     for cached_fn in (_edition_in, _as_of_in, _sector_of):  # their texts (blocks, sentences) can go now
         cached_fn.cache_clear()
     if use_cache:

@@ -14,9 +14,11 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from extract.parallel import fork_each
 from extract.table_figures import _cue_res
 from extract.tables import build_tables, row_kind
 from schemas.models import Check, Document, Figure, SeriesPoint, Table, TableCell
+from schemas.rules import ParallelSettings, load_rules
 
 
 def _decimals(text: str) -> int:
@@ -125,16 +127,21 @@ def _column_checks(t: Table, cols: list[int], grid: dict[tuple[int, int], TableC
     return out
 
 
-def table_checks(docs: Iterable[Document], figures: Iterable[Figure] = ()) -> list[Check]:
-    """Sum checks of every table of `docs` (blocks loaded), passing ones included."""
+def table_checks(docs: Iterable[Document], figures: Iterable[Figure] = (), cores: int = 1) -> list[Check]:
+    """Sum checks of every table of `docs` (blocks loaded), passing ones included. Each document's tables are
+    its own: with `cores` > 1 the documents are split over forked processes (in order, the same checks)."""
     by_doc: dict[str | None, list[Figure]] = {}
     for f in figures:  # grouped once: a scan of every figure per table grows with the square of the corpus
         by_doc.setdefault(f.doc_id, []).append(f)
-    out: list[Check] = []
-    for d in docs:
-        for t in build_tables(d):
-            out += check_table(t, by_doc.get(d.id, []))
-    return out
+
+    def check(d: Document) -> list[Check]:
+        return [c for t in build_tables(d) for c in check_table(t, by_doc.get(d.id, []))]
+
+    def size(d: Document) -> int:
+        return len(d.blocks) + len(by_doc.get(d.id, []))
+
+    least = load_rules(ParallelSettings).min_records_per_process
+    return [c for part in fork_each(check, list(docs), cores, size, least) for c in part]
 
 
 def _different_cells(c: Check, by_block: dict[tuple[str | None, str | None], Figure]) -> bool:
@@ -145,14 +152,14 @@ def _different_cells(c: Check, by_block: dict[tuple[str | None, str | None], Fig
 
 
 def with_table_checks(pairs: list[tuple[Check, tuple]], docs: Iterable[Document], figures: Iterable[Figure],
-                      placed: Iterable[Any] = ()) -> list[tuple[Check, tuple]]:
+                      placed: Iterable[Any] = (), cores: int = 1) -> list[tuple[Check, tuple]]:
     """compare's (check, series key) pairs with the table sum checks added. Dropped: compare's own
     column-total checks of table figures (they miss groups and subtotals), and its restatement checks
     between table cells: two cells are two figures, not one stated twice ("Posts" 2024 expenditure vs
     2026 estimate; "Posts" of subprogramme 1 vs 2), and sums check a table's consistency.
     `placed`: compare's figures with their series key (objects with .fig and .key); a table check joins
     the series of its total, and only the documents compare placed figures of (one format each) are
-    checked."""
+    checked. `cores`: processes the table checks may use (table_checks)."""
     figs = list(figures)
     keys: dict[tuple, tuple] = {}
     doc_ids: set[str | None] = set()
@@ -169,5 +176,5 @@ def with_table_checks(pairs: list[tuple[Check, tuple]], docs: Iterable[Document]
                     and (c.figures[0].doc_id, c.figures[0].block_id) in cells)
             and not _different_cells(c, by_block)]
     docs = [d for d in docs if not doc_ids or d.id in doc_ids]
-    added = [(c, keys.get((c.doc_id, c.figures[0].block_id), ())) for c in table_checks(docs, figs)]
+    added = [(c, keys.get((c.doc_id, c.figures[0].block_id), ())) for c in table_checks(docs, figs, cores)]
     return kept + added

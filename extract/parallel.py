@@ -157,3 +157,27 @@ def page_chunks(pages: int, cores: int) -> list[range]:
 
     per = load_rules(ParallelSettings).min_pages_per_process
     return [range(c[0], c[-1] + 1) for c in balanced(range(pages), cores, lambda _: 1, per)]
+
+
+def fork_each(
+    fn: Callable[[T], R], items: Sequence[T], cores: int, weight: Callable[[T], int], min_weight: int
+) -> list[R]:
+    """[fn(x) for x in items], the items spread over `cores` processes by weight: the heaviest first, each
+    onto the least loaded process (items of very unequal cost split unevenly in contiguous slices), and the
+    lightest share to this process, which also unpickles the others' results. Results in item order."""
+    weights = [max(0, weight(x)) for x in items]
+    parts = max(1, min(cores, sum(weights) // max(1, min_weight), len(items)))
+    if parts == 1:
+        return [fn(x) for x in items]
+    shares: list[list[int]] = [[] for _ in range(parts)]
+    loads = [0] * parts
+    for i in sorted(range(len(items)), key=lambda i: -weights[i]):
+        j = loads.index(min(loads))
+        shares[j].append(i)
+        loads[j] += weights[i]
+    order = sorted(range(parts), key=lambda j: loads[j])
+    chunks = [sorted(shares[j]) for j in order]
+    done: dict[int, R] = {}
+    for chunk, got in zip(chunks, fork_map(lambda c: [fn(items[i]) for i in c], chunks, cores), strict=True):
+        done.update(zip(chunk, got, strict=True))
+    return [done[i] for i in range(len(items))]

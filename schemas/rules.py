@@ -377,6 +377,7 @@ class ParallelSettings(RuleFile):
     FILE = "parallel"
     min_chars_per_process: int = Field(ge=1)
     min_pages_per_process: int = Field(ge=1)
+    min_records_per_process: int = Field(ge=1)
 
 
 # Every rule file and its model (pdf_layout.json is read by extract/pdf/settings.py, rewritten this round).
