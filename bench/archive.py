@@ -1,13 +1,13 @@
 """Archive scale: a generated archive of N documents (PDF and DOCX, mixed sizes) ingested with --jobs 2, then
 the query commands timed on the result (or on an existing database: --db).
 
-Prints: ingest wall time, documents/s and pages/s, peak memory of the whole ingest process tree (the sum of
-the RSS of the main process and its workers, sampled every 0.1 s from /proc; also the largest single
-process, from wait4), then for each query a real CLI process (start-up included): wall time, CPU time
-(user + sys, from wait4: wall is noisy on a shared machine) and peak memory (max RSS). Queries: `figures`
-(and filtered), `audit`, `compare --no-cache` (cold: computed from the stored records, no cache read or
-written), `compare` (first run: reads what ingest precomputed, or fills the cache), `compare` warm (table
-and json), `report`. Warm queries are run --repeat times (best CPU shown).
+Prints: ingest wall time, documents/s and pages/s, peak memory of the whole ingest process tree (the sums
+of the PSS and of the RSS of the main process, its workers and their forked children, sampled every 0.1 s
+from /proc; also the largest single process, from wait4), then for each query a real CLI process (start-up
+included): wall time, CPU time (user + sys, from wait4: wall is noisy on a shared machine) and peak memory
+(max RSS). Queries: `figures` (and filtered), `audit`, `compare --no-cache` (cold: computed from the stored
+records, no cache read or written), `compare` (first run: reads what ingest precomputed, or fills the
+cache), `compare` warm (table and json), `report`. Warm queries are run --repeat times (best CPU shown).
 
 The archive is generated once per N and seed and cached under the temp dir (RESTRACK_ARCHIVE_DIR to move
 it): PDFs from bench/make_big_pdf.py (its report-like generator, a distinct seed per file), DOCX written with
@@ -100,31 +100,37 @@ def make_archive(n: int, seed: int) -> Path:
     return folder
 
 
-def _tree_rss(pid: int) -> int:
-    """Sum of VmRSS (kB) of pid and its descendants."""
-    total, todo = 0, [pid]
+def _tree_memory(pid: int) -> tuple[int, int]:
+    """(sum of VmRSS, sum of Pss) in kB of pid and its descendants. RSS counts the pages a forked child
+    shares with its parent (copy-on-write) once per process; PSS splits each shared page among its
+    sharers, so its sum is the memory the tree really holds."""
+    rss, pss, todo = 0, 0, [pid]
     while todo:
         p = todo.pop()
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+                    rss += int(line.split()[1])
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    pss += int(line.split()[1])
             todo += [int(c) for c in Path(f"/proc/{p}/task/{p}/children").read_text().split()]
         except (OSError, ValueError):
             continue
-    return total
+    return rss, pss
 
 
-def run(cmd: list[str], sample: bool = False) -> tuple[float, int, int, str, float]:
-    """(wall s, peak tree RSS MB (sampled), largest single RSS MB (wait4), stderr, CPU s) of one process."""
+def run(cmd: list[str], sample: bool = False) -> tuple[float, tuple[int, int], int, str, float]:
+    """(wall s, peak tree (RSS, PSS) MB (sampled), largest single RSS MB (wait4), stderr, CPU s) of one
+    process."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = [0]
+    peak = [0, 0]
     stop = threading.Event()
 
     def sampler() -> None:
         while not stop.is_set():
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            peak[:] = map(max, peak, _tree_memory(proc.pid))
             stop.wait(0.1)
 
     thread = threading.Thread(target=sampler, daemon=True)
@@ -141,7 +147,8 @@ def run(cmd: list[str], sample: bool = False) -> tuple[float, int, int, str, flo
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         raise SystemExit(f"{' '.join(cmd[2:4])} failed ({code}): {err.strip()[-2000:]}")
-    return wall, peak[0] // 1024, usage.ru_maxrss // 1024, err, usage.ru_utime + usage.ru_stime
+    tree = (peak[0] // 1024, peak[1] // 1024)
+    return wall, tree, usage.ru_maxrss // 1024, err, usage.ru_utime + usage.ru_stime
 
 
 def queries(db: str, tmp: str, repeat: int = 1) -> None:
@@ -211,7 +218,8 @@ def main(argv: list[str] | None = None) -> None:
               f" {len(errors)} errors, {figs:,} figures")
         rate = f"{docs / wall:.1f} documents/s, {pages / wall:.1f} pages/s"
         print(f"  {rate} ({pages:,} PDF pages; DOCX files have no page count)")
-        print(f"  peak memory: process tree {tree_mb} MB (sampled sum), largest process {single_mb} MB")
+        print(f"  peak memory: process tree {tree_mb[1]} MB (sampled sum of PSS: shared pages counted once), "
+              f"{tree_mb[0]} MB (sum of RSS), largest process {single_mb} MB")
         for e in errors[:5]:
             print(f"  {e}")
         if a.keep:
