@@ -1480,25 +1480,26 @@ def _stored_contexts(store: Any) -> Callable[[Document, list[Figure]], list[_Fig
 _HEAD = ("metric", "currency", "subject")  # what compare filters on, ahead of each cached series
 
 
-def _series_lines(series: list[Series]) -> dict[str, str]:
+def _series_lines(series: list[Series]) -> Iterator[tuple[str, str]]:
     """The compare cache entries, one line per series led by `[metric, currency, subject]` TAB, so a filtered
     query reads only the series it shows: "compare", the series' JSON (JSON text holds no raw tab or newline);
     "compare_cells", its table cells TAB its CSV lines (`corpus.cells` of that JSON, as JSON); "compare_text",
     its indented JSON pieces (`series_json`) joined by \\x1f, a series a line ended by \\x1e (indented JSON
     holds newlines, but no other raw control character). A warm table, CSV or JSON then parses no series
-    and formats no value."""
+    and formats no value. One entry at a time (an archive's are 30-70 MB each): written before the next is
+    built."""
     from corpus.cells import series_cells, series_csv, series_json
 
     heads = [json.dumps([s.metric, s.currency, s.subject]) + "\t" for s in series]
     bodies = [s.model_dump_json() for s in series]
-    cells, texts = [], []
-    for b in bodies:
-        values = json.loads(b)
-        table, csv = json.dumps(series_cells(values), ensure_ascii=False), json.dumps(series_csv(values))
-        cells.append(table + "\t" + csv)
-        texts.append("\x1f".join(series_json(values)))
-    entries = (("compare", bodies, "\n"), ("compare_cells", cells, "\n"), ("compare_text", texts, "\x1e"))
-    return {name: sep.join(map(str.__add__, heads, lines)) for name, lines, sep in entries}
+    yield "compare", "\n".join(map(str.__add__, heads, bodies))
+
+    def cells(values: dict) -> str:
+        return json.dumps(series_cells(values), ensure_ascii=False) + "\t" + json.dumps(series_csv(values))
+
+    yield "compare_cells", "\n".join(h + cells(json.loads(b)) for h, b in zip(heads, bodies, strict=True))
+    texts = (h + "\x1f".join(series_json(json.loads(b))) for h, b in zip(heads, bodies, strict=True))
+    yield "compare_text", "\x1e".join(texts)
 
 
 def _cached_series(cached: str, sep: str = "\n") -> Iterator[tuple[dict, str]]:
@@ -1543,8 +1544,9 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None, use_cache:
     for cached_fn in (_edition_in, _as_of_in, _sector_of):  # their texts (blocks, sentences) can go now
         cached_fn.cache_clear()
     if use_cache:
-        for name, entry in _series_lines(series).items():
+        for name, entry in _series_lines(series):
             store.cache(name, key, entry, replace=True)
+            del entry  # before the next entry is built
     return series
 
 
