@@ -520,7 +520,7 @@ class _Wordings:
     def add(self, key: str, pos: int) -> None:
         if key not in self.owners:
             self.owners[key] = set()
-            self.version += 1
+            self._changed()
             for stem in _stems(key):
                 self.by_stem.setdefault(stem, {})[key] = None
         self.owners[key].add(pos)
@@ -532,9 +532,15 @@ class _Wordings:
         held.discard(pos)
         if not held:
             del self.owners[key]
-            self.version += 1
+            self._changed()
             for stem in _stems(key):
                 self.by_stem[stem].pop(key, None)
+
+    def _changed(self) -> None:
+        """A key came or went: every remembered match is stale for good (versions only grow), so drop them
+        rather than hold hits no query can reuse (one list per distinct query of an archive)."""
+        self.version += 1
+        self.found.clear()
 
     def matches(self, query: str, scorer: Callable[..., float], cut: float) -> list[tuple[str, float]]:
         """(key, score) of the candidate keys scoring at least `cut`. One wording recurs in every edition
