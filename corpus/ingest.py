@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from multiprocessing import connection, get_context
 from multiprocessing.process import BaseProcess
+from typing import TypeVar
 
 from corpus.store import Store
 from extract.reading import not_regular, read_regular, refusal
@@ -30,6 +31,10 @@ SUFFIXES = (".pdf", ".docx", ".txt")
 PARENT_POLL_S = 0.5  # how often a worker checks that the main process is still there
 GRACE_S = 5.0  # beyond --timeout, the main process kills a worker stuck where SIGALRM cannot reach
 STOP_WAIT_S = 1.0  # after SIGTERM, how long a worker gets before SIGKILL
+
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass
@@ -183,9 +188,11 @@ def _worker(conn: connection.Connection, ppid: int, limits: Limits, use_model: b
             os._exit(0)
         if msg is None:
             os._exit(0)
+        started = time.monotonic()
         outcome = extract_job(msg, limits, use_model, conn)
+        left = limits.max_seconds - (time.monotonic() - started)  # the file's deadline covers this too
         try:
-            conn.send(("done", *outcome, compare_context(outcome[0])))
+            conn.send(("done", *outcome, within(left, compare_context, outcome[0])))
         except (BrokenPipeError, OSError):
             os._exit(0)
 
@@ -223,6 +230,25 @@ def extract_job(
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
+
+
+def within(seconds: float, fn: Callable[[T], R | None], arg: T) -> R | None:
+    """fn(arg), or None when it is not done within `seconds` (SIGALRM; main thread only, else no limit).
+    For work a document can do without: running out of time drops that work, never the document."""
+    if seconds <= 0:
+        return None
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return fn(arg)
+    try:  # outer: the alarm may also land in the inner `finally`
+        old = signal.signal(signal.SIGALRM, _on_alarm)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            return fn(arg)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+    except _Timeout:
+        return None
 
 
 def compare_context(extraction: Extraction | None) -> list[list] | None:

@@ -231,3 +231,25 @@ def test_context_rows_of_changed_figures_are_not_kept(tmp_path) -> None:
         keep_context_rows(store, doc_id, swapped, [rows[1], rows[0], *rows[2:]])  # another key: unused
         after = compare(store, all_checks=True)
     assert [s.model_dump() for s in after[0]] == [s.model_dump() for s in before[0]]
+
+
+def test_work_a_document_can_do_without_is_dropped_at_its_deadline() -> None:
+    """The worker computes compare's contexts within what is left of the file's deadline: past it, the
+    contexts are dropped (compare computes them later), not the document; no alarm is left armed."""
+    import signal
+    import time
+
+    from corpus.ingest import within
+
+    def slow(seconds: float) -> str:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:  # busy, as Python work is: the alarm interrupts it
+            pass
+        return "done"
+
+    before = signal.getsignal(signal.SIGALRM)
+    assert within(5.0, slow, 0.01) == "done"
+    assert within(0.05, slow, 2.0) is None
+    assert within(0.0, slow, 0.0) is None  # nothing left of the deadline: not even started
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) == before
