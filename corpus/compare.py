@@ -760,17 +760,14 @@ def _all_contexts(canon: list[Document], by_doc: dict[str, list[Figure]], cores:
         return by_doc.get(d.id or "", [])
 
     def rows(d: Document) -> list[list[Any]]:
-        return [[getattr(g, n) for n in _CONTEXT_FIELDS] for g in _contexts(d, figures_of(d))]
+        return _context_values(_contexts(d, figures_of(d)))
 
     if cores <= 1:
         return [g for d in canon for g in _contexts(d, figures_of(d))]
     least = load_rules(ParallelSettings).min_records_per_process
     found = fork_each(rows, canon, cores, lambda d: len(d.blocks) + len(figures_of(d)), least)
-    return [
-        _Fig(fig=f, doc=d, index=i, **dict(zip(_CONTEXT_FIELDS, row, strict=True)))
-        for d, doc_rows in zip(canon, found, strict=True)
-        for i, (f, row) in enumerate(zip(figures_of(d), doc_rows, strict=True))
-    ]
+    pairs = zip(canon, found, strict=True)
+    return [g for d, values in pairs for g in _with_context(d, figures_of(d), values)]
 
 
 def _identity(f: _Fig) -> tuple:
@@ -1411,6 +1408,20 @@ _CONTEXT_FIELDS = (
 )
 
 
+def _context_values(figs: list[_Fig]) -> list[list[Any]]:
+    """Each figure's _CONTEXT_FIELDS, as plain values: what the per-document cache keeps, and what a worker
+    or a child process sends back instead of the _Figs (which would carry the document and its blocks)."""
+    return [[getattr(g, name) for name in _CONTEXT_FIELDS] for g in figs]
+
+
+def _with_context(doc: Document, figures: list[Figure], rows: list[list[Any]]) -> list[_Fig]:
+    """The _Figs of one document's figures from the values _context_values gave, figure by figure."""
+    return [
+        _Fig(fig=f, doc=doc, index=i, **dict(zip(_CONTEXT_FIELDS, row, strict=True)))
+        for i, (f, row) in enumerate(zip(figures, rows, strict=True))
+    ]
+
+
 def _stored_versions(store: Any) -> dict[str, tuple]:
     """Document id -> what says which stored version of it compare sees (hash, ingest time, figures)."""
     rows = store.conn.execute("SELECT id, sha256, ingested_at, n_figures FROM documents")
@@ -1433,7 +1444,7 @@ def context_rows(doc: Document, figures: list[Figure]) -> list[list[Any]]:
     an ingest) only places figures and checks them; the texts it cached are dropped here, so a worker
     holds no document's text after that document."""
     try:
-        return [[getattr(g, name) for name in _CONTEXT_FIELDS] for g in _contexts(doc, figures)]
+        return _context_values(_contexts(doc, figures))
     finally:
         for cached_fn in (_edition_in, _as_of_in, _sector_of):
             cached_fn.cache_clear()
@@ -1471,13 +1482,9 @@ def _stored_contexts(store: Any) -> Callable[[Document, list[Figure]], list[_Fig
         if cached:
             rows = json.loads(cached)
             if len(rows) == len(figures):
-                return [
-                    _Fig(fig=f, doc=doc, index=i, **dict(zip(_CONTEXT_FIELDS, row, strict=True)))
-                    for i, (f, row) in enumerate(zip(figures, rows, strict=True))
-                ]
+                return _with_context(doc, figures, rows)
         figs = _contexts(doc, figures)
-        rows = [[getattr(g, name) for name in _CONTEXT_FIELDS] for g in figs]
-        store.cache("compare_doc", key, json.dumps(rows), doc_id=doc.id)
+        store.cache("compare_doc", key, json.dumps(_context_values(figs)), doc_id=doc.id)
         return figs
 
     return contexts
