@@ -21,6 +21,26 @@ def corpus_dir() -> Path:
     return CORPUS
 
 
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of one restrack command, run in this process (click's CliRunner)."""
+    from click.testing import CliRunner
+
+    import cli
+
+    result = CliRunner().invoke(cli.main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def examples_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The sample corpus (examples/, written by the project) ingested once per test module, rules only,
+    with two workers (ingest also fills the audit and compare caches)."""
+    path = str(tmp_path_factory.mktemp("examples") / "x.db")
+    code, _, err = run_cli("ingest", str(REPO / "examples"), "--db", path, "--jobs", "2", "--no-model", "-q")
+    assert code == 0, err
+    return path
+
+
 @pytest.fixture(autouse=True)
 def _no_default_db(monkeypatch: pytest.MonkeyPatch) -> None:
     """A test that forgets --db must fail loudly rather than write ./restrack.db."""

@@ -6,25 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
-from click.testing import CliRunner
-from conftest import REPO
-
-import cli
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli.main, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
-    """The sample corpus (examples/, written by the project) ingested once."""
-    path = str(tmp_path_factory.mktemp("listings") / "x.db")
-    code, _, err = run("ingest", str(REPO / "examples"), "--db", path, "--jobs", "2", "--no-model", "-q")
-    assert code == 0, err
-    return path
+from conftest import run_cli as run
 
 
 def table(out: str) -> list[list[str]]:
@@ -35,63 +17,65 @@ def table(out: str) -> list[list[str]]:
     return [re.split(r"\s{2,}", line.strip()) for line in lines]
 
 
-def test_typo_in_metric_is_an_error_with_the_nearest_value(db):
-    code, out, err = run("figures", "--db", db, "--metric", "damages")
+def test_typo_in_metric_is_an_error_with_the_nearest_value(examples_db):
+    code, out, err = run("figures", "--db", examples_db, "--metric", "damages")
     assert code == 2 and out == ""
     assert err.strip() == "Error: unknown metric 'damages'; did you mean 'damage'?"
-    code, _, err = run("compare", "--db", db, "--metric", "pledgs")
+    code, _, err = run("compare", "--db", examples_db, "--metric", "pledgs")
     assert code == 2 and "did you mean 'pledge'?" in err
-    code, _, err = run("figures", "--db", db, "--currency", "usd")  # case does not matter for codes
+    code, _, err = run("figures", "--db", examples_db, "--currency", "usd")  # case does not matter for codes
     assert code == 0, err
-    code, _, err = run("figures", "--db", db, "--currency", "UDS")
+    code, _, err = run("figures", "--db", examples_db, "--currency", "UDS")
     assert code == 2 and "unknown currency 'UDS'" in err
-    code, _, err = run("actors", "--db", db, "--type", "companies")
+    code, _, err = run("actors", "--db", examples_db, "--type", "companies")
     assert code == 2 and "did you mean 'company'?" in err
-    code, _, err = run("figures", "--db", db, "--columns", "amount,sentnce")
+    code, _, err = run("figures", "--db", examples_db, "--columns", "amount,sentnce")
     assert code == 2 and "unknown column 'sentnce'; did you mean 'sentence'?" in err
 
 
-def test_actor_matches_a_name_an_alias_or_a_prefix(db):
-    code, out, _ = run("figures", "--db", db, "--actor", "Vodafone", "--format", "csv")
+def test_actor_matches_a_name_an_alias_or_a_prefix(examples_db):
+    code, out, _ = run("figures", "--db", examples_db, "--actor", "Vodafone", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and rows and all("Vodafone Ukraine" in r["actors"] for r in rows)  # prefix
-    code, out, _ = run("figures", "--db", db, "--actor", "ITU", "--format", "csv")  # gazetteer acronym
+    # a gazetteer acronym
+    code, out, _ = run("figures", "--db", examples_db, "--actor", "ITU", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and rows and all("International Telecommunication Union" in r["actors"] for r in rows)
-    code, _, err = run("figures", "--db", db, "--actor", "Vodafne")
+    code, _, err = run("figures", "--db", examples_db, "--actor", "Vodafne")
     assert code == 2 and "unknown actor 'Vodafne'; did you mean" in err
 
 
-def test_figures_show_when_and_the_sentence_on_request(db):
-    code, out, _ = run("figures", "--db", db, "--metric", "needs", "--doc", "c25-report-sample.docx")
+def test_figures_show_when_and_the_sentence_on_request(examples_db):
+    code, out, _ = run("figures", "--db", examples_db, "--metric", "needs", "--doc", "c25-report-sample.docx")
     head = out.splitlines()[0].split()
     assert code == 0 and "when" in head and "sentence" not in head
-    code, out, _ = run("figures", "--db", db, "--metric", "needs", "--doc", "c25-report-sample.docx",
+    code, out, _ = run("figures", "--db", examples_db, "--metric", "needs", "--doc", "c25-report-sample.docx",
                        "--columns", "amount,when")
     assert table(out)[:2] == [["amount", "when"], ["5,870,000,000", "2025/2034"]]  # "... over 2025-2034"
-    needs_c25 = ["--db", db, "--metric", "needs", "--doc", "c25-report-sample.docx"]
+    needs_c25 = ["--db", examples_db, "--metric", "needs", "--doc", "c25-report-sample.docx"]
     code, out, _ = run("figures", *needs_c25, "--wide")
     assert code == 0 and "sentence" in out.splitlines()[0]
     assert "…" not in out and "over 2025-2034" in out  # wrapped, not cut
     assert len(out.splitlines()) > 3  # the long sentence took more than one line
-    code, out, _ = run("figures", "--db", db, "--actor", "Vodafone", "--columns", "doc_id,when,sentence")
+    columns = ("--columns", "doc_id,when,sentence")
+    code, out, _ = run("figures", "--db", examples_db, "--actor", "Vodafone", *columns)
     rows = table(out)
     assert code == 0 and rows[0] == ["doc_id", "when", "sentence"]
     assert rows[1][:2] == ["c26-report-sample.docx", "as of 2026-03"]
 
 
-def test_csv_writes_periods_as_start_slash_end(db):
-    code, out, _ = run("figures", "--db", db, "--metric", "needs", "--format", "csv")
+def test_csv_writes_periods_as_start_slash_end(examples_db):
+    code, out, _ = run("figures", "--db", examples_db, "--metric", "needs", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and rows
     assert {"2024/2033", "2025/2034"} <= {r["period"] for r in rows}
     assert not any(r["period"].startswith("{") for r in rows)
 
 
-def test_dates_show_their_kind_and_compare_its_notes(db):
-    code, out, _ = run("dates", "--db", db, "--doc", "c24-report-sample.docx")
+def test_dates_show_their_kind_and_compare_its_notes(examples_db):
+    code, out, _ = run("dates", "--db", examples_db, "--doc", "c24-report-sample.docx")
     rows = table(out)
     assert code == 0 and rows[0][:4] == ["doc_id", "text", "value", "kind"]
     assert {"year", "since"} <= {r[3] for r in rows[1:]}
-    code, out, _ = run("compare", "--db", db)
+    code, out, _ = run("compare", "--db", examples_db)
     assert code == 0 and "note" in out.splitlines()[0].split()

@@ -10,52 +10,37 @@ import sys
 from collections.abc import Sequence
 
 import pytest
-from click.testing import CliRunner
 from conftest import REPO
+from conftest import run_cli as run
 
 import cli
 import corpus.compare
 from corpus.store import Store
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli.main, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
-    """The sample corpus (examples/) ingested once: ingest fills the compare cache."""
-    path = str(tmp_path_factory.mktemp("warm") / "x.db")
-    code, _, err = run("ingest", str(REPO / "examples"), "--db", path, "--jobs", "2", "--no-model", "-q")
-    assert code == 0, err
-    return path
-
 
 QUERIES = [(), ("--all-checks",), ("--metric", "pledge"), ("--subject", "a"), ("--subject", "no such thing")]
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
 @pytest.mark.parametrize("query", QUERIES)
-def test_cached_text_prints_what_the_records_give(db, fmt, query, monkeypatch):
-    cold = run("compare", "--db", db, "--format", fmt, "--no-cache", *query)
-    with Store(db) as store:
+def test_cached_text_prints_what_the_records_give(examples_db, fmt, query, monkeypatch):
+    cold = run("compare", "--db", examples_db, "--format", fmt, "--no-cache", *query)
+    with Store(examples_db) as store:
         assert corpus.compare.compare_cells(store, fmt) is not None  # ingest left the text in the cache
 
     def no_analysis(*_: object, **__: object) -> None:
         raise AssertionError("a warm table, CSV or JSON must not read the series")
 
     monkeypatch.setattr(corpus.compare, "compare_json", no_analysis)
-    warm = run("compare", "--db", db, "--format", fmt, *query)
+    warm = run("compare", "--db", examples_db, "--format", fmt, *query)
     assert warm == cold and cold[0] == 0
     if not query:
         assert cold[1].count("\n") > 3, "the sample corpus has series to print"
 
 
-def test_checks_only_stays_on_the_series(db):
+def test_checks_only_stays_on_the_series(examples_db):
     for fmt in ("table", "json", "csv"):
-        query = ("--checks-only", "--format", fmt)
-        assert run("compare", "--db", db, *query) == run("compare", "--db", db, "--no-cache", *query)
+        query = ("compare", "--db", examples_db, "--checks-only", "--format", fmt)
+        assert run(*query) == run(*query, "--no-cache")
 
 
 def test_indented_pieces_join_as_json_dumps_writes():
