@@ -24,12 +24,14 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from extract.front_matter import symbol_part
 from extract.parallel import fork_each
 from schemas.models import Check, Document, Figure, Series, SeriesPoint
 from schemas.rules import (
     BudgetKinds,
     Common,
     DateCues,
+    DocCues,
     ParallelSettings,
     SeriesRules,
     TableRules,
@@ -693,7 +695,8 @@ def _analyse(
             continue
         f.point_key = doc_rank[f.doc.id]
         if fig.metric in actor_metrics and len(fig.actors) == 1:
-            f.key = (fig.metric, "actor:" + fig.actors[0], fig.currency, "report")
+            part = symbol_part(f.doc.symbol)  # one donor's line in two budget sections: two things
+            f.key = (fig.metric, "actor:" + fig.actors[0], fig.currency, "report", *([part] if part else []))
             b = builds.get(f.key) or builds.setdefault(
                 f.key, _Build(Series(metric=fig.metric, subject=fig.actors[0], currency=fig.currency), f.key)
             )
@@ -773,11 +776,12 @@ def _all_contexts(canon: list[Document], by_doc: dict[str, list[Figure]], cores:
 def _identity(f: _Fig) -> tuple:
     """What must agree for two figures to be one thing, whatever their wording: metric, currency, finer
     meaning, owner, period kind and recurrence; in a budget document also the part it is about (one
-    sentence template repeated for each subprogramme is not one series)."""
+    sentence template repeated for each subprogramme is not one series); and the part of a document series
+    its symbol names (the "Posts" row of budget section 25 is not the one of section 6)."""
     fig = f.fig
     about = f.budget_part if f.budget else None
     return (fig.metric, fig.currency, fig.budget_kind, tuple(fig.actors), fig.period_kind, fig.recurrence,
-            about)
+            about, symbol_part(f.doc.symbol))
 
 
 def _same_time(a: _Fig, b: _Fig) -> bool:
@@ -1381,10 +1385,10 @@ def _code_files() -> list[Path]:
 
     modules = (
         "corpus.table_checks", "corpus.cells", "extract.dates", "extract.money", "extract.figures",
-        "extract.classify",
+        "extract.classify", "extract.front_matter",
     )
     code = [Path(spec.origin) for m in modules if (spec := find_spec(m)) is not None and spec.origin]
-    rules_ = [rule_path(r) for r in (SeriesRules, BudgetKinds, TableRules, Common, DateCues)]
+    rules_ = [rule_path(r) for r in (SeriesRules, BudgetKinds, TableRules, Common, DateCues, DocCues)]
     return [Path(__file__), *code, *rules_]
 
 

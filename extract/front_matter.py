@@ -63,6 +63,16 @@ def find_symbols(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+@lru_cache(maxsize=4096)
+def symbol_part(symbol: str | None) -> str | None:
+    """The part of a series a UN symbol names ("A/80/6 (Sect. 25)" -> "Sect 25"; "A/80/6 (Part VIII)" ->
+    "Part VIII"), else None. Fascicles of one budget share everything but this part, and each is a document
+    of its own: section 25 of one year continues section 25 of the year before, never section 6."""
+    parts = "|".join(un_cues().symbol_parts)
+    m = re.search(rf"\(({parts})\.?\s?([\dIVX]+[A-Z]?)\)", symbol or "", re.IGNORECASE)
+    return f"{m.group(1).capitalize()} {m.group(2).upper()}" if m else None
+
+
 def is_un_symbol(symbol: str | None) -> bool:
     return bool(symbol) and any(s == symbol for _, _, s in find_symbols(symbol or ""))
 

@@ -243,6 +243,30 @@ def test_recurring_amount_that_falls_is_not_a_cumulative_decrease() -> None:
     assert checks == []
 
 
+def test_budget_sections_are_series_of_their_own() -> None:
+    """Fascicles of one budget (A/80/6 (Sect. 4), (Sect. 5)) print the same row labels; a section continues
+    the same section of the year before, never another one (no change is claimed between two sections)."""
+    line = "Programme support is estimated at USD {} for the year."
+    texts = {k: line.format(v) for k, v in (("s4y1", "2.1 million"), ("s4y2", "2.4 million"),
+                                              ("s5y2", "9.8 million"))}
+    docs = [
+        doc("s4y1", 2024, blocks=(texts["s4y1"],), symbol="A/79/6 (Sect. 4)"),
+        doc("s4y2", 2025, blocks=(texts["s4y2"],), symbol="A/80/6 (Sect.4)"),
+        doc("s5y2", 2025, blocks=(texts["s5y2"],), symbol="A/80/6 (Sect. 5)"),
+    ]
+    figures = [
+        fig(d, f"USD {texts[d].split('USD ')[1].split(' for')[0]}", amount, "budget", texts[d])
+        for d, amount in (("s4y1", 2.1e6), ("s4y2", 2.4e6), ("s5y2", 9.8e6))
+    ]
+    series = build_series(docs, figures)
+    assert sorted([p.doc_id for p in s.points] for s in series) == [["s4y1", "s4y2"], ["s5y2"]]
+    (sect4,) = [s for s in series if len(s.points) == 2]
+    assert sect4.points[1].change == 300000
+    # the same wording without section symbols (report editions) stays one series
+    plain = [d.model_copy(update={"symbol": None}) for d in docs]
+    assert [len(s.points) for s in build_series(plain, figures)] == [3]
+
+
 def test_same_key_two_amounts_in_one_document_is_a_restatement() -> None:
     a = "Damage to the telecom sector is put at USD 2.48 billion as of 31 December 2025."
     b = "As of 31 December 2025, damage to telecommunications reached USD 2.58 billion."
