@@ -455,6 +455,7 @@ def _point(f: _Fig, edition: str | None = None) -> SeriesPoint:
         text=fig.text,
         as_of=f.cutoff or fig.as_of,
         period=fig.period,
+        years=sorted(fig.years),
         page=fig.page,
         block_id=fig.block_id,
         sentence=fig.sentence,

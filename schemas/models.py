@@ -244,6 +244,7 @@ class SeriesPoint(_Record):
     text: str
     as_of: str | None = None
     period: Period | None = None
+    years: list[int] = Field(default_factory=list)  # years the figure names (a budget table's column year)
     page: int | None = None
     block_id: str | None = None
     sentence: str | None = None
