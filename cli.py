@@ -13,10 +13,13 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
-from pydantic import BaseModel
+
+if TYPE_CHECKING:  # a warm query prints cached text: start-up imports no pydantic
+    from pydantic import BaseModel
 
 from corpus.cells import (
     CHECK_COLUMNS,
@@ -928,16 +931,23 @@ def compare(
     no_cache: bool = False,
 ) -> None:
     """Figures across editions: series with change per step, and checks that flag inconsistencies."""
-    from corpus.compare import compare_cells, compare_json
-
+    unfiltered = metric is None and currency is None and not subject  # "" filters nothing; a bad value fails
+    whole = unfiltered and not (checks_only or no_cache or sys.stdout.isatty())
     with open_store(db) as store:  # known values are looked up only for a filter given
+        if whole and _print_kept(store, fmt, all_checks):
+            return
+        from corpus.compare import compare_cells, compare_json
+
         if metric is not None:
             metric = _check_value("metric", metric, _known_metrics(store))
         if currency is not None:
             currency = _check_value("currency", currency, _known_currencies(store), fold=True)
         warm = None if no_cache or checks_only else compare_cells(store, fmt, metric, subject, currency)
         if warm is not None:
-            _print_cells(warm, fmt, all_checks)
+            if whole:
+                _print_and_keep(store, warm, fmt, all_checks)
+            else:
+                _print_cells(warm, fmt, all_checks)
             return
         with _busy("compare: analysing the figures across editions"):
             series, checks = compare_json(store, metric, subject, currency, all_checks, not no_cache)
@@ -956,6 +966,31 @@ def compare(
     if fmt == "table" and checks:
         click.echo()
         render(_dict_rows(checks, CHECK_COLUMNS), fmt, CHECK_COLUMNS)
+
+
+def _print_kept(store: Store, fmt: str, all_checks: bool) -> bool:
+    """Print the text an unfiltered compare kept for this corpus (`corpus.warm`), if there is one."""
+    from corpus import warm
+
+    text = warm.printed(store, fmt, all_checks, [Path(__file__)])
+    if text is not None:
+        click.echo(text, nl=False)
+    return text is not None
+
+
+def _print_and_keep(store: Store, series: list[Any], fmt: str, all_checks: bool) -> None:
+    """_print_cells, its text kept for the next unfiltered compare (stdout not a terminal: its widths do
+    not depend on one), unless it also wrote to stderr (an empty table's "(none)"), which is not kept."""
+    from corpus import warm
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        _print_cells(series, fmt, all_checks)
+    click.echo(out.getvalue(), nl=False)
+    if err.getvalue():
+        click.echo(err.getvalue(), nl=False, err=True)
+    else:
+        warm.keep_printed(store, fmt, all_checks, [Path(__file__)], out.getvalue())
 
 
 def _print_cells(series: list[Any], fmt: str, all_checks: bool) -> None:

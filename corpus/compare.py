@@ -19,24 +19,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from corpus import warm
 from extract.parallel import fork_each
 from schemas.models import Check, Document, Figure, Series, SeriesPoint
-from schemas.rules import (
-    BudgetKinds,
-    Common,
-    DateCues,
-    ParallelSettings,
-    SeriesRules,
-    TableRules,
-    format_rank,
-    load_rules,
-    rule_path,
-)
+from schemas.rules import Common, DateCues, ParallelSettings, SeriesRules, format_rank, load_rules
 
 
 def rules() -> SeriesRules:
@@ -1374,33 +1364,15 @@ def analyse(
     return [b.series for b in res.builds], [c for c, _ in pairs]
 
 
-def _code_files() -> list[Path]:
-    """The rules and the code the analysis depends on, found without importing them (extract.figures loads
-    spaCy: a warm query must not pay that)."""
-    from importlib.util import find_spec
-
-    modules = (
-        "corpus.table_checks", "corpus.cells", "extract.dates", "extract.money", "extract.figures",
-        "extract.classify",
-    )
-    code = [Path(spec.origin) for m in modules if (spec := find_spec(m)) is not None and spec.origin]
-    rules_ = [rule_path(r) for r in (SeriesRules, BudgetKinds, TableRules, Common, DateCues)]
-    return [Path(__file__), *code, *rules_]
-
-
 def _code_hash() -> str:
-    h = hashlib.sha256()
-    for path in _code_files():
-        h.update(path.read_bytes())
-    return h.hexdigest()
+    """The hash of the code and rules compare's results depend on (corpus.warm finds them without
+    importing them: a warm query must not pay that)."""
+    return warm.code_hash()
 
 
 def _cache_key(store: Any) -> str:
     """Changes with any stored document (added, replaced, removed) and with the rules or the code."""
-    h = hashlib.sha256(_code_hash().encode())
-    rows = store.conn.execute("SELECT id, sha256, ingested_at, n_figures FROM documents ORDER BY id")
-    h.update(repr(rows.fetchall()).encode())
-    return h.hexdigest()[:32]
+    return warm.cache_key(store)
 
 
 _CONTEXT_FIELDS = (
@@ -1499,7 +1471,8 @@ def _series_lines(series: list[Series]) -> Iterator[tuple[str, str]]:
     "compare_cells", its table cells TAB its CSV lines (`corpus.cells` of that JSON, as JSON); "compare_text",
     its indented JSON pieces (`series_json`) joined by \\x1f, a series a line ended by \\x1e (indented JSON
     holds newlines, but no other raw control character). A warm table, CSV or JSON then parses no series
-    and formats no value. One entry at a time (an archive's are 30-70 MB each): written before the next is
+    and formats no value; the whole text of an unfiltered one is kept by the query (`corpus.warm`), and
+    these entries end empty. One entry at a time (an archive's are 30-70 MB each): written before the next is
     built."""
     from corpus.cells import series_cells, series_csv, series_json
 
@@ -1513,6 +1486,8 @@ def _series_lines(series: list[Series]) -> Iterator[tuple[str, str]]:
     yield "compare_cells", "\n".join(h + cells(json.loads(b)) for h, b in zip(heads, bodies, strict=True))
     texts = (h + "\x1f".join(series_json(json.loads(b))) for h, b in zip(heads, bodies, strict=True))
     yield "compare_text", "\x1e".join(texts)
+    for name in warm.PRINTED:  # emptied: the text a query printed from the last corpus's entries
+        yield name, ""
 
 
 def _cached_series(cached: str, sep: str = "\n") -> Iterator[tuple[dict, str]]:

@@ -1,0 +1,71 @@
+"""compare's cache key, and the whole text an unfiltered warm `compare` prints, found without the analysis.
+
+A warm `compare` is a cache read, yet importing corpus.compare (pydantic, the models, the rules, rapidfuzz)
+took 0.3 s of its start-up, and joining and cutting the cached cells of 2,500 series another 0.8 s on a
+1,000-document archive. So the key of compare's cache is computed here from files found by name (nothing
+they hold is imported; corpus.compare uses this key too), and the text an unfiltered query prints is kept
+whole, per format and check filter, by the first query that prints it (`keep_printed`): the next one only
+reads it. The analysis empties these entries when it writes its own (`PRINTED`), so an archive keeps no text
+of an older corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+# what compare's results depend on: modules by name, found and not imported (extract.figures loads spaCy)
+_MODULES = (
+    "corpus.compare", "corpus.table_checks", "corpus.cells", "extract.dates", "extract.money",
+    "extract.figures", "extract.classify",
+)
+# the rule files it reads: schemas/data/<FILE>.json of SeriesRules, BudgetKinds, TableRules, Common, DateCues
+# (named here: importing schemas.rules builds every model; a test checks these are `rule_path` of those)
+_RULES = ("series_rules", "budget_kinds", "tables", "common", "date_cues")
+# the entries of whole printed text: compare --format FMT, and with --all-checks
+PRINTED = tuple(f"compare_printed_{fmt}{all_}" for fmt in ("table", "csv", "json") for all_ in ("", "_all"))
+
+
+def code_files() -> list[Path]:
+    """The code and the rule files compare's cached results depend on."""
+    code = [Path(spec.origin) for m in _MODULES if (spec := find_spec(m)) is not None and spec.origin]
+    schemas = find_spec("schemas")
+    assert schemas is not None and schemas.submodule_search_locations, "schemas is a package"
+    data = Path(list(schemas.submodule_search_locations)[0]) / "data"
+    return [*code, *(data / f"{name}.json" for name in _RULES)]
+
+
+def code_hash() -> str:
+    h = hashlib.sha256()
+    for path in code_files():
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def cache_key(store: Any) -> str:
+    """Changes with any stored document (added, replaced, removed) and with the rules or the code."""
+    h = hashlib.sha256(code_hash().encode())
+    rows = store.conn.execute("SELECT id, sha256, ingested_at, n_figures FROM documents ORDER BY id")
+    h.update(repr(rows.fetchall()).encode())
+    return h.hexdigest()[:32]
+
+
+def _printed_entry(store: Any, fmt: str, all_checks: bool, printers: list[Path]) -> tuple[str, str]:
+    """(name, key) of a whole printed text: compare's key and the code that printed it (the CLI's
+    rendering is not part of compare's key: changing it must not make an archive analyse again)."""
+    h = hashlib.sha256(cache_key(store).encode())
+    for path in [Path(__file__), *printers]:
+        h.update(path.read_bytes())
+    return f"compare_printed_{fmt}{'_all' if all_checks else ''}", h.hexdigest()[:32]
+
+
+def printed(store: Any, fmt: str, all_checks: bool, printers: list[Path]) -> str | None:
+    """The whole text an unfiltered `compare --format fmt` printed for this corpus, code and rules."""
+    return store.cache(*_printed_entry(store, fmt, all_checks, printers)) or None
+
+
+def keep_printed(store: Any, fmt: str, all_checks: bool, printers: list[Path], text: str) -> None:
+    """Keep what an unfiltered `compare` printed, in place of this format's text of an older corpus."""
+    store.cache(*_printed_entry(store, fmt, all_checks, printers), text, replace=True)
