@@ -8,6 +8,7 @@ import pickle
 import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from conftest import REPO
@@ -15,6 +16,7 @@ from conftest import run_cli as run
 
 import cli
 import corpus.compare
+from corpus import warm
 from corpus.store import Store
 
 QUERIES = [(), ("--all-checks",), ("--metric", "pledge"), ("--subject", "a"), ("--subject", "no such thing")]
@@ -131,3 +133,82 @@ def test_models_build_on_first_use_and_still_pickle_across_processes():
         dumped, props = json.loads(result.stdout)
         assert dumped == obj.model_dump(mode="json") and "points" in props
     assert series.checks[0].status == "failed"
+
+
+def _copy(db: str, to: Path) -> str:
+    """A copy of a database (its write-ahead log included) a test may change."""
+    import sqlite3
+
+    src, dst = sqlite3.connect(db), sqlite3.connect(to)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return str(to)
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+@pytest.mark.parametrize("checks", [(), ("--all-checks",)])
+def test_kept_whole_text_prints_what_the_records_give(examples_db, tmp_path, fmt, checks):
+    db = _copy(examples_db, tmp_path / "x.db")
+    query = ("compare", "--db", db, "--format", fmt, *checks)
+    cold = run(*query, "--no-cache")
+    with Store(db) as store:
+        store.conn.execute("DELETE FROM _cache WHERE name LIKE 'compare_printed%'")  # kept by other tests
+        assert warm.printed(store, fmt, bool(checks), [Path(cli.__file__)]) is None
+        first = run(*query)  # prints from the cached cells and keeps the text
+        assert warm.printed(store, fmt, bool(checks), [Path(cli.__file__)]) == cold[1]
+    assert first == run(*query) == cold and cold[0] == 0
+
+
+def test_only_an_unfiltered_query_off_a_terminal_reads_the_kept_text(examples_db, tmp_path, monkeypatch):
+    db = _copy(examples_db, tmp_path / "x.db")
+    with Store(db) as store:
+        warm.keep_printed(store, "table", False, [Path(cli.__file__)], "kept\n")
+    assert run("compare", "--db", db)[1] == "kept\n"  # what the unfiltered query reads
+    assert run("compare", "--db", db, "--subject", "")[1] == "kept\n"  # an empty subject filters nothing
+    for query in (("--subject", "a"), ("--checks-only",), ("--no-cache",), ("--all-checks",)):
+        assert run("compare", "--db", db, *query)[1] != "kept\n", query
+    assert run("compare", "--db", db, "--metric", "")[0] == 2  # still a bad value, not the kept text
+    import click.testing
+
+    monkeypatch.setattr(click.testing._NamedTextIOWrapper, "isatty", lambda self: True)
+    for width in (80, 150, 400):  # a terminal's widths: from the cells, as the records give
+        terminal = type("T", (), {"columns": width})
+        monkeypatch.setattr("shutil.get_terminal_size", lambda fallback, t=terminal: t)
+        shown = run("compare", "--db", db)[1]  # (stderr: --no-cache's progress shows at a terminal)
+        assert shown == run("compare", "--db", db, "--no-cache")[1] and shown != "kept\n"
+
+
+def test_the_analysis_empties_the_kept_texts():
+    from schemas.models import Series
+
+    entries = corpus.compare._series_lines([Series(metric="damage", currency="USD")])
+    assert [name for name, text in entries if not text] == list(warm.PRINTED)
+
+
+def test_the_key_reads_the_rule_files_compare_loads():
+    from schemas.rules import BudgetKinds, Common, DateCues, SeriesRules, TableRules, rule_path
+
+    rules = [rule_path(r) for r in (SeriesRules, BudgetKinds, TableRules, Common, DateCues)]
+    assert set(rules) <= set(warm.code_files()) and all(p.is_file() for p in warm.code_files())
+    assert Path(corpus.compare.__file__) in warm.code_files()
+
+
+_WARM_IMPORTS = """
+import contextlib, io, sys
+import cli
+with contextlib.redirect_stdout(io.StringIO()):
+    cli.main(["compare", "--db", sys.argv[1], "--format", sys.argv[2]], standalone_mode=False)
+print(sorted(m for m in sys.modules if m.split(".")[0] in ("pydantic", "schemas", "rapidfuzz", "corpus")))
+"""
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_a_warm_unfiltered_query_imports_no_model(examples_db, tmp_path, fmt):
+    db = _copy(examples_db, tmp_path / "x.db")
+    run("compare", "--db", db, "--format", fmt)  # keeps the text
+    found = subprocess.run(
+        [sys.executable, "-c", _WARM_IMPORTS, db, fmt], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    imported = json.loads(found.stdout.replace("'", '"'))
+    assert imported == ["corpus", "corpus.cells", "corpus.store", "corpus.warm"]
