@@ -932,7 +932,7 @@ def compare(
 ) -> None:
     """Figures across editions: series with change per step, and checks that flag inconsistencies."""
     unfiltered = metric is None and currency is None and not subject  # "" filters nothing; a bad value fails
-    whole = unfiltered and not (checks_only or no_cache or sys.stdout.isatty())
+    whole = unfiltered and not (checks_only or no_cache) and _plain_stdout()
     with open_store(db) as store:  # known values are looked up only for a filter given
         if whole and _print_kept(store, fmt, all_checks):
             return
@@ -968,13 +968,23 @@ def compare(
         render(_dict_rows(checks, CHECK_COLUMNS), fmt, CHECK_COLUMNS)
 
 
+def _plain_stdout() -> bool:
+    """Whether stdout takes compare's kept text as it is: not a terminal (whose width the table fits, and
+    where click keeps colour codes), UTF-8, "\n" line ends and a binary buffer to write the bytes to."""
+    import codecs
+
+    out = sys.stdout
+    utf8 = codecs.lookup(getattr(out, "encoding", None) or "ascii").name == "utf-8"
+    return utf8 and os.linesep == "\n" and hasattr(out, "buffer") and not out.isatty()
+
+
 def _print_kept(store: Store, fmt: str, all_checks: bool) -> bool:
     """Print the text an unfiltered compare kept for this corpus (`corpus.warm`), if there is one."""
     from corpus import warm
 
     text = warm.printed(store, fmt, all_checks, [Path(__file__)])
     if text is not None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False)  # bytes: written as they are (click stripped any colour codes already)
     return text is not None
 
 
@@ -986,7 +996,7 @@ def _print_and_keep(store: Store, series: list[Any], fmt: str, all_checks: bool)
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         _print_cells(series, fmt, all_checks)
-    click.echo(out.getvalue(), nl=False)
+    click.echo(out.getvalue().encode(), nl=False)  # as _print_kept will: colour codes are stripped once
     if err.getvalue():
         click.echo(err.getvalue(), nl=False, err=True)
     else:
