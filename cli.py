@@ -853,6 +853,44 @@ def clauses(resolution: str | None, db: str, fmt: str, version: str | None) -> N
     render(rows, fmt, CLAUSE_COLUMNS, ["id", "kind", "number", "verb", "addressee", "text"])
 
 
+def _replay(store: Store, name: str, run: Callable[[], None]) -> None:
+    """Print what `run` printed (stdout and stderr, in order) when the stored documents, the schema and the
+    code were as now (`corpus.warm.stored_state`), else run it and keep what it prints. A warm audit read
+    every report's cached row through the models: 0.8 s on a 1,000-document archive, 0.15 s from here."""
+    from corpus import warm
+
+    key = warm.stored_state(store, [Path(__file__)])
+    kept = store.cache(name, key)
+    chunks = json.loads(kept) if kept is not None else _recorded(run)
+    if kept is None and not any("\x1b" in text for _, text in chunks):  # click strips colour codes off a tty
+        store.cache(name, key, json.dumps(chunks), replace=True)
+    for err, text in chunks:
+        click.echo(text, nl=False, err=err)
+
+
+def _recorded(run: Callable[[], None]) -> list[tuple[bool, str]]:
+    """What `run` echoes, in order: (to stderr, text)."""
+    chunks: list[tuple[bool, str]] = []
+
+    class Tape(io.StringIO):
+        def __init__(self, err: bool):
+            super().__init__()
+            self.err = err
+
+        def write(self, text: str) -> int:
+            chunks.append((self.err, text))
+            return len(text)
+
+    try:
+        with contextlib.redirect_stdout(Tape(False)), contextlib.redirect_stderr(Tape(True)):
+            run()
+    except BaseException:  # an error still shows what was printed before it
+        for err, text in chunks:
+            click.echo(text, nl=False, err=err)
+        raise
+    return chunks
+
+
 def _audit_json(row: Any) -> dict[str, Any]:
     data = row.model_dump(mode="json")
     data["unaddressed"] = [c["clause_id"] for c in data["clauses"] if not c["addressed"]]
@@ -875,15 +913,23 @@ def audit(db: str, fmt: str, doc: str | None, resolution: str | None, clause: st
 
     Each report is audited against the resolution(s) it reports on (see `citations --reports-on`); a report
     that cannot be audited is listed with the reason, and the listing goes on."""
+    with open_store(db) as store:
+        if doc or resolution or clause or sys.stdout.isatty():
+            _audit(store, fmt, doc, resolution, clause)
+        else:  # the whole corpus's audit, off a terminal: printed again as it was while nothing changed
+            _replay(store, f"audit_printed_{fmt}", lambda: _audit(store, fmt, None, None, None))
+
+
+def _audit(store: Store, fmt: str, doc: str | None, resolution: str | None, clause: str | None) -> None:
+    """The audit command's listing."""
     from corpus.audit import audit_all as run_audit
 
-    with open_store(db) as store:
-        if doc:
-            doc = _find(store, doc).id
-        try:
-            every = run_audit(store, doc, resolution)
-        except LookupError as exc:
-            raise click.ClickException(str(exc).strip("'\"")) from None
+    if doc:
+        doc = _find(store, doc).id
+    try:
+        every = run_audit(store, doc, resolution)
+    except LookupError as exc:
+        raise click.ClickException(str(exc).strip("'\"")) from None
     rows = [r for r in every if r.status == "audited"]
     skipped = [r for r in every if r.status != "audited"]
     if clause:

@@ -1,4 +1,5 @@
-"""compare's cache key, and the whole text an unfiltered warm `compare` prints, found without the analysis.
+"""What warm queries read without importing the analysis: compare's cache key, the whole text an unfiltered
+`compare` prints, and a key of the whole stored state for a listing kept as printed (`audit`).
 
 A warm `compare` is a cache read, yet importing corpus.compare (pydantic, the models, the rules, rapidfuzz)
 took 0.3 s of its start-up, and joining and cutting the cached cells of 2,500 series another 0.8 s on a
@@ -77,3 +78,27 @@ def printed(store: Any, fmt: str, all_checks: bool, printers: list[Path]) -> byt
 def keep_printed(store: Any, fmt: str, all_checks: bool, printers: list[Path], text: str) -> None:
     """Keep what an unfiltered `compare` printed, in place of this format's text of an older corpus."""
     store.cache(*_printed_entry(store, fmt, all_checks, printers), text, replace=True)
+
+
+def stored_state(store: Any, extra: list[Path]) -> str:
+    """A key of all a listing can depend on: every source and rule file of corpus/, extract/ and schemas/
+    and `extra`, the schema version and each stored document's id, hash and ingest time (its records are
+    written with it). Any change prints the listing again: cheap next to printing a stale one."""
+    h = hashlib.sha256(repr((store.version, store.conn.execute(_DOCUMENTS).fetchall())).encode())
+    for path in sorted(_sources()) + extra:
+        h.update(path.read_bytes())
+    return h.hexdigest()[:32]
+
+
+_DOCUMENTS = "SELECT id, sha256, ingested_at FROM documents ORDER BY id"
+
+
+def _sources() -> list[Path]:
+    """The .py and .json files of the project's packages, found without importing them."""
+    found = []
+    for package in ("corpus", "extract", "schemas"):
+        spec = find_spec(package)
+        assert spec is not None and spec.submodule_search_locations, f"{package} is a package"
+        for folder in spec.submodule_search_locations:
+            found += [p for p in Path(folder).rglob("*") if p.suffix in (".py", ".json") and p.is_file()]
+    return found

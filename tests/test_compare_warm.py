@@ -213,3 +213,36 @@ def test_a_warm_unfiltered_query_imports_no_model(examples_db, tmp_path, fmt):
     assert found.stdout == run("compare", "--db", db, "--format", fmt, "--no-cache")[1]
     imported = json.loads(found.stderr.replace("'", '"'))
     assert imported == ["corpus", "corpus.cells", "corpus.store", "corpus.warm"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_a_kept_audit_prints_what_auditing_prints_in_order(examples_db, tmp_path, monkeypatch, fmt):
+    from click.testing import CliRunner
+
+    db = _copy(examples_db, tmp_path / "x.db")
+
+    def audit() -> tuple[int, str, str, str]:
+        r = CliRunner().invoke(cli.main, ["audit", "--db", db, "--format", fmt])
+        return r.exit_code, r.output, r.stdout, r.stderr  # output: both streams in the order written
+
+    with monkeypatch.context() as m:
+        m.setattr(cli, "_replay", lambda store, name, run: run())
+        fresh = audit()
+    assert fresh[0] == 0 and fresh[2] and fresh[3]  # the sample corpus says which resolution text
+    assert audit() == fresh  # audits and keeps
+    monkeypatch.setattr("corpus.audit.audit_all", None)  # a kept listing audits nothing
+    assert audit() == fresh
+
+
+def test_a_kept_audit_is_printed_only_while_nothing_changed(examples_db, tmp_path):
+    db = _copy(examples_db, tmp_path / "x.db")
+    with Store(db) as store:
+        key = warm.stored_state(store, [Path(cli.__file__)])
+        store.cache("audit_printed_table", key, json.dumps([[False, "kept\n"], [True, "said\n"]]))
+    assert run("audit", "--db", db) == (0, "kept\n", "said\n")
+    assert run("audit", "--db", db, "--format", "csv")[1] != "kept\n"  # per format
+    assert run("audit", "--db", db, "--resolution", "1408")[1] != "kept\n"  # a filter audits
+    with Store(db) as store:
+        store.conn.execute("UPDATE documents SET ingested_at = 'later' WHERE rowid = 1")
+        assert warm.stored_state(store, [Path(cli.__file__)]) != key
+    assert run("audit", "--db", db)[1] != "kept\n"
