@@ -878,6 +878,7 @@ def _recorded(run: Callable[[], None]) -> list[tuple[bool, str]]:
             self.err = err
 
         def write(self, text: str) -> int:
+            super().write(text)  # bytes are refused: click tells text streams from binary ones by that
             chunks.append((self.err, text))
             return len(text)
 
