@@ -1008,7 +1008,7 @@ def compare(
     with open_store(db) as store:  # known values are looked up only for a filter given
         if whole and _print_kept(store, fmt, all_checks):
             return
-        from corpus.compare import compare_cells, compare_json
+        from corpus.warm import compare_cells
 
         if metric is not None:
             metric = _check_value("metric", metric, _known_metrics(store, metric))
@@ -1021,6 +1021,8 @@ def compare(
             else:
                 _print_cells(warm, fmt, all_checks)
             return
+        from corpus.compare import compare_json
+
         with _busy("compare: analysing the figures across editions"):
             series, checks = compare_json(store, metric, subject, currency, all_checks, not no_cache)
     if checks_only:
@@ -1076,7 +1078,7 @@ def _print_and_keep(store: Store, series: list[Any], fmt: str, all_checks: bool)
 
 
 def _print_cells(series: list[Any], fmt: str, all_checks: bool) -> None:
-    """compare's table, CSV or JSON from what the cache keeps of its series (`corpus.compare.compare_cells`):
+    """compare's table, CSV or JSON from what the cache keeps of its series (`corpus.warm.compare_cells`):
     the same text as rendering its rows, without reading a series or formatting a value."""
     if fmt == "json":
         click.echo(json_array(series, all_checks))

@@ -1462,9 +1462,6 @@ def _stored_contexts(store: Any) -> Callable[[Document, list[Figure]], list[_Fig
     return contexts
 
 
-_HEAD = ("metric", "currency", "subject")  # what compare filters on, ahead of each cached series
-
-
 def _series_lines(series: list[Series]) -> Iterator[tuple[str, str]]:
     """The compare cache entries, one line per series led by `[metric, currency, subject]` TAB, so a filtered
     query reads only the series it shows: "compare", the series' JSON (JSON text holds no raw tab or newline);
@@ -1490,13 +1487,6 @@ def _series_lines(series: list[Series]) -> Iterator[tuple[str, str]]:
         yield name, ""
 
 
-def _cached_series(cached: str, sep: str = "\n") -> Iterator[tuple[dict, str]]:
-    """(filter fields, series JSON or text) of each line (`sep`) of a compare cache entry."""
-    for line in cached.split(sep) if cached else ():
-        head, body = line.split("\t", 1)
-        yield dict(zip(_HEAD, json.loads(head), strict=True)), body
-
-
 @lru_cache(maxsize=1)
 def _series_list() -> Any:
     from pydantic import TypeAdapter
@@ -1513,10 +1503,11 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None, use_cache:
     key = _cache_key(store) if use_cache else ""
     cached = store.cache("compare", key) if use_cache else None
     if cached is not None and want is None:  # in one pass (Rust), not per series from Python dicts
-        return _series_list().validate_json("[" + ",".join(body for _, body in _cached_series(cached)) + "]")
+        bodies = ",".join(body for _, body in warm.cached_series(cached))
+        return _series_list().validate_json("[" + bodies + "]")
     # `want` drops series before they are parsed: a filtered query on an archive reads only its own
     if cached is not None and want is not None:
-        return [Series.model_validate_json(body) for head, body in _cached_series(cached) if want(head)]
+        return [Series.model_validate_json(body) for head, body in warm.cached_series(cached) if want(head)]
     read: dict[str | None, list] = {}  # blocks read to tell formats apart are not read again
 
     def text_of(d: Document) -> str:
@@ -1538,19 +1529,6 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None, use_cache:
     return series
 
 
-def _series_filter(
-    metric: str | None, subject: str | None, currency: str | None
-) -> Callable[[str | None, str | None, str | None], bool]:
-    """The one test of compare's filters, on a series' (metric, currency, subject) however it is held: the
-    exact metric and currency (any case), the subject as a substring (any case); an absent filter passes."""
-    cur, sub = currency.upper() if currency else None, subject.lower() if subject else None
-
-    def match(m: str | None, c: str | None, s: str | None) -> bool:
-        return (not metric or m == metric) and (not cur or c == cur) and (not sub or sub in (s or "").lower())
-
-    return match
-
-
 def compare(
     store: Any,
     metric: str | None = None,
@@ -1562,7 +1540,7 @@ def compare(
     """Series of the stored corpus (filtered by metric, subject substring, currency) and their checks;
     only failed and unverified (not computable) checks unless `all_checks`. References resolve against
     the whole corpus, not the filter. `use_cache=False`: computed from the stored records, cache untouched."""
-    match = _series_filter(metric, subject, currency)
+    match = warm.series_filter(metric, subject, currency)
 
     def want(s: dict) -> bool:
         return match(s.get("metric"), s.get("currency"), s.get("subject"))
@@ -1591,10 +1569,10 @@ def compare_json(
     archive) would prove nothing."""
     cached = store.cache("compare", _cache_key(store)) if use_cache else None
     if cached is not None:
-        match = _series_filter(metric, subject, currency)
+        match = warm.series_filter(metric, subject, currency)
         rows = [
             json.loads(body)
-            for s, body in _cached_series(cached)
+            for s, body in warm.cached_series(cached)
             if match(s.get("metric"), s.get("currency"), s.get("subject"))
         ]
     else:
@@ -1603,28 +1581,6 @@ def compare_json(
     for s in rows:
         s["checks"] = [c for c in s["checks"] if all_checks or not c["ok"]]
     return rows, [c for s in rows for c in s["checks"]]
-
-
-def compare_cells(
-    store: Any,
-    fmt: str,
-    metric: str | None = None,
-    subject: str | None = None,
-    currency: str | None = None,
-) -> list[Any] | None:
-    """What compare's `fmt` ("table", "csv", "json") prints of each series compare_json would give, from the
-    cache (`corpus.cells`: series_cells, series_csv, series_json); None when it holds none for this corpus,
-    code and rules (compare_json then analyses). Only the part asked for is parsed."""
-    cached = store.cache("compare_text" if fmt == "json" else "compare_cells", _cache_key(store))
-    if cached is None:
-        return None
-    match = _series_filter(metric, subject, currency)
-    heads = _cached_series(cached, "\x1e" if fmt == "json" else "\n")
-    bodies = (body for s, body in heads if match(s.get("metric"), s.get("currency"), s.get("subject")))
-    if fmt == "json":
-        return [body.split("\x1f") for body in bodies]
-    part = 1 if fmt == "csv" else 0
-    return [json.loads(body.split("\t", 1)[part]) for body in bodies]
 
 
 def refresh_cache(store: Any) -> int:

@@ -1,5 +1,6 @@
-"""What warm queries read without importing the analysis: compare's cache key, the whole text an unfiltered
-`compare` prints, and a key of the whole stored state for a listing kept as printed (`audit`).
+"""What warm queries read without importing the analysis: compare's cache key and its cached cells (a
+filtered table, CSV or JSON), the whole text an unfiltered `compare` prints, and a key of the whole stored
+state for a listing kept as printed (`audit`).
 
 A warm `compare` is a cache read, yet importing corpus.compare (pydantic, the models, the rules, rapidfuzz)
 took 0.3 s of its start-up, and joining and cutting the cached cells of 2,500 series another 0.8 s on a
@@ -13,7 +14,9 @@ of an older corpus.
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
+from collections.abc import Callable, Iterator
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -102,3 +105,48 @@ def _sources() -> list[Path]:
         for folder in spec.submodule_search_locations:
             found += [p for p in Path(folder).rglob("*") if p.suffix in (".py", ".json") and p.is_file()]
     return found
+
+
+_HEAD = ("metric", "currency", "subject")  # what compare filters on, ahead of each cached series
+
+
+def cached_series(cached: str, sep: str = "\n") -> Iterator[tuple[dict, str]]:
+    """(filter fields, series JSON or text) of each line (`sep`) of a compare cache entry."""
+    for line in cached.split(sep) if cached else ():
+        head, body = line.split("\t", 1)
+        yield dict(zip(_HEAD, json.loads(head), strict=True)), body
+
+
+def series_filter(
+    metric: str | None, subject: str | None, currency: str | None
+) -> Callable[[str | None, str | None, str | None], bool]:
+    """The one test of compare's filters, on a series' (metric, currency, subject) however it is held: the
+    exact metric and currency (any case), the subject as a substring (any case); an absent filter passes."""
+    cur, sub = currency.upper() if currency else None, subject.lower() if subject else None
+
+    def match(m: str | None, c: str | None, s: str | None) -> bool:
+        return (not metric or m == metric) and (not cur or c == cur) and (not sub or sub in (s or "").lower())
+
+    return match
+
+
+def compare_cells(
+    store: Any,
+    fmt: str,
+    metric: str | None = None,
+    subject: str | None = None,
+    currency: str | None = None,
+) -> list[Any] | None:
+    """What compare's `fmt` ("table", "csv", "json") prints of each series compare_json would give, from the
+    cache (`corpus.cells`: series_cells, series_csv, series_json); None when it holds none for this corpus,
+    code and rules (compare_json then analyses). Only the part asked for is parsed."""
+    cached = store.cache("compare_text" if fmt == "json" else "compare_cells", cache_key(store))
+    if cached is None:
+        return None
+    match = series_filter(metric, subject, currency)
+    heads = cached_series(cached, "\x1e" if fmt == "json" else "\n")
+    bodies = (body for s, body in heads if match(s.get("metric"), s.get("currency"), s.get("subject")))
+    if fmt == "json":
+        return [body.split("\x1f") for body in bodies]
+    part = 1 if fmt == "csv" else 0
+    return [json.loads(body.split("\t", 1)[part]) for body in bodies]

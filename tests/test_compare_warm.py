@@ -27,14 +27,14 @@ QUERIES = [(), ("--all-checks",), ("--metric", "pledge"), ("--subject", "a"), ("
 def test_cached_text_prints_what_the_records_give(examples_db, fmt, query, monkeypatch):
     cold = run("compare", "--db", examples_db, "--format", fmt, "--no-cache", *query)
     with Store(examples_db) as store:
-        assert corpus.compare.compare_cells(store, fmt) is not None  # ingest left the text in the cache
+        assert warm.compare_cells(store, fmt) is not None  # ingest left the text in the cache
 
     def no_analysis(*_: object, **__: object) -> None:
         raise AssertionError("a warm table, CSV or JSON must not read the series")
 
     monkeypatch.setattr(corpus.compare, "compare_json", no_analysis)
-    warm = run("compare", "--db", examples_db, "--format", fmt, *query)
-    assert warm == cold and cold[0] == 0
+    shown = run("compare", "--db", examples_db, "--format", fmt, *query)
+    assert shown == cold and cold[0] == 0
     if not query:
         assert cold[1].count("\n") > 3, "the sample corpus has series to print"
 
@@ -197,20 +197,19 @@ def test_the_key_reads_the_rule_files_compare_loads():
 _WARM_IMPORTS = """
 import sys
 import cli
-cli.main(["compare", "--db", sys.argv[1], "--format", sys.argv[2]], standalone_mode=False)
+cli.main(["compare", "--db", *sys.argv[1:]], standalone_mode=False)
 seen = sorted(m for m in sys.modules if m.split(".")[0] in ("pydantic", "schemas", "rapidfuzz", "corpus"))
 print(seen, file=sys.stderr)
 """
 
 
-@pytest.mark.parametrize("fmt", ["table", "json"])
-def test_a_warm_unfiltered_query_imports_no_model(examples_db, tmp_path, fmt):
+@pytest.mark.parametrize("query", [("--format", "table"), ("--format", "json"), ("--metric", "pledge")])
+def test_a_warm_query_imports_no_model(examples_db, tmp_path, query):
     db = _copy(examples_db, tmp_path / "x.db")
-    run("compare", "--db", db, "--format", fmt)  # keeps the text
-    found = subprocess.run(
-        [sys.executable, "-c", _WARM_IMPORTS, db, fmt], capture_output=True, text=True, cwd=REPO, check=True
-    )
-    assert found.stdout == run("compare", "--db", db, "--format", fmt, "--no-cache")[1]
+    run("compare", "--db", db, *query)  # keeps the text (unfiltered)
+    code = [sys.executable, "-c", _WARM_IMPORTS, db, *query]
+    found = subprocess.run(code, capture_output=True, text=True, cwd=REPO, check=True)
+    assert found.stdout == run("compare", "--db", db, *query, "--no-cache")[1]
     imported = json.loads(found.stderr.replace("'", '"'))
     assert imported == ["corpus", "corpus.cells", "corpus.store", "corpus.warm"]
 
