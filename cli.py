@@ -1005,21 +1005,23 @@ def compare(
     """Figures across editions: series with change per step, and checks that flag inconsistencies."""
     unfiltered = metric is None and currency is None and not subject  # "" filters nothing; a bad value fails
     whole = unfiltered and not (checks_only or no_cache) and _plain_stdout()
-    with open_store(db) as store:  # known values are looked up only for a filter given
-        if whole and _print_kept(store, fmt, all_checks):
-            return
-        from corpus.warm import compare_cells
+    with open_store(db) as store:
+        from corpus import warm
 
-        if metric is not None:
+        # the kept text's key, read once: text printed from the cells is never kept for a later corpus
+        kept = warm.printed_entry(store, fmt, all_checks, [Path(__file__)]) if whole else None
+        if kept and _print_kept(store, kept):
+            return
+        if metric is not None:  # known values are looked up only for a filter given
             metric = _check_value("metric", metric, _known_metrics(store, metric))
         if currency is not None:
             currency = _check_value("currency", currency, _known_currencies(store), fold=True)
-        warm = None if no_cache or checks_only else compare_cells(store, fmt, metric, subject, currency)
-        if warm is not None:
-            if whole:
-                _print_and_keep(store, warm, fmt, all_checks)
+        cells = None if no_cache or checks_only else warm.compare_cells(store, fmt, metric, subject, currency)
+        if cells is not None:
+            if kept:
+                _print_and_keep(store, kept, cells, fmt, all_checks)
             else:
-                _print_cells(warm, fmt, all_checks)
+                _print_cells(cells, fmt, all_checks)
             return
         from corpus.compare import compare_json
 
@@ -1052,17 +1054,19 @@ def _plain_stdout() -> bool:
     return utf8 and os.linesep == "\n" and hasattr(out, "buffer") and not out.isatty()
 
 
-def _print_kept(store: Store, fmt: str, all_checks: bool) -> bool:
+def _print_kept(store: Store, entry: tuple[str, str]) -> bool:
     """Print the text an unfiltered compare kept for this corpus (`corpus.warm`), if there is one."""
     from corpus import warm
 
-    text = warm.printed(store, fmt, all_checks, [Path(__file__)])
+    text = warm.printed(store, entry)
     if text is not None:
         click.echo(text, nl=False)  # bytes: written as they are (click stripped any colour codes already)
     return text is not None
 
 
-def _print_and_keep(store: Store, series: list[Any], fmt: str, all_checks: bool) -> None:
+def _print_and_keep(
+    store: Store, entry: tuple[str, str], series: list[Any], fmt: str, all_checks: bool
+) -> None:
     """_print_cells, its text kept for the next unfiltered compare (stdout not a terminal: its widths do
     not depend on one), unless it also wrote to stderr (an empty table's "(none)"), which is not kept."""
     from corpus import warm
@@ -1074,7 +1078,7 @@ def _print_and_keep(store: Store, series: list[Any], fmt: str, all_checks: bool)
     if err.getvalue():
         click.echo(err.getvalue(), nl=False, err=True)
     else:
-        warm.keep_printed(store, fmt, all_checks, [Path(__file__)], out.getvalue())
+        warm.keep_printed(store, entry, out.getvalue())
 
 
 def _print_cells(series: list[Any], fmt: str, all_checks: bool) -> None:

@@ -57,7 +57,7 @@ def cache_key(store: Any) -> str:
     return h.hexdigest()[:32]
 
 
-def _printed_entry(store: Any, fmt: str, all_checks: bool, printers: list[Path]) -> tuple[str, str]:
+def printed_entry(store: Any, fmt: str, all_checks: bool, printers: list[Path]) -> tuple[str, str]:
     """(name, key) of a whole printed text: compare's key and the code that printed it (the CLI's
     rendering is not part of compare's key: changing it must not make an archive analyse again)."""
     h = hashlib.sha256(cache_key(store).encode())
@@ -66,21 +66,21 @@ def _printed_entry(store: Any, fmt: str, all_checks: bool, printers: list[Path])
     return f"compare_printed_{fmt}{'_all' if all_checks else ''}", h.hexdigest()[:32]
 
 
-def printed(store: Any, fmt: str, all_checks: bool, printers: list[Path]) -> bytes | None:
-    """The whole text an unfiltered `compare --format fmt` printed for this corpus, code and rules, as
+def printed(store: Any, entry: tuple[str, str]) -> bytes | None:
+    """The whole text an unfiltered compare printed, kept under `entry` (`printed_entry`), as
     UTF-8 (decoding 70 MB of JSON to encode it again cost 0.1 s); None when none is kept or the database
     cannot be read (as `Store.cache`)."""
     sql = "SELECT CAST(data AS BLOB) FROM _cache WHERE name = ? AND key = ?"
     try:
-        found = store.conn.execute(sql, _printed_entry(store, fmt, all_checks, printers)).fetchone()
+        found = store.conn.execute(sql, entry).fetchone()
     except sqlite3.Error:
         return None
     return found[0] if found and found[0] else None
 
 
-def keep_printed(store: Any, fmt: str, all_checks: bool, printers: list[Path], text: str) -> None:
+def keep_printed(store: Any, entry: tuple[str, str], text: str) -> None:
     """Keep what an unfiltered `compare` printed, in place of this format's text of an older corpus."""
-    store.cache(*_printed_entry(store, fmt, all_checks, printers), text, replace=True)
+    store.cache(*entry, text, replace=True)
 
 
 def stored_state(store: Any, extra: list[Path]) -> str:

@@ -154,16 +154,17 @@ def test_kept_whole_text_prints_what_the_records_give(examples_db, tmp_path, fmt
     cold = run(*query, "--no-cache")
     with Store(db) as store:
         store.conn.execute("DELETE FROM _cache WHERE name LIKE 'compare_printed%'")  # kept by other tests
-        assert warm.printed(store, fmt, bool(checks), [Path(cli.__file__)]) is None
+        entry = warm.printed_entry(store, fmt, bool(checks), [Path(cli.__file__)])
+        assert warm.printed(store, entry) is None
         first = run(*query)  # prints from the cached cells and keeps the text
-        assert warm.printed(store, fmt, bool(checks), [Path(cli.__file__)]) == cold[1].encode()
+        assert warm.printed(store, entry) == cold[1].encode()
     assert first == run(*query) == cold and cold[0] == 0
 
 
 def test_only_an_unfiltered_query_off_a_terminal_reads_the_kept_text(examples_db, tmp_path, monkeypatch):
     db = _copy(examples_db, tmp_path / "x.db")
     with Store(db) as store:
-        warm.keep_printed(store, "table", False, [Path(cli.__file__)], "kept\n")
+        warm.keep_printed(store, warm.printed_entry(store, "table", False, [Path(cli.__file__)]), "kept\n")
     assert run("compare", "--db", db)[1] == "kept\n"  # what the unfiltered query reads
     assert run("compare", "--db", db, "--subject", "")[1] == "kept\n"  # an empty subject filters nothing
     for query in (("--subject", "a"), ("--checks-only",), ("--no-cache",), ("--all-checks",)):
