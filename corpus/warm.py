@@ -43,6 +43,7 @@ def code_files() -> list[Path]:
 
 
 def code_hash() -> str:
+    """What compare's caches (whole corpus and per document) are keyed by: their code and rules."""
     h = hashlib.sha256()
     for path in code_files():
         h.update(path.read_bytes())
