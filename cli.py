@@ -245,11 +245,9 @@ def _actor_names(store: Store, wanted: str | None) -> list[str] | None:
     if wanted is None:
         return None
     key = wanted.casefold().strip()
-    names = sorted({r[0] for r in store.conn.execute("SELECT DISTINCT name FROM actor_mentions")})
-    names += sorted({a for r in store.conn.execute("SELECT DISTINCT actors FROM figures") for a in
-                     (r[0] or "").strip("|").split("|") if a} - {n.casefold() for n in names})
+    names, forms = _actors_known(store)
     exact = [n for n in names if n.casefold() == key]
-    alias = sorted(set(_mention_forms(store).get(key, [])))
+    alias = sorted(set(forms.get(key, [])))
     prefix = [n for n in names if n.casefold().startswith(key) or f" {key}" in f" {n.casefold()}"]
     found = sorted(set(exact + alias + prefix))
     if found:
@@ -258,24 +256,28 @@ def _actor_names(store: Store, wanted: str | None) -> list[str] | None:
     return []
 
 
-def _mention_forms(store: Store) -> dict[str, list[str]]:
-    """Each form the text mentions an actor by (SQLite's lower(), as --actor compares it) -> the canonical
-    names it stands for. Kept in the cache per stored documents and schema: reading the JSON of every
-    mention cost an --actor query 0.7 s on an archive's 300,000 mentions."""
-    import hashlib
+def _actors_known(store: Store) -> tuple[list[str], dict[str, list[str]]]:
+    """The stored actor names (mentioned, then only in figures), and each form the text mentions an actor
+    by (SQLite's lower(), as --actor compares it) -> the names it stands for. Kept in the cache while the
+    stored documents and the code are unchanged (`corpus.warm.stored_state`): reading the JSON of every
+    mention and the actors of every figure cost an --actor query 0.8 s on a 1,000-document archive."""
+    from corpus import warm
 
-    sql = "SELECT DISTINCT lower(json_extract(data, '$.text')), name FROM actor_mentions"
-    docs = store.conn.execute("SELECT id, sha256, ingested_at FROM documents ORDER BY id").fetchall()
-    key = hashlib.sha256(repr((sql, store.version, docs)).encode()).hexdigest()[:32]
-    cached = store.cache("actor_forms", key)
+    key = warm.stored_state(store, [Path(__file__)])
+    cached = store.cache("actors_known", key)
     if cached is not None:
-        return json.loads(cached)
+        kept_names, kept_forms = json.loads(cached)
+        return kept_names, kept_forms
+    names = sorted({r[0] for r in store.conn.execute("SELECT DISTINCT name FROM actor_mentions")})
+    names += sorted({a for r in store.conn.execute("SELECT DISTINCT actors FROM figures") for a in
+                     (r[0] or "").strip("|").split("|") if a} - {n.casefold() for n in names})
     forms: dict[str, list[str]] = {}
+    sql = "SELECT DISTINCT lower(json_extract(data, '$.text')), name FROM actor_mentions"
     for form, name in store.conn.execute(sql):
         if form is not None:  # a mention without text matches no value
             forms.setdefault(form, []).append(name)
-    store.cache("actor_forms", key, json.dumps(forms), replace=True)
-    return forms
+    store.cache("actors_known", key, json.dumps([names, forms]), replace=True)
+    return names, forms
 
 
 def _when(row: dict[str, Any]) -> str:
