@@ -19,26 +19,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from corpus import warm
 from extract.front_matter import symbol_part
 from extract.parallel import fork_each
 from schemas.models import Check, Document, Figure, Series, SeriesPoint
-from schemas.rules import (
-    BudgetKinds,
-    Common,
-    DateCues,
-    DocCues,
-    ParallelSettings,
-    SeriesRules,
-    TableRules,
-    format_rank,
-    load_rules,
-    rule_path,
-)
+from schemas.rules import Common, DateCues, ParallelSettings, SeriesRules, format_rank, load_rules
 
 
 def rules() -> SeriesRules:
@@ -1379,33 +1368,15 @@ def analyse(
     return [b.series for b in res.builds], [c for c, _ in pairs]
 
 
-def _code_files() -> list[Path]:
-    """The rules and the code the analysis depends on, found without importing them (extract.figures loads
-    spaCy: a warm query must not pay that)."""
-    from importlib.util import find_spec
-
-    modules = (
-        "corpus.table_checks", "corpus.cells", "extract.dates", "extract.money", "extract.figures",
-        "extract.classify", "extract.front_matter",
-    )
-    code = [Path(spec.origin) for m in modules if (spec := find_spec(m)) is not None and spec.origin]
-    rules_ = [rule_path(r) for r in (SeriesRules, BudgetKinds, TableRules, Common, DateCues, DocCues)]
-    return [Path(__file__), *code, *rules_]
-
-
 def _code_hash() -> str:
-    h = hashlib.sha256()
-    for path in _code_files():
-        h.update(path.read_bytes())
-    return h.hexdigest()
+    """The hash of the code and rules compare's results depend on (corpus.warm finds them without
+    importing them: a warm query must not pay that)."""
+    return warm.code_hash()
 
 
 def _cache_key(store: Any) -> str:
     """Changes with any stored document (added, replaced, removed) and with the rules or the code."""
-    h = hashlib.sha256(_code_hash().encode())
-    rows = store.conn.execute("SELECT id, sha256, ingested_at, n_figures FROM documents ORDER BY id")
-    h.update(repr(rows.fetchall()).encode())
-    return h.hexdigest()[:32]
+    return warm.cache_key(store)
 
 
 _CONTEXT_FIELDS = (
@@ -1495,16 +1466,14 @@ def _stored_contexts(store: Any) -> Callable[[Document, list[Figure]], list[_Fig
     return contexts
 
 
-_HEAD = ("metric", "currency", "subject")  # what compare filters on, ahead of each cached series
-
-
 def _series_lines(series: list[Series]) -> Iterator[tuple[str, str]]:
     """The compare cache entries, one line per series led by `[metric, currency, subject]` TAB, so a filtered
     query reads only the series it shows: "compare", the series' JSON (JSON text holds no raw tab or newline);
     "compare_cells", its table cells TAB its CSV lines (`corpus.cells` of that JSON, as JSON); "compare_text",
     its indented JSON pieces (`series_json`) joined by \\x1f, a series a line ended by \\x1e (indented JSON
     holds newlines, but no other raw control character). A warm table, CSV or JSON then parses no series
-    and formats no value. One entry at a time (an archive's are 30-70 MB each): written before the next is
+    and formats no value; the whole text of an unfiltered one is kept by the query (`corpus.warm`), and
+    these entries end empty. One entry at a time (an archive's are 30-70 MB each): written before the next is
     built."""
     from corpus.cells import series_cells, series_csv, series_json
 
@@ -1518,13 +1487,8 @@ def _series_lines(series: list[Series]) -> Iterator[tuple[str, str]]:
     yield "compare_cells", "\n".join(h + cells(json.loads(b)) for h, b in zip(heads, bodies, strict=True))
     texts = (h + "\x1f".join(series_json(json.loads(b))) for h, b in zip(heads, bodies, strict=True))
     yield "compare_text", "\x1e".join(texts)
-
-
-def _cached_series(cached: str, sep: str = "\n") -> Iterator[tuple[dict, str]]:
-    """(filter fields, series JSON or text) of each line (`sep`) of a compare cache entry."""
-    for line in cached.split(sep) if cached else ():
-        head, body = line.split("\t", 1)
-        yield dict(zip(_HEAD, json.loads(head), strict=True)), body
+    for name in warm.PRINTED:  # emptied: the text a query printed from the last corpus's entries
+        yield name, ""
 
 
 @lru_cache(maxsize=1)
@@ -1543,10 +1507,11 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None, use_cache:
     key = _cache_key(store) if use_cache else ""
     cached = store.cache("compare", key) if use_cache else None
     if cached is not None and want is None:  # in one pass (Rust), not per series from Python dicts
-        return _series_list().validate_json("[" + ",".join(body for _, body in _cached_series(cached)) + "]")
+        bodies = ",".join(body for _, body in warm.cached_series(cached))
+        return _series_list().validate_json("[" + bodies + "]")
     # `want` drops series before they are parsed: a filtered query on an archive reads only its own
     if cached is not None and want is not None:
-        return [Series.model_validate_json(body) for head, body in _cached_series(cached) if want(head)]
+        return [Series.model_validate_json(body) for head, body in warm.cached_series(cached) if want(head)]
     read: dict[str | None, list] = {}  # blocks read to tell formats apart are not read again
 
     def text_of(d: Document) -> str:
@@ -1568,19 +1533,6 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None, use_cache:
     return series
 
 
-def _series_filter(
-    metric: str | None, subject: str | None, currency: str | None
-) -> Callable[[str | None, str | None, str | None], bool]:
-    """The one test of compare's filters, on a series' (metric, currency, subject) however it is held: the
-    exact metric and currency (any case), the subject as a substring (any case); an absent filter passes."""
-    cur, sub = currency.upper() if currency else None, subject.lower() if subject else None
-
-    def match(m: str | None, c: str | None, s: str | None) -> bool:
-        return (not metric or m == metric) and (not cur or c == cur) and (not sub or sub in (s or "").lower())
-
-    return match
-
-
 def compare(
     store: Any,
     metric: str | None = None,
@@ -1592,7 +1544,7 @@ def compare(
     """Series of the stored corpus (filtered by metric, subject substring, currency) and their checks;
     only failed and unverified (not computable) checks unless `all_checks`. References resolve against
     the whole corpus, not the filter. `use_cache=False`: computed from the stored records, cache untouched."""
-    match = _series_filter(metric, subject, currency)
+    match = warm.series_filter(metric, subject, currency)
 
     def want(s: dict) -> bool:
         return match(s.get("metric"), s.get("currency"), s.get("subject"))
@@ -1621,10 +1573,10 @@ def compare_json(
     archive) would prove nothing."""
     cached = store.cache("compare", _cache_key(store)) if use_cache else None
     if cached is not None:
-        match = _series_filter(metric, subject, currency)
+        match = warm.series_filter(metric, subject, currency)
         rows = [
             json.loads(body)
-            for s, body in _cached_series(cached)
+            for s, body in warm.cached_series(cached)
             if match(s.get("metric"), s.get("currency"), s.get("subject"))
         ]
     else:
@@ -1633,28 +1585,6 @@ def compare_json(
     for s in rows:
         s["checks"] = [c for c in s["checks"] if all_checks or not c["ok"]]
     return rows, [c for s in rows for c in s["checks"]]
-
-
-def compare_cells(
-    store: Any,
-    fmt: str,
-    metric: str | None = None,
-    subject: str | None = None,
-    currency: str | None = None,
-) -> list[Any] | None:
-    """What compare's `fmt` ("table", "csv", "json") prints of each series compare_json would give, from the
-    cache (`corpus.cells`: series_cells, series_csv, series_json); None when it holds none for this corpus,
-    code and rules (compare_json then analyses). Only the part asked for is parsed."""
-    cached = store.cache("compare_text" if fmt == "json" else "compare_cells", _cache_key(store))
-    if cached is None:
-        return None
-    match = _series_filter(metric, subject, currency)
-    heads = _cached_series(cached, "\x1e" if fmt == "json" else "\n")
-    bodies = (body for s, body in heads if match(s.get("metric"), s.get("currency"), s.get("subject")))
-    if fmt == "json":
-        return [body.split("\x1f") for body in bodies]
-    part = 1 if fmt == "csv" else 0
-    return [json.loads(body.split("\t", 1)[part]) for body in bodies]
 
 
 def refresh_cache(store: Any) -> int:

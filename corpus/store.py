@@ -15,20 +15,28 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel
+if TYPE_CHECKING:  # the models are imported where records are read: a warm cache read needs no pydantic
+    from pydantic import BaseModel
 
-from schemas.models import Actor, ActorMention, Block, Clause, DateMention, Document, Extraction, Figure
-from schemas.rules import format_rank
-
-if TYPE_CHECKING:
-    from schemas.models import Table
+    from schemas.models import (
+        Actor,
+        ActorMention,
+        Block,
+        Clause,
+        DateMention,
+        Document,
+        Extraction,
+        Figure,
+        Table,
+    )
 
 DEFAULT_DB = "restrack.db"
 T = TypeVar("T")
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 # Ordered, append-only: migration i brings a database from user_version i to i + 1. A step is SQL or a
 # function of the connection (rebuilds that read the current schema); both run in the migration's transaction.
@@ -100,7 +108,6 @@ MIGRATIONS: list[list[str | Callable[[sqlite3.Connection], None]]] = [
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
-_FIGURE_FIELDS = tuple(Figure.model_fields)
 _RECORD_TABLES = ("blocks", "figures", "dates", "actor_mentions", "clauses", "citations", "tables")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _HOST = socket.gethostname()
@@ -400,6 +407,8 @@ class Store:
     # -- reading ---------------------------------------------------------------------------------------------
     def documents(self, kind: str | None = None) -> list[Document]:
         """Document metadata (without blocks), ordered by id so output is stable whatever the job order."""
+        from schemas.models import Document
+
         sql, args = "SELECT data FROM documents", []
         if kind:
             sql, args = sql + " WHERE kind = ?", [kind]
@@ -417,6 +426,8 @@ class Store:
 
     def document(self, ref: str) -> Document:
         """Find a document by id, path, basename or sha256 prefix; LookupError says why none or which ones."""
+        from schemas.models import Document
+
         c = self.conn
         ids = [r[0] for r in c.execute("SELECT id FROM documents WHERE id = ?", (ref,))]
         if not ids:
@@ -443,6 +454,8 @@ class Store:
         return Document.model_validate_json(row[0])
 
     def blocks(self, doc_id: str) -> list[Block]:
+        from schemas.models import Block
+
         rows = self.conn.execute("SELECT data FROM blocks WHERE doc_id = ? ORDER BY seq", (doc_id,))
         return _share_fields_set(Block.model_validate_json(r[0]) for r in rows)
 
@@ -480,10 +493,14 @@ class Store:
             args.append(f"%{chapter}%")
         if as_json:
             return [_figure_json(r[0]) for r in self._select("figures", where, args)]
+        from schemas.models import Figure
+
         rows = self._select("figures", where, args)
         return _share_fields_set(Figure.model_validate_json(r[0]) for r in rows)
 
     def dates(self, doc_id: str | None = None, year: int | None = None) -> list[DateMention]:
+        from schemas.models import DateMention
+
         where: list[str] = []
         args: list[str | int] = []
         if doc_id:
@@ -495,12 +512,16 @@ class Store:
         return [DateMention.model_validate_json(r[0]) for r in self._select("dates", where, args)]
 
     def actor_mentions(self, doc_id: str | None = None) -> list[ActorMention]:
+        from schemas.models import ActorMention
+
         where, args = (["f.doc_id = ?"], [doc_id]) if doc_id else ([], [])
         return [ActorMention.model_validate_json(r[0]) for r in self._select("actor_mentions", where, args)]
 
     def actors(self, doc_id: str | None = None, type: str | None = None) -> list[Actor]:
         """Mentions folded per document and canonical name (as extract.actors.fold_actors does), most
         mentioned first. Folded in SQL: parsing every mention would cost seconds on a large corpus."""
+        from schemas.models import Actor
+
         where, args = [], []
         if doc_id:
             where.append("doc_id = ?")
@@ -527,6 +548,9 @@ class Store:
         The same resolution ingested as TXT, DOCX and PDF yields three catalogues; mixing them would
         duplicate every clause, so one source wins: most recent edition, most clauses, then DOCX > TXT > PDF.
         """
+        from schemas.models import Clause
+        from schemas.rules import format_rank
+
         sql = (
             "SELECT c.doc_id, c.resolution, COUNT(*), d.year, d.format, d.ingested_at FROM clauses c"
             " JOIN documents d ON d.id = c.doc_id"
@@ -605,14 +629,22 @@ class Store:
         return data
 
 
+@cache
+def _figure_fields() -> tuple[str, ...]:
+    """Figure's field names, read at first use (importing the models at start-up costs a warm query 0.2 s)."""
+    from schemas.models import Figure
+
+    return tuple(Figure.model_fields)
+
+
 def _figure_json(data: str) -> dict[str, Any]:
     """A stored figure's JSON values: as stored when it has exactly this Figure's fields (and its period's),
     else through the model (older rows get the fields added since, with their defaults)."""
-    from schemas.models import CellRef, Period
+    from schemas.models import CellRef, Figure, Period
 
     d = json.loads(data)
     nested = (("period", Period), ("cell", CellRef))
-    if tuple(d) == _FIGURE_FIELDS and all(d[k] is None or tuple(d[k]) == tuple(m.model_fields)
+    if tuple(d) == _figure_fields() and all(d[k] is None or tuple(d[k]) == tuple(m.model_fields)
                                           for k, m in nested):
         return d
     return Figure.model_validate_json(data).model_dump(mode="json")

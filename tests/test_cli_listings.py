@@ -79,3 +79,28 @@ def test_dates_show_their_kind_and_compare_its_notes(examples_db):
     assert {"year", "since"} <= {r[3] for r in rows[1:]}
     code, out, _ = run("compare", "--db", examples_db)
     assert code == 0 and "note" in out.splitlines()[0].split()
+
+
+def test_the_kept_actor_names_and_forms_are_what_sql_finds_and_follow_the_documents(examples_db, tmp_path):
+    import sqlite3
+
+    import cli
+    from corpus.store import Store
+
+    db = str(tmp_path / "x.db")
+    with sqlite3.connect(examples_db) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    sql = "SELECT DISTINCT name FROM actor_mentions WHERE lower(json_extract(data, '$.text')) = ?"
+    with Store(db) as store:
+        names, forms = cli._actors_known(store)
+        assert cli._actors_known(store) == (names, forms)  # the second from the cache
+        mentioned = {r[0] for r in store.conn.execute("SELECT name FROM actor_mentions")}
+        assert mentioned <= set(names) and names[: len(mentioned)] == sorted(mentioned)
+        every = "SELECT lower(json_extract(data, '$.text')) FROM actor_mentions"
+        texts = {r[0] for r in store.conn.execute(every)}
+        assert len(texts) > 5 and set(forms) == texts - {None}
+        for form in texts - {None}:
+            assert sorted(set(forms[form])) == sorted({r[0] for r in store.conn.execute(sql, (form,))})
+        store.conn.execute("UPDATE documents SET ingested_at = 'later' WHERE rowid = 1")
+        store.conn.execute("UPDATE actor_mentions SET data = json_set(data, '$.text', 'Zz') WHERE rowid = 1")
+        assert "zz" in cli._actors_known(store)[1]  # a document stored again: read again
