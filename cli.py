@@ -30,6 +30,7 @@ from corpus.cells import (
     csv_text,
     json_array,
     table_cells,
+    when,
 )
 from corpus.store import DEFAULT_DB, Store
 
@@ -278,18 +279,6 @@ def _actors_known(store: Store) -> tuple[list[str], dict[str, list[str]]]:
             forms.setdefault(form, []).append(name)
     store.cache("actors_known", key, json.dumps([names, forms]), replace=True)
     return names, forms
-
-
-def _when(row: dict[str, Any]) -> str:
-    """When a figure stands: "as of 2025-12-31", a period "2025/2034", else the years it names."""
-    parts = []
-    if row.get("as_of"):
-        parts.append(f"as of {row['as_of']}")
-    if row.get("period"):
-        parts.append(cell(row["period"]))
-    elif row.get("years") and not row.get("as_of"):
-        parts.append(", ".join(map(str, row["years"])))
-    return "; ".join(parts)
 
 
 @click.group()
@@ -796,7 +785,7 @@ def figures(
     del found  # one dict per figure alive at a time, not three (150,000 figures on an archive)
     if fmt == "table":
         for r in rows:
-            r["when"] = _when(r)
+            r["when"] = when(r)
     render(rows, fmt, FIGURE_COLUMNS, table, wide=wide)
 
 
@@ -1036,7 +1025,7 @@ def compare(
         render(_dict_rows(series, SERIES_COLUMNS), fmt, SERIES_COLUMNS)
         return
     rows = [
-        {"metric": s["metric"], "subject": s["subject"], "currency": s["currency"], **p}
+        {"metric": s["metric"], "subject": s["subject"], "currency": s["currency"], **p, "when": when(p)}
         for s in series
         for p in s["points"]
     ]

@@ -15,8 +15,11 @@ from typing import Any
 
 SERIES_COLUMNS = ["metric", "subject", "currency", "points", "checks"]
 POINT_COLUMNS = ["metric", "subject", "currency", "edition", "doc_id", "year", "as_of", "amount", "text"]
-POINT_COLUMNS += ["change", "pct_change", "note"]
-POINT_TABLE_COLUMNS = [c for c in POINT_COLUMNS if c != "year"]  # the table leaves the year to `edition`
+POINT_COLUMNS += ["change", "pct_change", "note", "period", "years"]
+# the table leaves the year to `edition`, and shows `when` (as-of date, period or years) for as_of, period
+# and years: a budget table's three columns (2024 expenditure, 2025 approved, 2026 estimate) told apart
+POINT_TABLE_COLUMNS = ["metric", "subject", "currency", "edition", "doc_id", "when", "amount", "text"]
+POINT_TABLE_COLUMNS += ["change", "pct_change", "note"]
 CHECK_COLUMNS = ["kind", "status", "ok", "doc_id", "message"]
 _SERIES_HEAD = POINT_COLUMNS[:3]  # a series' own columns (metric, subject, currency), the same in its rows
 
@@ -58,6 +61,18 @@ def csv_text(rows: list[dict[str, Any]], columns: Sequence[str], header: bool = 
     return buf.getvalue()
 
 
+def when(row: dict[str, Any]) -> str:
+    """When a figure stands: "as of 2025-12-31", a period "2025/2034", else the years it names."""
+    parts = []
+    if row.get("as_of"):
+        parts.append(f"as of {row['as_of']}")
+    if row.get("period"):
+        parts.append(cell(row["period"]))
+    elif row.get("years") and not row.get("as_of"):
+        parts.append(", ".join(map(str, row["years"])))
+    return "; ".join(parts)
+
+
 def point_rows(series: dict[str, Any]) -> list[dict[str, Any]]:
     """compare's rows of one series (its JSON values): one per point, led by the series' own columns."""
     head = {c: series[c] for c in _SERIES_HEAD}
@@ -69,7 +84,7 @@ def series_cells(series: dict[str, Any]) -> dict[str, Any]:
     point's other cells, the longest cell of each column, and each check's ok flag and cells."""
     own = POINT_TABLE_COLUMNS[len(_SERIES_HEAD) :]  # the table's columns after the series' own
     head = table_cells(series, _SERIES_HEAD)
-    points = [table_cells(p, own) for p in series["points"]]
+    points = [table_cells({**p, "when": when(p)}, own) for p in series["points"]]
     longest = [len(h) for h in head] + [max([0, *map(len, column)]) for column in zip(*points, strict=True)]
     return {
         "head": head,
