@@ -468,10 +468,12 @@ class Store:
         year: int | None = None,
         chapter: str | None = None,
         as_json: bool = False,
-    ) -> list[Any]:
+        lazy: bool = False,
+    ) -> list[Any] | Iterator[dict[str, Any]]:
         """Figures matching every given filter; actor is a canonical name (or a list: any of them), chapter
         a substring (any case). `as_json`: each as its JSON values (`model_dump(mode="json")`), parsed
-        without a model when this version of Figure wrote it (listing 150,000 figures: seconds less)."""
+        without a model when this version of Figure wrote it (listing 150,000 figures: seconds less).
+        `lazy`: those JSON values one at a time, as the rows are read (a listing prints them as they come)."""
         where, args = [], []
         for col, val in (("doc_id", doc_id), ("metric", metric), ("currency", currency and currency.upper())):
             if val:
@@ -491,6 +493,8 @@ class Store:
         if chapter:
             where.append("f.chapter LIKE ?")
             args.append(f"%{chapter}%")
+        if lazy:
+            return (_figure_json(r[0]) for r in self._select("figures", where, args))
         if as_json:
             return [_figure_json(r[0]) for r in self._select("figures", where, args)]
         from schemas.models import Figure
