@@ -20,12 +20,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
 
 from extract.parallel import fork_each
-from schemas.models import Check, Document, Figure, Series, SeriesPoint
+from schemas.models import Block, Check, Document, Figure, Series, SeriesPoint
 from schemas.rules import (
     BudgetKinds,
     Common,
@@ -79,7 +79,7 @@ def _res() -> dict[str, Any]:
 
 
 # -- figure context --
-@dataclass
+@dataclass(slots=True)  # no __dict__ per figure: 150,000 of them at 1,000 documents
 class _Fig:
     """A figure with what compare needs: its document, its own clause, edition, sector and series key."""
 
@@ -427,8 +427,10 @@ def canonical_documents(
 
 
 def store_text(store: Any) -> Callable[[Document], str]:
-    """A document's text read from the store, for edition_keys."""
-    return lambda d: " ".join(b.text for b in store.blocks(d.id))
+    """A document's text read from the store, for edition_keys: the blocks' texts straight from their JSON
+    (no Block models: an archive compares the text of most of its files and keeps none of it)."""
+    sql = "SELECT json_extract(data, '$.text') FROM blocks WHERE doc_id = ? ORDER BY seq"
+    return lambda d: " ".join(r[0] for r in store.conn.execute(sql, (d.id,)))
 
 
 def _edition_cutoffs(figs: list[_Fig], docs: list[Document]) -> dict[int, str]:
@@ -646,6 +648,7 @@ def _analyse(
     canonical: bool = False,
     contexts: Callable[[Document, list[Figure]], list[_Fig]] | None = None,
     cores: int = 1,
+    blocks: _BlockReader | None = None,
 ) -> _Result:
     r = rules()
     scope, actor_metrics = set(r.scope_metrics), set(r.actor_metrics)
@@ -655,7 +658,7 @@ def _analyse(
         by_doc[fig.doc_id or ""].append(fig)
     figs: list[_Fig] = []
     if contexts is None:
-        figs = _all_contexts(canon, by_doc, cores)
+        figs = _all_contexts(canon, by_doc, cores, blocks)
     else:
         for d in canon:
             figs += contexts(d, by_doc.get(d.id or "", []))
@@ -750,11 +753,59 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _all_contexts(canon: list[Document], by_doc: dict[str, list[Figure]], cores: int) -> list[_Fig]:
+R = TypeVar("R")
+_BLOCKS_AT_ONCE = 20_000  # blocks held at once when they are read per document (~30 MB of Block models)
+
+
+@dataclass
+class _BlockReader:
+    """Reads documents' blocks when a step needs them, a batch at a time: an archive's blocks held all at
+    once (190 MB at 1,000 documents) were a fifth of compare's peak memory. `counts`: blocks per document."""
+
+    read: Callable[[str], list[Block]]
+    counts: dict[str, int]
+
+    def batches(self, docs: list[Document]) -> Iterator[list[Document]]:
+        """`docs` in order, with their blocks, about _BLOCKS_AT_ONCE blocks a batch."""
+        batch: list[Document] = []
+        size = 0
+        for d in docs:
+            batch.append(d)
+            size += self.counts.get(d.id or "", 0)
+            if size >= _BLOCKS_AT_ONCE:
+                yield [self.loaded(x) for x in batch]
+                batch, size = [], 0
+        if batch:
+            yield [self.loaded(x) for x in batch]
+
+    def loaded(self, doc: Document) -> Document:
+        return doc.model_copy(update={"blocks": self.read(doc.id or "")})
+
+
+def _each_with_blocks(
+    fn: Callable[[Document], R], docs: list[Document], cores: int, weight: Callable[[Document], int],
+    blocks: _BlockReader | None,
+) -> list[R]:
+    """[fn(d) for d in docs], each d with its blocks, over `cores` processes (fork_each, weighed by blocks
+    plus `weight`); with `blocks`, the documents hold none and are read a batch at a time, then dropped."""
+    least = load_rules(ParallelSettings).min_records_per_process
+
+    def size(d: Document) -> int:
+        return len(d.blocks) + weight(d)
+
+    if blocks is None:
+        return fork_each(fn, docs, cores, size, least)
+    return [r for batch in blocks.batches(docs) for r in fork_each(fn, batch, cores, size, least)]
+
+
+def _all_contexts(
+    canon: list[Document], by_doc: dict[str, list[Figure]], cores: int, blocks: _BlockReader | None = None
+) -> list[_Fig]:
     """_contexts of every document, in order, the documents spread over `cores` processes (compare --no-cache
     computes them all: a third of its cost). A child sends back each figure's context fields, not its _Fig
     (that would pickle the document and its blocks), and they are set on the figures here as
-    _stored_contexts does from its cache."""
+    _stored_contexts does from its cache. `blocks`: the documents hold none, they are read a batch at a time
+    (the figures then point to the documents without blocks)."""
 
     def figures_of(d: Document) -> list[Figure]:
         return by_doc.get(d.id or "", [])
@@ -762,10 +813,9 @@ def _all_contexts(canon: list[Document], by_doc: dict[str, list[Figure]], cores:
     def rows(d: Document) -> list[list[Any]]:
         return _context_values(_contexts(d, figures_of(d)))
 
-    if cores <= 1:
+    if cores <= 1 and blocks is None:
         return [g for d in canon for g in _contexts(d, figures_of(d))]
-    least = load_rules(ParallelSettings).min_records_per_process
-    found = fork_each(rows, canon, cores, lambda d: len(d.blocks) + len(figures_of(d)), least)
+    found = _each_with_blocks(rows, canon, cores, lambda d: len(figures_of(d)), blocks)
     pairs = zip(canon, found, strict=True)
     return [g for d, values in pairs for g in _with_context(d, figures_of(d), values)]
 
@@ -1099,8 +1149,42 @@ def _by_document(figs: list[_Fig]) -> list[list[_Fig]]:
     return list(by_doc.values())
 
 
-def _sum_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
-    """Totals with their stated parts ("X, including A, B and C") and table Total rows with their rows."""
+def _block_cells(doc: Document, figures: list[Figure]) -> dict[str | None, tuple]:
+    """Kind, table and column of the block each figure stands in (the first block of that id), for
+    _sum_checks: what it needs of a document's blocks, kept once the blocks are dropped."""
+    first = {b.id: b for b in reversed(doc.blocks)}
+    return {
+        f.block_id: (b.kind, b.table, b.col)
+        for f in figures
+        if f.block_id is not None and (b := first.get(f.block_id)) is not None
+    }
+
+
+def _block_checks(
+    docs: list[Document], figures: list[Figure], cores: int, blocks: _BlockReader | None
+) -> tuple[list[Check], dict[str | None, dict[str | None, tuple]]]:
+    """What the checks read from blocks, a document at a time (over `cores` processes; with `blocks`, each
+    read then dropped): the sum checks of its tables (table_checks, in order) and its _block_cells."""
+    from corpus import table_checks  # here: it loads the table readers, which a warm query does not need
+
+    by_doc: dict[str | None, list[Figure]] = defaultdict(list)
+    for f in figures:
+        by_doc[f.doc_id].append(f)
+
+    def read(d: Document) -> tuple[list[Check], dict[str | None, tuple]]:
+        figs = by_doc.get(d.id, [])
+        return table_checks.document_table_checks(d, figs), _block_cells(d, figs)
+
+    found = _each_with_blocks(read, docs, cores, lambda d: len(by_doc.get(d.id, [])), blocks)
+    checks = [c for own, _ in found for c in own]
+    return checks, {d.id: cells for d, (_, cells) in zip(docs, found, strict=True)}
+
+
+def _sum_checks(
+    figs: list[_Fig], cells: dict[str | None, dict[str | None, tuple]]
+) -> list[tuple[Check, _Fig]]:
+    """Totals with their stated parts ("X, including A, B and C") and table Total rows with their rows.
+    `cells`: document id -> _block_cells of its figures."""
     out: list[tuple[Check, _Fig]] = []
     for doc_figs in _by_document(figs):
         parts_of: dict[int, list[_Fig]] = defaultdict(list)
@@ -1123,14 +1207,11 @@ def _sum_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
             if total and len(parts) >= 2:
                 out.append((_sum_check(total, parts, "total"), total))
         tables: dict[tuple, list[_Fig]] = defaultdict(list)
-        by_id: dict[int, dict[str | None, Any]] = {}  # per document: block id -> first block
         for f in doc_figs:
-            if id(f.doc) not in by_id:
-                by_id[id(f.doc)] = {b.id: b for b in reversed(f.doc.blocks)}
-            blk = by_id[id(f.doc)].get(f.fig.block_id)
-            if blk is not None and blk.kind != "table_cell":
+            blk = cells.get(f.doc.id, {}).get(f.fig.block_id)
+            if blk is not None and blk[0] != "table_cell":
                 continue
-            table = (blk.table, blk.col) if blk is not None else None
+            table = blk[1:] if blk is not None else None
             tables[(f.fig.metric, f.fig.currency, f.fig.chapter, table)].append(f)
         for rows in tables.values():
             totals = [
@@ -1350,19 +1431,22 @@ def analyse(
     canonical: bool = False,
     contexts: Callable[[Document, list[Figure]], list[_Fig]] | None = None,
     cores: int = 1,
+    blocks: _BlockReader | None = None,
 ) -> tuple[list[Series], list[Check]]:
     """Series and every check, passing ones included (ok=True); each series carries its own checks (pure).
     `canonical`: `docs` already come from canonical_documents (one per edition, in order): not redone.
     `contexts`: _contexts or a cached equivalent (_stored_contexts). `cores`: processes the independent
     work may be split over (figure contexts without a cache, placements per wording group, table checks);
-    the result is the same."""
-    res = _analyse(docs, figures, canonical, contexts, cores)
+    the result is the same. `blocks`: `docs` hold no blocks (nor may `contexts` need them); each step that
+    reads them reads a batch of documents at a time (an archive's blocks are not held all at once)."""
+    res = _analyse(docs, figures, canonical, contexts, cores, blocks)
     builds = {b.key: b for b in res.builds}
     pairs: list[tuple[Check, tuple]] = list(res.checks)
-    pairs += [(c, t.key) for c, t in _sum_checks(res.figs)]
-    from corpus import table_checks  # here: it loads the table readers, which a warm query does not need
+    from corpus import table_checks
 
-    pairs = table_checks.with_table_checks(pairs, docs, figures, res.figs, cores)
+    found, cells = _block_checks(table_checks.checked_documents(docs, res.figs), figures, cores, blocks)
+    pairs += [(c, t.key) for c, t in _sum_checks(res.figs, cells)]
+    pairs = table_checks.with_table_checks(pairs, docs, figures, res.figs, cores, found)
     pairs += [(c, t.key) for c, t in _listed_parts_checks(res.figs)]
     pairs += [(c, t.key) for c, t in _annual_checks(res.figs)]
     pairs += _stated_changes(res.figs, builds, res.cutoffs)
@@ -1483,7 +1567,10 @@ def _stored_contexts(store: Any) -> Callable[[Document, list[Figure]], list[_Fig
             rows = json.loads(cached)
             if len(rows) == len(figures):
                 return _with_context(doc, figures, rows)
-        figs = _contexts(doc, figures)
+        full = doc if doc.blocks else doc.model_copy(update={"blocks": store.blocks(doc.id)})
+        figs = _contexts(full, figures)
+        for f in figs:  # not the copy with blocks: they go with this document
+            f.doc = doc
         store.cache("compare_doc", key, json.dumps(_context_values(figs)), doc_id=doc.id)
         return figs
 
@@ -1542,18 +1629,11 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None, use_cache:
     # `want` drops series before they are parsed: a filtered query on an archive reads only its own
     if cached is not None and want is not None:
         return [Series.model_validate_json(body) for head, body in _cached_series(cached) if want(head)]
-    read: dict[str | None, list] = {}  # blocks read to tell formats apart are not read again
-
-    def text_of(d: Document) -> str:
-        read[d.id] = store.blocks(d.id)
-        return " ".join(b.text for b in read[d.id])
-
-    docs = [
-        d.model_copy(update={"blocks": read[d.id] if d.id in read else store.blocks(d.id)})
-        for d in canonical_documents(store.documents(), text_of)
-    ]
+    docs = canonical_documents(store.documents(), store_text(store))  # without blocks: read when needed
     contexts = _stored_contexts(store) if use_cache else None
-    series, _ = analyse(docs, store.figures(), canonical=True, contexts=contexts, cores=_cores())
+    blocks = _BlockReader(store.blocks, store.block_counts())
+    series, _ = analyse(docs, store.figures(), canonical=True, contexts=contexts, cores=_cores(),
+                        blocks=blocks)
     for cached_fn in (_edition_in, _as_of_in, _sector_of):  # their texts (blocks, sentences) can go now
         cached_fn.cache_clear()
     if use_cache:
