@@ -16,7 +16,7 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -1455,7 +1455,22 @@ def analyse(
     for c, key in pairs:
         if key in builds:
             builds[key].series.checks.append(c)
-    return [b.series for b in res.builds], [c for c, _ in pairs]
+    checks = [c for c, _ in pairs]
+    _share_fields_sets(p for b in res.builds for p in b.series.points)
+    _share_fields_sets(p for c in checks for p in c.figures)
+    return [b.series for b in res.builds], checks
+
+
+def _share_fields_sets(points: Iterable[SeriesPoint]) -> None:
+    """Points set alike share one `__pydantic_fields_set__` (pydantic keeps a set of up to 700 bytes per
+    model: 70 MB of an archive's series, held while the cache entries are built). Done once the points are
+    final: setting a field adds its name to the set, which then would be every sharer's."""
+    shared: dict[frozenset[str], set[str]] = {}
+    for p in points:
+        own = p.__pydantic_fields_set__
+        one = shared.setdefault(frozenset(own), own)
+        if one is not own:
+            object.__setattr__(p, "__pydantic_fields_set__", one)
 
 
 def _code_files() -> list[Path]:
@@ -1634,13 +1649,28 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None, use_cache:
     blocks = _BlockReader(store.blocks, store.block_counts())
     series, _ = analyse(docs, store.figures(), canonical=True, contexts=contexts, cores=_cores(),
                         blocks=blocks)
-    for cached_fn in (_edition_in, _as_of_in, _sector_of):  # their texts (blocks, sentences) can go now
+    for cached_fn in (_edition_in, _as_of_in, _sector_of, _fuzzy_key, _stems):  # texts, sentences: can go now
         cached_fn.cache_clear()
+    _release_freed()
     if use_cache:
         for name, entry in _series_lines(series):
             store.cache(name, key, entry, replace=True)
             del entry  # before the next entry is built
+            _release_freed()
     return series
+
+
+def _release_freed() -> None:
+    """Hand the memory freed so far back to the system. glibc keeps freed chunks in its heap for reuse, but
+    the cache entries (30-70 MB strings, and SQLite's copies of them) are mapped afresh, never in those
+    holes: after an archive's analysis (200 MB of figures and contexts freed) they stacked on top of them.
+    Elsewhere (no glibc) a no-op."""
+    import ctypes  # here: a warm query does not load it
+
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _series_filter(
