@@ -754,16 +754,20 @@ def _cores() -> int:
 
 
 R = TypeVar("R")
+_DocChecks = tuple[list[Check], dict[str | None, tuple]]  # a document's table checks, its _block_cells
 _BLOCKS_AT_ONCE = 20_000  # blocks held at once when they are read per document (~30 MB of Block models)
 
 
 @dataclass
 class _BlockReader:
     """Reads documents' blocks when a step needs them, a batch at a time: an archive's blocks held all at
-    once (190 MB at 1,000 documents) were a fifth of compare's peak memory. `counts`: blocks per document."""
+    once (190 MB at 1,000 documents) were a fifth of compare's peak memory. `counts`: blocks per document.
+    `done`: _doc_block_checks of the documents whose blocks were read for their contexts (not cached), so
+    _block_checks does not read them again."""
 
     read: Callable[[str], list[Block]]
     counts: dict[str, int]
+    done: dict[str, _DocChecks] = field(default_factory=dict)
 
     def batches(self, docs: list[Document]) -> Iterator[list[Document]]:
         """`docs` in order, with their blocks, about _BLOCKS_AT_ONCE blocks a batch."""
@@ -813,9 +817,18 @@ def _all_contexts(
     def rows(d: Document) -> list[list[Any]]:
         return _context_values(_contexts(d, figures_of(d)))
 
+    def rows_and_checks(d: Document) -> tuple[list[list[Any]], _DocChecks]:
+        return rows(d), _doc_block_checks(d, figures_of(d))
+
     if cores <= 1 and blocks is None:
         return [g for d in canon for g in _contexts(d, figures_of(d))]
-    found = _each_with_blocks(rows, canon, cores, lambda d: len(figures_of(d)), blocks)
+    if blocks is None:
+        found = _each_with_blocks(rows, canon, cores, lambda d: len(figures_of(d)), None)
+    else:  # the blocks are read once: the checks that need them are made in the same pass
+        both = _each_with_blocks(rows_and_checks, canon, cores, lambda d: len(figures_of(d)), blocks)
+        blocks.done.update((d.id or "", checks) for d, (_, checks) in zip(canon, both, strict=True))
+        found = [values for values, _ in both]
+        del both
     pairs = zip(canon, found, strict=True)
     return [g for d, values in pairs for g in _with_context(d, figures_of(d), values)]
 
@@ -1160,22 +1173,30 @@ def _block_cells(doc: Document, figures: list[Figure]) -> dict[str | None, tuple
     }
 
 
+def _doc_block_checks(doc: Document, figures: list[Figure]) -> _DocChecks:
+    """The sum checks of one document's tables (table_checks) and its _block_cells: all the checks read of
+    its blocks."""
+    from corpus import table_checks  # here: it loads the table readers, which a warm query does not need
+
+    return table_checks.document_table_checks(doc, figures), _block_cells(doc, figures)
+
+
 def _block_checks(
     docs: list[Document], figures: list[Figure], cores: int, blocks: _BlockReader | None
 ) -> tuple[list[Check], dict[str | None, dict[str | None, tuple]]]:
     """What the checks read from blocks, a document at a time (over `cores` processes; with `blocks`, each
-    read then dropped): the sum checks of its tables (table_checks, in order) and its _block_cells."""
-    from corpus import table_checks  # here: it loads the table readers, which a warm query does not need
-
+    read then dropped, unless its checks were made with its contexts): _doc_block_checks of each."""
     by_doc: dict[str | None, list[Figure]] = defaultdict(list)
     for f in figures:
         by_doc[f.doc_id].append(f)
 
-    def read(d: Document) -> tuple[list[Check], dict[str | None, tuple]]:
-        figs = by_doc.get(d.id, [])
-        return table_checks.document_table_checks(d, figs), _block_cells(d, figs)
+    def read(d: Document) -> _DocChecks:
+        return _doc_block_checks(d, by_doc.get(d.id, []))
 
-    found = _each_with_blocks(read, docs, cores, lambda d: len(by_doc.get(d.id, [])), blocks)
+    done = blocks.done if blocks is not None else {}
+    todo = [d for d in docs if (d.id or "") not in done]
+    fresh = iter(_each_with_blocks(read, todo, cores, lambda d: len(by_doc.get(d.id, [])), blocks))
+    found = [done[d.id or ""] if (d.id or "") in done else next(fresh) for d in docs]
     checks = [c for own, _ in found for c in own]
     return checks, {d.id: cells for d, (_, cells) in zip(docs, found, strict=True)}
 
@@ -1566,12 +1587,15 @@ def keep_context_rows(
     return store.cache("compare_doc", key, json.dumps(rows), doc_id=doc_id) is not None
 
 
-def _stored_contexts(store: Any) -> Callable[[Document, list[Figure]], list[_Fig]]:
+def _stored_contexts(
+    store: Any, blocks: _BlockReader | None = None
+) -> Callable[[Document, list[Figure]], list[_Fig]]:
     """_contexts through the store cache, one entry per document (tied to it: replacing or removing the
     document drops it), keyed by its stored version, its figures and the rules and code: the edition, cut-off,
     sector and wording of each figure are the document's own, so a compare after adding one document
     analyses that document only (the series are still built across all of them). Ingest workers fill the
-    entries as they extract (keep_context_rows)."""
+    entries as they extract (keep_context_rows). `blocks`: the documents hold none; a document not cached
+    has its blocks read, and its block checks made while they are (_BlockReader.done)."""
     code = _code_hash()
     stored = _stored_versions(store)
 
@@ -1582,8 +1606,10 @@ def _stored_contexts(store: Any) -> Callable[[Document, list[Figure]], list[_Fig
             rows = json.loads(cached)
             if len(rows) == len(figures):
                 return _with_context(doc, figures, rows)
-        full = doc if doc.blocks else doc.model_copy(update={"blocks": store.blocks(doc.id)})
+        full = blocks.loaded(doc) if blocks is not None else doc
         figs = _contexts(full, figures)
+        if blocks is not None:
+            blocks.done[doc.id or ""] = _doc_block_checks(full, figures)
         for f in figs:  # not the copy with blocks: they go with this document
             f.doc = doc
         store.cache("compare_doc", key, json.dumps(_context_values(figs)), doc_id=doc.id)
@@ -1645,8 +1671,8 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None, use_cache:
     if cached is not None and want is not None:
         return [Series.model_validate_json(body) for head, body in _cached_series(cached) if want(head)]
     docs = canonical_documents(store.documents(), store_text(store))  # without blocks: read when needed
-    contexts = _stored_contexts(store) if use_cache else None
     blocks = _BlockReader(store.blocks, store.block_counts())
+    contexts = _stored_contexts(store, blocks) if use_cache else None
     series = _compacted(
         analyse(docs, store.figures(), canonical=True, contexts=contexts, cores=_cores(), blocks=blocks)[0]
     )
