@@ -16,17 +16,17 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
 
 from corpus import warm
 from extract.front_matter import symbol_part
 from extract.parallel import fork_each
-from schemas.models import Check, Document, Figure, Series, SeriesPoint
+from schemas.models import Block, Check, Document, Figure, Series, SeriesPoint
 from schemas.rules import Common, DateCues, ParallelSettings, SeriesRules, format_rank, load_rules
 
 
@@ -70,7 +70,7 @@ def _res() -> dict[str, Any]:
 
 
 # -- figure context --
-@dataclass
+@dataclass(slots=True)  # no __dict__ per figure: 150,000 of them at 1,000 documents
 class _Fig:
     """A figure with what compare needs: its document, its own clause, edition, sector and series key."""
 
@@ -418,8 +418,10 @@ def canonical_documents(
 
 
 def store_text(store: Any) -> Callable[[Document], str]:
-    """A document's text read from the store, for edition_keys."""
-    return lambda d: " ".join(b.text for b in store.blocks(d.id))
+    """A document's text read from the store, for edition_keys: the blocks' texts straight from their JSON
+    (no Block models: an archive compares the text of most of its files and keeps none of it)."""
+    sql = "SELECT json_extract(data, '$.text') FROM blocks WHERE doc_id = ? ORDER BY seq"
+    return lambda d: " ".join(r[0] for r in store.conn.execute(sql, (d.id,)))
 
 
 def _edition_cutoffs(figs: list[_Fig], docs: list[Document]) -> dict[int, str]:
@@ -638,6 +640,7 @@ def _analyse(
     canonical: bool = False,
     contexts: Callable[[Document, list[Figure]], list[_Fig]] | None = None,
     cores: int = 1,
+    blocks: _BlockReader | None = None,
 ) -> _Result:
     r = rules()
     scope, actor_metrics = set(r.scope_metrics), set(r.actor_metrics)
@@ -647,7 +650,7 @@ def _analyse(
         by_doc[fig.doc_id or ""].append(fig)
     figs: list[_Fig] = []
     if contexts is None:
-        figs = _all_contexts(canon, by_doc, cores)
+        figs = _all_contexts(canon, by_doc, cores, blocks)
     else:
         for d in canon:
             figs += contexts(d, by_doc.get(d.id or "", []))
@@ -743,11 +746,63 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _all_contexts(canon: list[Document], by_doc: dict[str, list[Figure]], cores: int) -> list[_Fig]:
+R = TypeVar("R")
+_DocChecks = tuple[list[Check], dict[str | None, tuple]]  # a document's table checks, its _block_cells
+_BLOCKS_AT_ONCE = 20_000  # blocks held at once when they are read per document (~30 MB of Block models)
+
+
+@dataclass
+class _BlockReader:
+    """Reads documents' blocks when a step needs them, a batch at a time: an archive's blocks held all at
+    once (190 MB at 1,000 documents) were a fifth of compare's peak memory. `counts`: blocks per document.
+    `done`: _doc_block_checks of the documents whose blocks were read for their contexts (not cached), so
+    _block_checks does not read them again."""
+
+    read: Callable[[str], list[Block]]
+    counts: dict[str, int]
+    done: dict[str, _DocChecks] = field(default_factory=dict)
+
+    def batches(self, docs: list[Document]) -> Iterator[list[Document]]:
+        """`docs` in order, with their blocks, about _BLOCKS_AT_ONCE blocks a batch."""
+        batch: list[Document] = []
+        size = 0
+        for d in docs:
+            batch.append(d)
+            size += self.counts.get(d.id or "", 0)
+            if size >= _BLOCKS_AT_ONCE:
+                yield [self.loaded(x) for x in batch]
+                batch, size = [], 0
+        if batch:
+            yield [self.loaded(x) for x in batch]
+
+    def loaded(self, doc: Document) -> Document:
+        return doc.model_copy(update={"blocks": self.read(doc.id or "")})
+
+
+def _each_with_blocks(
+    fn: Callable[[Document], R], docs: list[Document], cores: int, weight: Callable[[Document], int],
+    blocks: _BlockReader | None,
+) -> list[R]:
+    """[fn(d) for d in docs], each d with its blocks, over `cores` processes (fork_each, weighed by blocks
+    plus `weight`); with `blocks`, the documents hold none and are read a batch at a time, then dropped."""
+    least = load_rules(ParallelSettings).min_records_per_process
+
+    def size(d: Document) -> int:
+        return len(d.blocks) + weight(d)
+
+    if blocks is None:
+        return fork_each(fn, docs, cores, size, least)
+    return [r for batch in blocks.batches(docs) for r in fork_each(fn, batch, cores, size, least)]
+
+
+def _all_contexts(
+    canon: list[Document], by_doc: dict[str, list[Figure]], cores: int, blocks: _BlockReader | None = None
+) -> list[_Fig]:
     """_contexts of every document, in order, the documents spread over `cores` processes (compare --no-cache
     computes them all: a third of its cost). A child sends back each figure's context fields, not its _Fig
     (that would pickle the document and its blocks), and they are set on the figures here as
-    _stored_contexts does from its cache."""
+    _stored_contexts does from its cache. `blocks`: the documents hold none, they are read a batch at a time
+    (the figures then point to the documents without blocks)."""
 
     def figures_of(d: Document) -> list[Figure]:
         return by_doc.get(d.id or "", [])
@@ -755,10 +810,18 @@ def _all_contexts(canon: list[Document], by_doc: dict[str, list[Figure]], cores:
     def rows(d: Document) -> list[list[Any]]:
         return _context_values(_contexts(d, figures_of(d)))
 
-    if cores <= 1:
+    def rows_and_checks(d: Document) -> tuple[list[list[Any]], _DocChecks]:
+        return rows(d), _doc_block_checks(d, figures_of(d))
+
+    if cores <= 1 and blocks is None:
         return [g for d in canon for g in _contexts(d, figures_of(d))]
-    least = load_rules(ParallelSettings).min_records_per_process
-    found = fork_each(rows, canon, cores, lambda d: len(d.blocks) + len(figures_of(d)), least)
+    if blocks is None:
+        found = _each_with_blocks(rows, canon, cores, lambda d: len(figures_of(d)), None)
+    else:  # the blocks are read once: the checks that need them are made in the same pass
+        both = _each_with_blocks(rows_and_checks, canon, cores, lambda d: len(figures_of(d)), blocks)
+        blocks.done.update((d.id or "", checks) for d, (_, checks) in zip(canon, both, strict=True))
+        found = [values for values, _ in both]
+        del both
     pairs = zip(canon, found, strict=True)
     return [g for d, values in pairs for g in _with_context(d, figures_of(d), values)]
 
@@ -1093,8 +1156,50 @@ def _by_document(figs: list[_Fig]) -> list[list[_Fig]]:
     return list(by_doc.values())
 
 
-def _sum_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
-    """Totals with their stated parts ("X, including A, B and C") and table Total rows with their rows."""
+def _block_cells(doc: Document, figures: list[Figure]) -> dict[str | None, tuple]:
+    """Kind, table and column of the block each figure stands in (the first block of that id), for
+    _sum_checks: what it needs of a document's blocks, kept once the blocks are dropped."""
+    first = {b.id: b for b in reversed(doc.blocks)}
+    return {
+        f.block_id: (b.kind, b.table, b.col)
+        for f in figures
+        if f.block_id is not None and (b := first.get(f.block_id)) is not None
+    }
+
+
+def _doc_block_checks(doc: Document, figures: list[Figure]) -> _DocChecks:
+    """The sum checks of one document's tables (table_checks) and its _block_cells: all the checks read of
+    its blocks."""
+    from corpus import table_checks  # here: it loads the table readers, which a warm query does not need
+
+    return table_checks.document_table_checks(doc, figures), _block_cells(doc, figures)
+
+
+def _block_checks(
+    docs: list[Document], figures: list[Figure], cores: int, blocks: _BlockReader | None
+) -> tuple[list[Check], dict[str | None, dict[str | None, tuple]]]:
+    """What the checks read from blocks, a document at a time (over `cores` processes; with `blocks`, each
+    read then dropped, unless its checks were made with its contexts): _doc_block_checks of each."""
+    by_doc: dict[str | None, list[Figure]] = defaultdict(list)
+    for f in figures:
+        by_doc[f.doc_id].append(f)
+
+    def read(d: Document) -> _DocChecks:
+        return _doc_block_checks(d, by_doc.get(d.id, []))
+
+    done = blocks.done if blocks is not None else {}
+    todo = [d for d in docs if (d.id or "") not in done]
+    fresh = iter(_each_with_blocks(read, todo, cores, lambda d: len(by_doc.get(d.id, [])), blocks))
+    found = [done[d.id or ""] if (d.id or "") in done else next(fresh) for d in docs]
+    checks = [c for own, _ in found for c in own]
+    return checks, {d.id: cells for d, (_, cells) in zip(docs, found, strict=True)}
+
+
+def _sum_checks(
+    figs: list[_Fig], cells: dict[str | None, dict[str | None, tuple]]
+) -> list[tuple[Check, _Fig]]:
+    """Totals with their stated parts ("X, including A, B and C") and table Total rows with their rows.
+    `cells`: document id -> _block_cells of its figures."""
     out: list[tuple[Check, _Fig]] = []
     for doc_figs in _by_document(figs):
         parts_of: dict[int, list[_Fig]] = defaultdict(list)
@@ -1117,14 +1222,11 @@ def _sum_checks(figs: list[_Fig]) -> list[tuple[Check, _Fig]]:
             if total and len(parts) >= 2:
                 out.append((_sum_check(total, parts, "total"), total))
         tables: dict[tuple, list[_Fig]] = defaultdict(list)
-        by_id: dict[int, dict[str | None, Any]] = {}  # per document: block id -> first block
         for f in doc_figs:
-            if id(f.doc) not in by_id:
-                by_id[id(f.doc)] = {b.id: b for b in reversed(f.doc.blocks)}
-            blk = by_id[id(f.doc)].get(f.fig.block_id)
-            if blk is not None and blk.kind != "table_cell":
+            blk = cells.get(f.doc.id, {}).get(f.fig.block_id)
+            if blk is not None and blk[0] != "table_cell":
                 continue
-            table = (blk.table, blk.col) if blk is not None else None
+            table = blk[1:] if blk is not None else None
             tables[(f.fig.metric, f.fig.currency, f.fig.chapter, table)].append(f)
         for rows in tables.values():
             totals = [
@@ -1344,19 +1446,22 @@ def analyse(
     canonical: bool = False,
     contexts: Callable[[Document, list[Figure]], list[_Fig]] | None = None,
     cores: int = 1,
+    blocks: _BlockReader | None = None,
 ) -> tuple[list[Series], list[Check]]:
     """Series and every check, passing ones included (ok=True); each series carries its own checks (pure).
     `canonical`: `docs` already come from canonical_documents (one per edition, in order): not redone.
     `contexts`: _contexts or a cached equivalent (_stored_contexts). `cores`: processes the independent
     work may be split over (figure contexts without a cache, placements per wording group, table checks);
-    the result is the same."""
-    res = _analyse(docs, figures, canonical, contexts, cores)
+    the result is the same. `blocks`: `docs` hold no blocks (nor may `contexts` need them); each step that
+    reads them reads a batch of documents at a time (an archive's blocks are not held all at once)."""
+    res = _analyse(docs, figures, canonical, contexts, cores, blocks)
     builds = {b.key: b for b in res.builds}
     pairs: list[tuple[Check, tuple]] = list(res.checks)
-    pairs += [(c, t.key) for c, t in _sum_checks(res.figs)]
-    from corpus import table_checks  # here: it loads the table readers, which a warm query does not need
+    from corpus import table_checks
 
-    pairs = table_checks.with_table_checks(pairs, docs, figures, res.figs, cores)
+    found, cells = _block_checks(table_checks.checked_documents(docs, res.figs), figures, cores, blocks)
+    pairs += [(c, t.key) for c, t in _sum_checks(res.figs, cells)]
+    pairs = table_checks.with_table_checks(pairs, docs, figures, res.figs, cores, found)
     pairs += [(c, t.key) for c, t in _listed_parts_checks(res.figs)]
     pairs += [(c, t.key) for c, t in _annual_checks(res.figs)]
     pairs += _stated_changes(res.figs, builds, res.cutoffs)
@@ -1365,7 +1470,22 @@ def analyse(
     for c, key in pairs:
         if key in builds:
             builds[key].series.checks.append(c)
-    return [b.series for b in res.builds], [c for c, _ in pairs]
+    checks = [c for c, _ in pairs]
+    _share_fields_sets(p for b in res.builds for p in b.series.points)
+    _share_fields_sets(p for c in checks for p in c.figures)
+    return [b.series for b in res.builds], checks
+
+
+def _share_fields_sets(points: Iterable[SeriesPoint]) -> None:
+    """Points set alike share one `__pydantic_fields_set__` (pydantic keeps a set of up to 700 bytes per
+    model: 70 MB of an archive's series, held while the cache entries are built). Done once the points are
+    final: setting a field adds its name to the set, which then would be every sharer's."""
+    shared: dict[frozenset[str], set[str]] = {}
+    for p in points:
+        own = p.__pydantic_fields_set__
+        one = shared.setdefault(frozenset(own), own)
+        if one is not own:
+            object.__setattr__(p, "__pydantic_fields_set__", one)
 
 
 def _code_hash() -> str:
@@ -1443,12 +1563,15 @@ def keep_context_rows(
     return store.cache("compare_doc", key, json.dumps(rows), doc_id=doc_id) is not None
 
 
-def _stored_contexts(store: Any) -> Callable[[Document, list[Figure]], list[_Fig]]:
+def _stored_contexts(
+    store: Any, blocks: _BlockReader | None = None
+) -> Callable[[Document, list[Figure]], list[_Fig]]:
     """_contexts through the store cache, one entry per document (tied to it: replacing or removing the
     document drops it), keyed by its stored version, its figures and the rules and code: the edition, cut-off,
     sector and wording of each figure are the document's own, so a compare after adding one document
     analyses that document only (the series are still built across all of them). Ingest workers fill the
-    entries as they extract (keep_context_rows)."""
+    entries as they extract (keep_context_rows). `blocks`: the documents hold none; a document not cached
+    has its blocks read, and its block checks made while they are (_BlockReader.done)."""
     code = _code_hash()
     stored = _stored_versions(store)
 
@@ -1459,7 +1582,12 @@ def _stored_contexts(store: Any) -> Callable[[Document, list[Figure]], list[_Fig
             rows = json.loads(cached)
             if len(rows) == len(figures):
                 return _with_context(doc, figures, rows)
-        figs = _contexts(doc, figures)
+        full = blocks.loaded(doc) if blocks is not None else doc
+        figs = _contexts(full, figures)
+        if blocks is not None:
+            blocks.done[doc.id or ""] = _doc_block_checks(full, figures)
+        for f in figs:  # not the copy with blocks: they go with this document
+            f.doc = doc
         store.cache("compare_doc", key, json.dumps(_context_values(figs)), doc_id=doc.id)
         return figs
 
@@ -1512,25 +1640,49 @@ def _analysed(store: Any, want: Callable[[dict], bool] | None = None, use_cache:
     # `want` drops series before they are parsed: a filtered query on an archive reads only its own
     if cached is not None and want is not None:
         return [Series.model_validate_json(body) for head, body in warm.cached_series(cached) if want(head)]
-    read: dict[str | None, list] = {}  # blocks read to tell formats apart are not read again
-
-    def text_of(d: Document) -> str:
-        read[d.id] = store.blocks(d.id)
-        return " ".join(b.text for b in read[d.id])
-
-    docs = [
-        d.model_copy(update={"blocks": read[d.id] if d.id in read else store.blocks(d.id)})
-        for d in canonical_documents(store.documents(), text_of)
-    ]
-    contexts = _stored_contexts(store) if use_cache else None
-    series, _ = analyse(docs, store.figures(), canonical=True, contexts=contexts, cores=_cores())
-    for cached_fn in (_edition_in, _as_of_in, _sector_of):  # their texts (blocks, sentences) can go now
-        cached_fn.cache_clear()
+    docs = canonical_documents(store.documents(), store_text(store))  # without blocks: read when needed
+    blocks = _BlockReader(store.blocks, store.block_counts())
+    contexts = _stored_contexts(store, blocks) if use_cache else None
+    series = _compacted(
+        analyse(docs, store.figures(), canonical=True, contexts=contexts, cores=_cores(), blocks=blocks)[0]
+    )
     if use_cache:
         for name, entry in _series_lines(series):
             store.cache(name, key, entry, replace=True)
             del entry  # before the next entry is built
+            _release_freed()
     return series
+
+
+def _compacted(series: list[Series]) -> list[Series]:
+    """The series rebuilt from their JSON once the analysis has let go of everything else. Its figures,
+    contexts and checks are freed by then, but the heap they shared with the series stays mapped in pieces
+    (200 MB at 1,000 documents), under the cache entries and the output built next; rebuilt, the series sit
+    in fresh memory and the rest goes back to the system. The same JSON round trip as a cached compare's.
+    Each series is dropped once written, so its JSON takes the place it leaves."""
+    bodies: list[str] = []
+    series.reverse()
+    while series:
+        bodies.append(series.pop().model_dump_json())
+    text = "[" + ",".join(bodies) + "]"  # popped from the reversed list: in order
+    del bodies
+    for cached_fn in (_edition_in, _as_of_in, _sector_of, _fuzzy_key, _stems):  # texts, sentences: can go now
+        cached_fn.cache_clear()
+    _release_freed()
+    return _series_list().validate_json(text)
+
+
+def _release_freed() -> None:
+    """Hand the memory freed so far back to the system. glibc keeps freed chunks in its heap for reuse, but
+    the cache entries (30-70 MB strings, and SQLite's copies of them) are mapped afresh, never in those
+    holes: after an archive's analysis (200 MB of figures and contexts freed) they stacked on top of them.
+    Elsewhere (no glibc) a no-op."""
+    import ctypes  # here: a warm query does not load it
+
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def compare(

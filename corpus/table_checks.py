@@ -135,13 +135,25 @@ def table_checks(docs: Iterable[Document], figures: Iterable[Figure] = (), cores
         by_doc.setdefault(f.doc_id, []).append(f)
 
     def check(d: Document) -> list[Check]:
-        return [c for t in build_tables(d) for c in check_table(t, by_doc.get(d.id, []))]
+        return document_table_checks(d, by_doc.get(d.id, []))
 
     def size(d: Document) -> int:
         return len(d.blocks) + len(by_doc.get(d.id, []))
 
     least = load_rules(ParallelSettings).min_records_per_process
     return [c for part in fork_each(check, list(docs), cores, size, least) for c in part]
+
+
+def document_table_checks(doc: Document, figures: list[Figure]) -> list[Check]:
+    """Sum checks of every table of one document (blocks loaded), given its figures: a document's tables are
+    its own, so compare may check each one while its blocks are loaded and drop them after."""
+    return [c for t in build_tables(doc) for c in check_table(t, figures)]
+
+
+def checked_documents(docs: Iterable[Document], placed: Iterable[Any] = ()) -> list[Document]:
+    """The documents with_table_checks checks: those compare placed figures of (all when none)."""
+    doc_ids = {p.fig.doc_id for p in placed}
+    return [d for d in docs if not doc_ids or d.id in doc_ids]
 
 
 def _different_cells(c: Check, by_block: dict[tuple[str | None, str | None], Figure]) -> bool:
@@ -152,20 +164,19 @@ def _different_cells(c: Check, by_block: dict[tuple[str | None, str | None], Fig
 
 
 def with_table_checks(pairs: list[tuple[Check, tuple]], docs: Iterable[Document], figures: Iterable[Figure],
-                      placed: Iterable[Any] = (), cores: int = 1) -> list[tuple[Check, tuple]]:
+                      placed: Iterable[Any] = (), cores: int = 1,
+                      found: list[Check] | None = None) -> list[tuple[Check, tuple]]:
     """compare's (check, series key) pairs with the table sum checks added. Dropped: compare's own
     column-total checks of table figures (they miss groups and subtotals), and its restatement checks
     between table cells: two cells are two figures, not one stated twice ("Posts" 2024 expenditure vs
     2026 estimate; "Posts" of subprogramme 1 vs 2), and sums check a table's consistency.
     `placed`: compare's figures with their series key (objects with .fig and .key); a table check joins
     the series of its total, and only the documents compare placed figures of (one format each) are
-    checked. `cores`: processes the table checks may use (table_checks)."""
+    checked. `cores`: processes the table checks may use (table_checks). `found`: the table checks of
+    checked_documents(docs, placed), in order, when the caller computed them (then `docs` is not read)."""
     figs = list(figures)
-    keys: dict[tuple, tuple] = {}
-    doc_ids: set[str | None] = set()
-    for p in placed:
-        doc_ids.add(p.fig.doc_id)
-        keys[(p.fig.doc_id, p.fig.block_id)] = p.key
+    placed = list(placed)
+    keys = {(p.fig.doc_id, p.fig.block_id): p.key for p in placed}
     # block ids are per document ("p0009" in every one): a cell is known by its document and block
     cells = {(f.doc_id, f.block_id) for f in figs if f.table_id and f.block_id}
     by_block: dict[tuple[str | None, str | None], Figure] = {
@@ -175,6 +186,7 @@ def with_table_checks(pairs: list[tuple[Check, tuple]], docs: Iterable[Document]
             if not (c.kind == "sum_mismatch" and "table Total" in c.message and c.figures
                     and (c.figures[0].doc_id, c.figures[0].block_id) in cells)
             and not _different_cells(c, by_block)]
-    docs = [d for d in docs if not doc_ids or d.id in doc_ids]
-    added = [(c, keys.get((c.doc_id, c.figures[0].block_id), ())) for c in table_checks(docs, figs, cores)]
+    if found is None:
+        found = table_checks(checked_documents(docs, placed), figs, cores)
+    added = [(c, keys.get((c.doc_id, c.figures[0].block_id), ())) for c in found]
     return kept + added

@@ -87,3 +87,30 @@ def test_analyse_over_two_cores_equals_one(monkeypatch: pytest.MonkeyPatch) -> N
     assert [s.model_dump() for s in two[0]] == [s.model_dump() for s in one[0]]
     assert [c.model_dump() for c in two[1]] == [c.model_dump() for c in one[1]]
     assert len(one[0]) > 3 and one[1]
+
+
+def test_analyse_reading_blocks_in_batches_equals_holding_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """compare of a store reads blocks a few documents at a time (_BlockReader): documents without blocks,
+    read in two batches, each split over two processes, give the same series and checks."""
+    names = ("c24-report-sample.docx", "c25-report-sample.docx", "c26-report-sample.pdf", "rdna-sample.docx")
+    if not all((EXAMPLES / n).exists() for n in names):
+        pytest.skip("examples/ not generated")
+    docs, figures = [], []
+    for n in names:
+        ex = extract_file(EXAMPLES / n, use_model=False)
+        docs.append(ex.document.model_copy(update={"id": n}))
+        figures += [f.model_copy(update={"doc_id": n}) for f in ex.figures]
+    held = analyse(docs, figures, canonical=True, cores=1)
+    blocks = {d.id: d.blocks for d in docs}
+    reads: list[str] = []
+    counts = {i: len(b) for i, b in blocks.items()}
+    reader = compare_module._BlockReader(lambda i: reads.append(i) or blocks[i], counts)
+    monkeypatch.setattr(compare_module, "_BLOCKS_AT_ONCE", sum(counts.values()) // 2)  # two batches
+    _every_split(monkeypatch)
+    bare = [d.model_copy(update={"blocks": []}) for d in docs]
+    read = analyse(bare, figures, canonical=True, cores=2, blocks=reader)
+    assert [s.model_dump() for s in read[0]] == [s.model_dump() for s in held[0]]
+    assert [c.model_dump() for c in read[1]] == [c.model_dump() for c in held[1]]
+    assert set(reads) == set(blocks)  # every document's blocks were read, none held by the documents
+    dumped = [s.model_dump_json() for s in held[0]]
+    assert [s.model_dump_json() for s in compare_module._compacted(list(held[0]))] == dumped
