@@ -16,7 +16,7 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 from rapidfuzz import fuzz, process
 
 from corpus import warm
+from corpus.store import share_fields_set
 from extract.front_matter import symbol_part
 from extract.parallel import fork_each
 from schemas.models import Block, Check, Document, Figure, Series, SeriesPoint
@@ -1471,21 +1472,10 @@ def analyse(
         if key in builds:
             builds[key].series.checks.append(c)
     checks = [c for c, _ in pairs]
-    _share_fields_sets(p for b in res.builds for p in b.series.points)
-    _share_fields_sets(p for c in checks for p in c.figures)
+    # points set alike share one fields set (70 MB of an archive's series otherwise), now they are final
+    share_fields_set(p for b in res.builds for p in b.series.points)
+    share_fields_set(p for c in checks for p in c.figures)
     return [b.series for b in res.builds], checks
-
-
-def _share_fields_sets(points: Iterable[SeriesPoint]) -> None:
-    """Points set alike share one `__pydantic_fields_set__` (pydantic keeps a set of up to 700 bytes per
-    model: 70 MB of an archive's series, held while the cache entries are built). Done once the points are
-    final: setting a field adds its name to the set, which then would be every sharer's."""
-    shared: dict[frozenset[str], set[str]] = {}
-    for p in points:
-        own = p.__pydantic_fields_set__
-        one = shared.setdefault(frozenset(own), own)
-        if one is not own:
-            object.__setattr__(p, "__pydantic_fields_set__", one)
 
 
 def _code_hash() -> str:

@@ -457,7 +457,7 @@ class Store:
         from schemas.models import Block
 
         rows = self.conn.execute("SELECT data FROM blocks WHERE doc_id = ? ORDER BY seq", (doc_id,))
-        return _share_fields_set(Block.model_validate_json(r[0]) for r in rows)
+        return share_fields_set(Block.model_validate_json(r[0]) for r in rows)
 
     def figures(
         self,
@@ -500,7 +500,7 @@ class Store:
         from schemas.models import Figure
 
         rows = self._select("figures", where, args)
-        return _share_fields_set(Figure.model_validate_json(r[0]) for r in rows)
+        return share_fields_set(Figure.model_validate_json(r[0]) for r in rows)
 
     def dates(self, doc_id: str | None = None, year: int | None = None) -> list[DateMention]:
         from schemas.models import DateMention
@@ -656,10 +656,12 @@ def _figure_json(data: str) -> dict[str, Any]:
     return Figure.model_validate_json(data).model_dump(mode="json")
 
 
-def _share_fields_set(models: Iterable[M]) -> list[M]:
+def share_fields_set(models: Iterable[M]) -> list[M]:
     """Records read back from rows have every field set, so they share one `__pydantic_fields_set__`:
     pydantic keeps a 2 KB set per instance, more than a Figure's values (a cold compare of 1,000 documents
-    held 600 MB of them). A model whose set differs keeps its own; setting a field adds a name already in."""
+    held 600 MB of them). A model whose set differs keeps its own. Only for models whose fields are no longer
+    set: setting one adds its name to the set every sharer holds (a record read back has every field set
+    already, so there it adds a name already in)."""
     shared: dict[frozenset[str], set[str]] = {}
     out: list[M] = []
     for m in models:  # one at a time, so each model's own set is freed before the next is built
