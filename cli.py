@@ -87,38 +87,22 @@ def model_rows(models: Iterable[BaseModel], columns: Sequence[str]) -> list[dict
     return rows
 
 
-def render(
-    rows: list[dict[str, Any]],
-    fmt: str,
-    columns: Sequence[str],
-    table_columns: Sequence[str] = (),
-    wide: bool = False,
-) -> None:
-    """Print rows: json = one array of whole rows; csv = header + `columns` (lists joined by "; ");
-    table = fixed-width `table_columns` (default `columns`), long text cut to fit (or wrapped if `wide`)."""
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if fmt == "csv":
-        click.echo(csv_text(rows, columns), nl=False)
-        return
-    cols = list(table_columns or columns)
-    render_cells([table_cells(r, cols) for r in rows], cols, wide)
-
-
 _STREAM_CHUNK = 2000  # rows formatted per write: one write per row is slow, one for all holds them all
 
 
-def render_stream(
+def render(
     rows: Iterable[dict[str, Any]],
     fmt: str,
     columns: Sequence[str],
     table_columns: Sequence[str] = (),
     wide: bool = False,
 ) -> None:
-    """render() of rows read one at a time: the same text, written as they come (JSON, CSV) or kept only as
-    their table cells (a table's widths need every row). Listing every figure of a 1,000-document archive
-    held each as a dict and the whole text at once: 1.5 GB for JSON, 1 GB for the table."""
+    """Print rows: json = one array of whole rows; csv = header + `columns` (lists joined by "; ");
+    table = fixed-width `table_columns` (default `columns`), long text cut to fit (or wrapped if `wide`).
+    Rows may come one at a time, as they are read: JSON and CSV are written a chunk of rows at a time, and
+    the table keeps only each row's cells (its widths need every row). Listing every figure of a
+    1,000-document archive held each as a dict and the whole text at once: 1.5 GB for JSON, 1 GB for the
+    table."""
     if fmt == "table":
         cols = list(table_columns or columns)
         render_cells([table_cells(r, cols) for r in rows], cols, wide)
@@ -825,7 +809,7 @@ def figures(
         rows = _dict_rows_lazily(found, FIGURE_COLUMNS)
         if fmt == "table":
             rows = ({**r, "when": when(r)} for r in rows)
-        render_stream(rows, fmt, FIGURE_COLUMNS, table, wide=wide)
+        render(rows, fmt, FIGURE_COLUMNS, table, wide=wide)
 
 
 @main.command()
