@@ -1085,14 +1085,14 @@ def _print_and_keep(
     not depend on one), unless it also wrote to stderr (an empty table's "(none)"), which is not kept."""
     from corpus import warm
 
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        _print_cells(series, fmt, all_checks)
-    click.echo(out.getvalue().encode(), nl=False)  # as _print_kept will: colour codes are stripped once
-    if err.getvalue():
-        click.echo(err.getvalue(), nl=False, err=True)
+    chunks = _recorded(lambda: _print_cells(series, fmt, all_checks))
+    out = "".join(text for to_err, text in chunks if not to_err)
+    err = "".join(text for to_err, text in chunks if to_err)
+    click.echo(out.encode(), nl=False)  # as _print_kept will: colour codes are stripped once
+    if err:
+        click.echo(err, nl=False, err=True)
     else:
-        warm.keep_printed(store, entry, out.getvalue())
+        warm.keep_printed(store, entry, out)
 
 
 def _print_cells(series: list[Any], fmt: str, all_checks: bool) -> None:
