@@ -67,16 +67,21 @@ def _every_split(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(table_checks_module, "load_rules", rules)
 
 
-def test_analyse_over_two_cores_equals_one(monkeypatch: pytest.MonkeyPatch) -> None:
+def _sample_editions() -> tuple[list[Document], list[Figure]]:
+    """The sample corpus's report editions and RDNA, extracted, each document id its file name."""
     names = ("c24-report-sample.docx", "c25-report-sample.docx", "c26-report-sample.pdf", "rdna-sample.docx")
     if not all((EXAMPLES / n).exists() for n in names):
         pytest.skip("examples/ not generated")
     docs, figures = [], []
     for n in names:
         ex = extract_file(EXAMPLES / n, use_model=False)
-        doc = ex.document.model_copy(update={"id": n})
-        docs.append(doc)
+        docs.append(ex.document.model_copy(update={"id": n}))
         figures += [f.model_copy(update={"doc_id": n}) for f in ex.figures]
+    return docs, figures
+
+
+def test_analyse_over_two_cores_equals_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    docs, figures = _sample_editions()
     one = analyse(docs, figures, cores=1)
     _every_split(monkeypatch)
     placed = []
@@ -92,14 +97,7 @@ def test_analyse_over_two_cores_equals_one(monkeypatch: pytest.MonkeyPatch) -> N
 def test_analyse_reading_blocks_in_batches_equals_holding_them(monkeypatch: pytest.MonkeyPatch) -> None:
     """compare of a store reads blocks a few documents at a time (_BlockReader): documents without blocks,
     read in two batches, each split over two processes, give the same series and checks."""
-    names = ("c24-report-sample.docx", "c25-report-sample.docx", "c26-report-sample.pdf", "rdna-sample.docx")
-    if not all((EXAMPLES / n).exists() for n in names):
-        pytest.skip("examples/ not generated")
-    docs, figures = [], []
-    for n in names:
-        ex = extract_file(EXAMPLES / n, use_model=False)
-        docs.append(ex.document.model_copy(update={"id": n}))
-        figures += [f.model_copy(update={"doc_id": n}) for f in ex.figures]
+    docs, figures = _sample_editions()
     held = analyse(docs, figures, canonical=True, cores=1)
     blocks = {d.id: d.blocks for d in docs}
     reads: list[str] = []
